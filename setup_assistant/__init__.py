@@ -1,0 +1,3 @@
+"""NPOMail Setup Assistant: sets up a mail program for NPOMail and proves that it works."""
+
+__version__ = "0.1.0"

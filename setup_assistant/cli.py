@@ -1,0 +1,229 @@
+"""The scriptable command line for help-desk volunteers: the same engine as the wizard, JSON on request.
+
+Exit codes: 0 the check passed, 1 it did not (something to fix), 2 bad input or usage. Errors are one
+human line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TextIO
+
+from setup_assistant import __version__
+
+EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad input or usage: exit 2 with this message."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def _positive_seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 < value <= 600:
+        raise argparse.ArgumentTypeError("give a number of seconds between 0 and 600")
+    return value
+
+
+def add_provider_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--provider",
+        metavar="FILE",
+        help="provider settings file (TOML); default: the shipped NPOMail settings",
+    )
+
+
+def add_password_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of standard input (never from an argument)",
+    )
+
+
+def load_provider_or_usage(path: str | None) -> Any:
+    from setup_assistant.core.provider import ProviderError, load_provider
+
+    try:
+        return load_provider(path)
+    except ProviderError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def parse_address_or_usage(text: str) -> Any:
+    from setup_assistant.core.address import AddressError, parse_address
+
+    try:
+        return parse_address(text)
+    except AddressError as exc:
+        raise UsageError(f"{text!r}: {exc}") from None
+
+
+def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str | None:
+    if not getattr(args, "password_stdin", False):
+        return None
+    stream = stdin or sys.stdin
+    if stream is None:
+        raise UsageError("--password-stdin was given but there is no standard input")
+    try:
+        line = stream.readline()
+    except (OSError, UnicodeDecodeError):
+        raise UsageError("the password on standard input could not be read") from None
+    password = line.rstrip("\r\n")
+    if not password:
+        raise UsageError("--password-stdin was given but standard input held no password")
+    return password
+
+
+def _probe_table(check: Any) -> str:
+    rows = [("protocol", "port", "security", "status", "ms", "detail")]
+    for r in check.probe.endpoints:
+        rows.append(
+            (
+                r.endpoint.protocol.label,
+                str(r.endpoint.port),
+                r.endpoint.security.label,
+                r.status.value,
+                str(r.elapsed_ms),
+                r.detail,
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(5)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths, strict=True)) + "  " + row[5] for row in rows]
+    out = [f"{check.provider.name} servers for {check.address.address}:", *("  " + line for line in lines)]
+    certs = {r.certificate.sha256: r.certificate for r in check.probe.endpoints if r.certificate}
+    for facts in certs.values():
+        t = facts.trusted_by
+        trust = ", ".join(
+            f"{k}: {'yes' if v else ('unknown' if v is None else 'no')}"
+            for k, v in (("Mozilla", t.mozilla), ("this computer", t.os), ("provider root", t.provider_root))
+        )
+        out.append(
+            f"  certificate {facts.subject} until {facts.not_after[:10]} ({facts.tls_version}); trusted by {trust}"
+        )
+    if check.logins:
+        out.append("Logins:")
+        for login in check.logins:
+            e = login.endpoint
+            out.append(f"  {e.protocol.label} {e.port} ({e.security.label}): {login.status.value}: {login.detail}")
+    rec = check.probe.recommended
+    out.append(
+        "Recommended: "
+        + ", ".join(
+            f"{p.label} {e.host}:{e.port} {e.security.label}" if (e := rec.get(p)) else f"{p.label} none"
+            for p in type(check.probe.endpoints[0].endpoint.protocol)
+        )
+    )
+    return "\n".join(out)
+
+
+def cmd_probe(args: argparse.Namespace) -> int:
+    from setup_assistant.core.account_check import check_account
+
+    provider = load_provider_or_usage(args.provider)
+    address = parse_address_or_usage(args.email)
+    password = read_password(args)
+    cancel = threading.Event()
+
+    def show(result: Any) -> None:
+        if not args.json and not args.quiet:
+            print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)
+
+    try:
+        check = check_account(
+            provider, address, password, timeout=args.timeout, grace=args.grace, cancel=cancel, progress=show
+        )
+    except KeyboardInterrupt:
+        cancel.set()
+        print("Cancelled.", file=sys.stderr)
+        return EXIT_PROBLEM
+    if args.json:
+        print(json.dumps(check.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(_probe_table(check))
+        print(check.verdict())
+    return EXIT_OK if check.ok else EXIT_PROBLEM
+
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="setup-assistant",
+        description="Set up a mail program for NPOMail. Without a command, opens the setup wizard.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    add_provider_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    probe = sub.add_parser(
+        "probe",
+        help="check the servers (and the login) for an address",
+        description="Probe every server port in parallel, test the login and recommend settings.",
+    )
+    probe.add_argument("email", help="the full email address (it is also the username)")
+    add_provider_option(probe)
+    add_password_option(probe)
+    probe.add_argument("--timeout", type=_positive_seconds, default=10.0, help="seconds per network step (default 10)")
+    probe.add_argument(
+        "--grace",
+        type=_positive_seconds,
+        default=3.0,
+        help="seconds a silent preferred port gets once the fallback works (default 3)",
+    )
+    probe.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    probe.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    probe.set_defaults(func=cmd_probe)
+
+    for register in _extra_commands():
+        register(sub)
+    return parser
+
+
+def _extra_commands() -> list[Callable[[Any], None]]:
+    """Subcommands that live in their own modules (one module per idea)."""
+    registrars: list[Callable[[Any], None]] = []
+    return registrars
+
+
+def _run_gui(provider: str | None) -> int:
+    try:
+        from setup_assistant.gui.app import run_wizard
+    except ImportError as exc:
+        print(f"setup-assistant: the wizard cannot start: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    return int(run_wizard(provider))
+
+
+def main(argv: Sequence[str]) -> int:
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    func: Command | None = getattr(args, "func", None)
+    try:
+        if func is None:
+            if args.provider:
+                load_provider_or_usage(args.provider)
+            return _run_gui(args.provider)
+        return int(func(args))
+    except UsageError as exc:
+        print(f"setup-assistant: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("setup-assistant: cancelled", file=sys.stderr)
+        return EXIT_PROBLEM
+    except BrokenPipeError:
+        return EXIT_PROBLEM

@@ -1,0 +1,276 @@
+"""Certificate verification against the three anchors that matter to a mail program.
+
+Mozilla's roots (certifi) are what Thunderbird trusts; the operating system's store is what Outlook and
+Apple Mail trust; the provider's pinned root is what this app can install. The chain is checked against
+each so a volunteer sees who trusts the server, and the status names the one real problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import ssl
+import sys
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import certifi
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+from cryptography.x509 import DNSName, IPAddress
+from cryptography.x509.verification import (
+    Criticality,
+    ExtensionPolicy,
+    PolicyBuilder,
+    Store,
+    VerificationError,
+)
+
+from setup_assistant.core.model import CertificateFacts, EndpointStatus, TrustedBy
+from setup_assistant.core.provider import PinnedRoot
+
+_LINUX_BUNDLES = (
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+)
+
+
+def fingerprint(der: bytes) -> str:
+    return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+@lru_cache(maxsize=1)
+def mozilla_roots() -> tuple[x509.Certificate, ...]:
+    return _load_pems(Path(certifi.where()).read_bytes())
+
+
+@lru_cache(maxsize=1)
+def linux_system_roots() -> tuple[x509.Certificate, ...] | None:
+    paths = [ssl.get_default_verify_paths().cafile or "", *_LINUX_BUNDLES]
+    for path in paths:
+        if path and Path(path).is_file():
+            try:
+                return _load_pems(Path(path).read_bytes())
+            except ValueError:
+                continue
+    return None
+
+
+def peer_chain(tls: ssl.SSLSocket) -> list[bytes]:
+    """Every certificate the server sent, leaf first (DER)."""
+    sslobj = getattr(tls, "_sslobj", None)
+    getter = getattr(sslobj, "get_unverified_chain", None)
+    if getter is not None:
+        chain = getter() or []
+        return [c.public_bytes(2) for c in chain]  # 2 = _ssl.ENCODING_DER
+    leaf = tls.getpeercert(binary_form=True)
+    return [leaf] if leaf else []
+
+
+def _subject_for(name: str) -> DNSName | IPAddress:
+    try:
+        return IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return DNSName(name.rstrip(".").lower())
+
+
+def _names(cert: x509.Certificate) -> list[str]:
+    try:
+        san = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        return []
+    return [
+        *san.get_values_for_type(x509.DNSName),
+        *(str(i) for i in san.get_values_for_type(x509.IPAddress)),
+    ]
+
+
+def _valid_at(cert: x509.Certificate, when: dt.datetime) -> bool:
+    return cert.not_valid_before_utc <= when <= cert.not_valid_after_utc
+
+
+@lru_cache(maxsize=1)
+def _leaf_policy() -> ExtensionPolicy:
+    # Mail servers' certificates are judged the way mail programs judge them (chain, dates, name),
+    # not by every Web PKI extension rule: a critical SAN, for one, is common and harmless.
+    return ExtensionPolicy.permit_all().require_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
+
+
+def _load_pems(data: bytes) -> tuple[x509.Certificate, ...]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few old roots carry a non-positive serial number
+        return tuple(x509.load_pem_x509_certificates(data))
+
+
+def _verifies(
+    anchors: Sequence[x509.Certificate],
+    leaf: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    subject: str,
+    when: dt.datetime,
+) -> bool:
+    if not anchors:
+        return False
+    try:
+        verifier = (
+            PolicyBuilder()
+            .store(Store(list(anchors)))
+            .time(when)
+            .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=_leaf_policy())
+            .build_server_verifier(_subject_for(subject))
+        )
+        verifier.verify(leaf, intermediates)
+    except (VerificationError, ValueError):
+        return False
+    return True
+
+
+def _os_trusts(
+    chain_der: list[bytes],
+    anchor_check: bool,
+    leaf: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    subject: str,
+    when: dt.datetime,
+) -> bool | None:
+    """Asks the platform's own verifier on Windows and macOS (truststore); the system bundle elsewhere."""
+    if sys.platform in ("win32", "darwin"):
+        try:
+            from truststore import _api  # the platform verifier behind truststore.SSLContext
+        except ImportError:
+            return None
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        try:
+            _api._verify_peercerts_impl(context, chain_der, server_hostname=None)
+        except ssl.SSLError:
+            return False
+        except Exception:
+            return None
+        return True
+    roots = linux_system_roots()
+    if roots is None:
+        return None
+    return _verifies(roots, leaf, intermediates, subject, when)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: EndpointStatus
+    detail: str
+    facts: CertificateFacts | None
+
+
+def verify_chain(
+    chain_der: list[bytes],
+    host: str,
+    tls_version: str,
+    pinned: PinnedRoot | None,
+    now: dt.datetime | None = None,
+) -> Verdict:
+    """Classifies a server's chain: ok, untrusted, expired or for another host, with the facts."""
+    if not chain_der:
+        return Verdict(EndpointStatus.TLS_ERROR, "the server sent no certificate", None)
+    try:
+        certs = [x509.load_der_x509_certificate(der) for der in chain_der]
+    except ValueError:
+        return Verdict(EndpointStatus.TLS_ERROR, "the server sent a certificate that cannot be read", None)
+    now = now or dt.datetime.now(dt.UTC)
+    leaf, intermediates = certs[0], certs[1:]
+    names = _names(leaf)
+    # Judge the chain itself at a moment the leaf was valid and for a name it carries; dates and the
+    # host name are judged separately below so that the status names the real problem.
+    chain_time = (
+        now
+        if _valid_at(leaf, now)
+        else leaf.not_valid_before_utc + (leaf.not_valid_after_utc - leaf.not_valid_before_utc) / 2
+    )
+    own_name = names[0] if names else host
+    mozilla = _verifies(mozilla_roots(), leaf, intermediates, own_name, chain_time)
+    provider_root = pinned is not None and _verifies([pinned.certificate], leaf, intermediates, own_name, chain_time)
+    os_trust = _os_trusts(chain_der, True, leaf, intermediates, own_name, chain_time)
+    trusted_by = TrustedBy(mozilla=mozilla, os=os_trust, provider_root=provider_root)
+
+    facts = CertificateFacts(
+        subject=leaf.subject.rfc4514_string(),
+        issuer=leaf.issuer.rfc4514_string(),
+        not_before=leaf.not_valid_before_utc.isoformat(),
+        not_after=leaf.not_valid_after_utc.isoformat(),
+        sha256=fingerprint(chain_der[0]),
+        tls_version=tls_version,
+        names=tuple(names),
+        trusted_by=trusted_by,
+        chain_sha256=tuple(fingerprint(d) for d in chain_der),
+        chain_pem=tuple(c.public_bytes(Encoding.PEM).decode("ascii") for c in certs),
+    )
+    issuer = _common_name(leaf.issuer) or leaf.issuer.rfc4514_string()
+    if not (mozilla or os_trust or provider_root):
+        if not names:
+            why = "the certificate names no host (no subject alternative name)"
+        else:
+            why = (
+                f"it is issued by '{issuer}', which neither Mozilla's roots, this computer's store "
+                "nor the provider's root certificate vouch for"
+            )
+        return Verdict(EndpointStatus.UNTRUSTED_CERTIFICATE, f"the certificate is not trusted: {why}", facts)
+    for cert in certs:
+        if now > cert.not_valid_after_utc:
+            when = cert.not_valid_after_utc.date().isoformat()
+            whose = "the server's certificate" if cert is leaf else f"the certificate of '{_common_name(cert.subject)}'"
+            return Verdict(EndpointStatus.EXPIRED_CERTIFICATE, f"{whose} expired on {when}", facts)
+        if now < cert.not_valid_before_utc:
+            when = cert.not_valid_before_utc.date().isoformat()
+            return Verdict(
+                EndpointStatus.EXPIRED_CERTIFICATE,
+                f"the server's certificate is not valid until {when} (check this computer's clock)",
+                facts,
+            )
+    anchors: list[x509.Certificate] = []
+    if mozilla:
+        anchors.extend(mozilla_roots())
+    if provider_root and pinned is not None:
+        anchors.append(pinned.certificate)
+    if os_trust and not anchors:
+        anchors.extend(linux_system_roots() or ())
+    host_ok = _verifies(anchors, leaf, intermediates, host, now) if anchors else _name_matches(names, host)
+    if not host_ok:
+        shown = ", ".join(names[:4]) or "no name"
+        return Verdict(EndpointStatus.HOSTNAME_MISMATCH, f"the certificate is for {shown}, not for {host}", facts)
+    return Verdict(EndpointStatus.OK, "", facts)
+
+
+def _name_matches(names: list[str], host: str) -> bool:
+    host = host.rstrip(".").lower()
+    for name in names:
+        name = name.lower()
+        if name == host:
+            return True
+        if name.startswith("*.") and "." in host and host.split(".", 1)[1] == name[2:]:
+            return True
+    return False
+
+
+def _common_name(name: x509.Name) -> str:
+    values = name.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    if values:
+        value = values[0].value
+        return value if isinstance(value, str) else value.decode("utf-8", "replace")
+    return ""
+
+
+def tls_client_context() -> ssl.SSLContext:
+    """A context that completes the handshake whatever the certificate, so its facts can be read.
+
+    Verification happens in verify_chain right after; nothing is sent before it passes.
+    """
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return context

@@ -1,0 +1,271 @@
+"""A cancellable, deadline-bound line connection: the one place the engine touches sockets.
+
+Every wait is sliced into short selects so that a cancel event or a tightened deadline (the
+fallback grace) takes effect within a tenth of a second, from any thread.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import select
+import socket
+import ssl
+import threading
+import time
+from collections.abc import Callable
+
+SLICE = 0.1
+MAX_LINE = 8192
+
+
+class Cancelled(Exception):
+    """The user (or a caller) cancelled the work."""
+
+
+class NetError(Exception):
+    """A network step failed; `kind` is one of the endpoint statuses (timeout, refused, reset, dns-error, ...)."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+class Deadline:
+    """An absolute deadline that another thread may bring forward (never push back)."""
+
+    def __init__(self, seconds: float) -> None:
+        self._lock = threading.Lock()
+        self._at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        with self._lock:
+            return self._at - time.monotonic()
+
+    def tighten(self, seconds_from_now: float) -> None:
+        with self._lock:
+            self._at = min(self._at, time.monotonic() + seconds_from_now)
+
+    def extend(self, seconds_from_now: float) -> None:
+        """Allows a known slow step (a delayed login reply) more time."""
+        with self._lock:
+            self._at = max(self._at, time.monotonic() + seconds_from_now)
+
+
+def _check(cancel: threading.Event | None, deadline: Deadline, what: str) -> float:
+    if cancel is not None and cancel.is_set():
+        raise Cancelled()
+    left = deadline.remaining()
+    if left <= 0:
+        raise NetError("timeout", f"no answer in time while {what}")
+    return min(SLICE, left)
+
+
+def resolve(
+    host: str, port: int, deadline: Deadline, cancel: threading.Event | None
+) -> list[tuple[int, tuple[str, int] | tuple[str, int, int, int]]]:
+    """getaddrinfo on a helper thread, so a hung resolver still honours the deadline and cancel."""
+    box: dict[str, object] = {}
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            box["result"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
+        except (OSError, UnicodeError) as exc:
+            box["error"] = exc
+        finally:
+            done.set()
+
+    threading.Thread(target=work, name=f"resolve {host}", daemon=True).start()
+    while not done.wait(_check(cancel, deadline, f"looking up {host}")):
+        pass
+    if "error" in box:
+        exc = box["error"]
+        assert isinstance(exc, BaseException)
+        if isinstance(exc, socket.gaierror) and exc.errno in (socket.EAI_AGAIN,):
+            raise NetError("dns-error", f"the name {host} could not be looked up (DNS did not answer)")
+        raise NetError("dns-error", f"the name {host} does not resolve ({_reason(exc)})")
+    infos = box["result"]
+    assert isinstance(infos, list)
+    return [(family, addr) for family, _t, _p, _c, addr in infos]
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc) or type(exc).__name__
+
+
+def _connect_one(
+    family: int,
+    addr: tuple[str, int] | tuple[str, int, int, int],
+    deadline: Deadline,
+    cancel: threading.Event | None,
+    source: str | None,
+) -> socket.socket:
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        if source and family == socket.AF_INET:
+            sock.bind((source, 0))
+        sock.setblocking(False)
+        err = sock.connect_ex(addr)
+        if err not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY, 10035):
+            raise OSError(err, _strerror(err))
+        while True:
+            wait = _check(cancel, deadline, f"connecting to port {addr[1]}")
+            _r, w, x = select.select([], [sock], [sock], wait)
+            if w or x:
+                err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+                if err:
+                    raise OSError(err, _strerror(err))
+                return sock
+    except BaseException:
+        sock.close()
+        raise
+
+
+def _strerror(err: int) -> str:
+    try:
+        import os
+
+        return os.strerror(err)
+    except ValueError:
+        return f"error {err}"
+
+
+def open_connection(
+    host: str, port: int, deadline: Deadline, cancel: threading.Event | None, source: str | None = None
+) -> socket.socket:
+    """Resolves and connects, trying each address in turn; raises NetError with a status kind."""
+    addresses = resolve(host, port, deadline, cancel)
+    if source:
+        addresses = [a for a in addresses if a[0] == socket.AF_INET] or addresses
+    last: NetError | None = None
+    for family, addr in addresses:
+        try:
+            return _connect_one(family, addr, deadline, cancel, source)
+        except OSError as exc:
+            if exc.errno in (errno.ECONNREFUSED, 10061):
+                last = NetError("refused", f"the server refused the connection on port {port}")
+            elif exc.errno in (
+                errno.ENETUNREACH,
+                errno.EHOSTUNREACH,
+                errno.EADDRNOTAVAIL,
+                errno.EAFNOSUPPORT,
+            ):
+                last = NetError("refused", f"port {port} cannot be reached ({_reason(exc)})")
+            elif exc.errno in (errno.ECONNRESET, 10054):
+                last = NetError("reset", f"the connection to port {port} was reset")
+            else:
+                last = NetError("refused", f"cannot connect to port {port} ({_reason(exc)})")
+    assert last is not None or not addresses
+    raise last or NetError("dns-error", f"the name {host} has no usable address")
+
+
+class LineConnection:
+    """Line-oriented dialog over a plain or TLS socket, with every wait bounded and cancellable."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        deadline: Deadline,
+        cancel: threading.Event | None,
+        on_send: Callable[[bytes, bool], None] | None = None,
+    ) -> None:
+        self.sock: socket.socket = sock
+        self.deadline = deadline
+        self.cancel = cancel
+        self._buffer = b""
+        self.tls: ssl.SSLSocket | None = None
+        self._on_send = on_send
+
+    @property
+    def encrypted(self) -> bool:
+        return self.tls is not None
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+    def _recv_some(self, what: str) -> bytes:
+        while True:
+            if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
+                pass
+            else:
+                wait = _check(self.cancel, self.deadline, what)
+                r, _w, _x = select.select([self.sock], [], [], wait)
+                if not r:
+                    continue
+            try:
+                data = self.sock.recv(4096)
+            except (ssl.SSLWantReadError, BlockingIOError):
+                continue
+            except ssl.SSLError as exc:
+                raise NetError("tls-error", f"TLS failed while {what} ({exc.reason or exc})") from None
+            except (ConnectionResetError, ConnectionAbortedError):
+                raise NetError("reset", f"the server reset the connection while {what}") from None
+            except OSError as exc:
+                raise NetError("reset", f"the connection failed while {what} ({_reason(exc)})") from None
+            if not data:
+                raise NetError("reset", f"the server closed the connection while {what}")
+            return data
+
+    def read_line(self, what: str) -> str:
+        while b"\n" not in self._buffer:
+            if len(self._buffer) > MAX_LINE:
+                raise NetError("bad-greeting", f"the server sent an overlong line while {what}")
+            self._buffer += self._recv_some(what)
+        line, _, self._buffer = self._buffer.partition(b"\n")
+        return line.rstrip(b"\r").decode("utf-8", "replace")
+
+    def send_line(self, line: str, *, secret: bool = False) -> None:
+        self.send(line.encode("utf-8") + b"\r\n", secret=secret)
+
+    def send(self, data: bytes, *, secret: bool = False) -> None:
+        if secret and not self.encrypted:
+            # The rule the whole product rests on: a credential never crosses a plain connection.
+            raise RuntimeError("refusing to send a credential over an unencrypted connection")
+        if self._on_send is not None:
+            self._on_send(data, self.encrypted)
+        view = memoryview(data)
+        while view:
+            wait = _check(self.cancel, self.deadline, "sending")
+            _r, w, _x = select.select([], [self.sock], [], wait)
+            if not w:
+                continue
+            try:
+                sent = self.sock.send(view)
+            except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
+                continue
+            except OSError as exc:
+                raise NetError("reset", f"the connection failed while sending ({_reason(exc)})") from None
+            view = view[sent:]
+
+    def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> ssl.SSLSocket:
+        """Wraps the socket and completes the handshake within the deadline."""
+        if self._buffer:
+            # Bytes after the STARTTLS reply but before the handshake: a STARTTLS injection attempt.
+            raise NetError("tls-error", "the server sent data before the TLS handshake began")
+        tls = context.wrap_socket(self.sock, server_hostname=server_hostname, do_handshake_on_connect=False)
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                wait = _check(self.cancel, self.deadline, "setting up TLS")
+                select.select([tls], [], [], wait)
+            except ssl.SSLWantWriteError:
+                wait = _check(self.cancel, self.deadline, "setting up TLS")
+                select.select([], [tls], [], wait)
+            except ssl.SSLError as exc:
+                raise NetError("tls-error", f"the TLS handshake failed ({exc.reason or exc})") from None
+            except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
+                raise NetError("tls-error", "the server dropped the connection during the TLS handshake") from None
+            except OSError as exc:
+                if exc.errno == 0 or isinstance(exc, ssl.SSLEOFError):
+                    raise NetError("tls-error", "the server closed the connection during the TLS handshake") from None
+                raise NetError("tls-error", f"the TLS handshake failed ({_reason(exc)})") from None
+        self.sock = tls
+        self.tls = tls
+        return tls

@@ -1,0 +1,73 @@
+"""Shared fixtures: the real Dovecot servers, a provider file pointing at them, and the CI skip rule."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def skip_or_fail(reason: str) -> None:
+    """A missing server binary skips locally but fails in CI, where it means a broken install step."""
+    if IN_CI:
+        pytest.fail(f"CI=true and a required test server is unavailable: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@dataclass
+class MailServers:
+    """The running test servers and a provider file that points at them."""
+
+    server: object  # tests.servers.dovecot.DovecotServer
+    ca: object  # trustme.CA
+    ca_path: Path
+    ca_sha256: str
+    provider_path: Path
+    ports: dict[str, int]
+    users: dict[str, str]
+
+    def provider_file(self, directory: Path, **ports: int) -> Path:
+        """Another provider file for the same servers with some ports replaced (e.g. a blackholed one)."""
+        path = directory / f"provider-{'-'.join(f'{k}{v}' for k, v in sorted(ports.items())) or 'same'}.toml"
+        path.write_text(self.server.provider_toml(self.ca_path, self.ca_sha256, ports=ports), encoding="utf-8")
+        return path
+
+
+@pytest.fixture(scope="session")
+def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServers]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    from tests.servers.dovecot import USERS, DovecotServer, missing_reason
+
+    reason = missing_reason()
+    if reason:
+        skip_or_fail(reason)
+    import trustme
+
+    ca = trustme.CA(organization_name="Setup Assistant Test CA")
+    directory = tmp_path_factory.mktemp("mail-servers")
+    ca_path = directory / "test-ca.pem"
+    ca.cert_pem.write_to_path(str(ca_path))
+    der = x509.load_pem_x509_certificate(ca.cert_pem.bytes()).public_bytes(Encoding.DER)
+    sha = hashlib.sha256(der).hexdigest()
+    server = DovecotServer(ca).start()
+    provider_path = directory / "provider.toml"
+    provider_path.write_text(server.provider_toml(ca_path, sha), encoding="utf-8")
+    try:
+        yield MailServers(server, ca, ca_path, sha, provider_path, dict(server.ports), dict(USERS))
+    finally:
+        server.stop()

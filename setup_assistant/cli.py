@@ -196,8 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extra_commands() -> list[Callable[[Any], None]]:
     """Subcommands that live in their own modules (one module per idea)."""
-    registrars: list[Callable[[Any], None]] = []
-    return registrars
+    from setup_assistant.commands import register_all
+
+    return [register_all]
 
 
 def _run_gui(provider: str | None) -> int:

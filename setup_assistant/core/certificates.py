@@ -12,6 +12,7 @@ import hashlib
 import ipaddress
 import ssl
 import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -45,13 +46,26 @@ def fingerprint(der: bytes) -> str:
     return ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
 
 
-@lru_cache(maxsize=1)
 def mozilla_roots() -> tuple[x509.Certificate, ...]:
+    with _CACHE_LOCK:
+        return _mozilla_roots()
+
+
+def linux_system_roots() -> tuple[x509.Certificate, ...] | None:
+    with _CACHE_LOCK:
+        return _linux_system_roots()
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _mozilla_roots() -> tuple[x509.Certificate, ...]:
     return _load_pems(Path(certifi.where()).read_bytes())
 
 
 @lru_cache(maxsize=1)
-def linux_system_roots() -> tuple[x509.Certificate, ...] | None:
+def _linux_system_roots() -> tuple[x509.Certificate, ...] | None:
     paths = [ssl.get_default_verify_paths().cafile or "", *_LINUX_BUNDLES]
     for path in paths:
         if path and Path(path).is_file():
@@ -102,10 +116,35 @@ def _leaf_policy() -> ExtensionPolicy:
     return ExtensionPolicy.permit_all().require_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 def _load_pems(data: bytes) -> tuple[x509.Certificate, ...]:
-    with warnings.catch_warnings():
+    # catch_warnings is process-global: the lock keeps parallel probes from racing on it.
+    with _LOAD_LOCK, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a few old roots carry a non-positive serial number
         return tuple(x509.load_pem_x509_certificates(data))
+
+
+_STORES: dict[int, tuple[tuple[x509.Certificate, ...], Store]] = {}
+
+
+def _store(anchors: tuple[x509.Certificate, ...]) -> Store:
+    """Building a Store from Mozilla's ~150 roots costs milliseconds; reuse it for the same anchors."""
+    with _CACHE_LOCK:
+        key = hash(tuple(id(c) for c in anchors))
+        cached = _STORES.get(key)
+        if (
+            cached is not None
+            and len(cached[0]) == len(anchors)
+            and all(a is b for a, b in zip(cached[0], anchors, strict=True))
+        ):
+            return cached[1]
+        store = Store(list(anchors))
+        if len(_STORES) > 16:
+            _STORES.clear()
+        _STORES[key] = (anchors, store)
+        return store
 
 
 def _verifies(
@@ -120,7 +159,7 @@ def _verifies(
     try:
         verifier = (
             PolicyBuilder()
-            .store(Store(list(anchors)))
+            .store(_store(tuple(anchors)))
             .time(when)
             .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=_leaf_policy())
             .build_server_verifier(_subject_for(subject))

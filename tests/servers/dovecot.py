@@ -148,6 +148,7 @@ ssl_key = <{root}/server.key
 ssl_min_protocol = TLSv1.2
 disable_plaintext_auth = yes
 auth_mechanisms = plain login
+auth_username_chars =
 auth_verbose = yes
 auth_failure_delay = 0
 mail_location = maildir:~/Maildir
@@ -170,33 +171,33 @@ userdb {{
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
-    port = {self.ports['imap']}
+    port = {self.ports["imap"]}
   }}
   inet_listener imaps {{
     address = 127.0.0.1
-    port = {self.ports['imaps']}
+    port = {self.ports["imaps"]}
     ssl = yes
   }}
 }}
 service pop3-login {{
   inet_listener pop3 {{
     address = 127.0.0.1
-    port = {self.ports['pop3']}
+    port = {self.ports["pop3"]}
   }}
   inet_listener pop3s {{
     address = 127.0.0.1
-    port = {self.ports['pop3s']}
+    port = {self.ports["pop3s"]}
     ssl = yes
   }}
 }}
 service submission-login {{
   inet_listener submission {{
     address = 127.0.0.1
-    port = {self.ports['submission']}
+    port = {self.ports["submission"]}
   }}
   inet_listener submissions {{
     address = 127.0.0.1
-    port = {self.ports['submissions']}
+    port = {self.ports["submissions"]}
     ssl = yes
   }}
 }}
@@ -217,7 +218,9 @@ service stats {{
         conf = root / "dovecot.conf"
         conf.write_text(config, encoding="utf-8")
         self.process = subprocess.Popen(
-            [DOVECOT, "-F", "-c", str(conf)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [DOVECOT, "-F", "-c", str(conf)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
         self._wait_ready()
         return self
@@ -260,18 +263,18 @@ prefer = "starttls"
 
 [servers.imap]
 host = "{self.host}"
-starttls_port = {p['imap']}
-ssl_port = {p['imaps']}
+starttls_port = {p["imap"]}
+ssl_port = {p["imaps"]}
 
 [servers.pop3]
 host = "{self.host}"
-starttls_port = {p['pop3']}
-ssl_port = {p['pop3s']}
+starttls_port = {p["pop3"]}
+ssl_port = {p["pop3s"]}
 
 [servers.smtp]
 host = "{self.host}"
-starttls_port = {p['submission']}
-ssl_port = {p['submissions']}
+starttls_port = {p["submission"]}
+ssl_port = {p["submissions"]}
 
 [trust]
 root_certificate = "{ca_path}"

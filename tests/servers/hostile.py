@@ -1,0 +1,287 @@
+"""Small misbehaving servers for the fault cases, each on 127.0.0.1 with a port of its own.
+
+Every server records what it received before TLS was up, so a test can prove that no credential
+crossed a plain connection.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import ssl
+import struct
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+GREETINGS = {
+    "imap": b"* OK [CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN] hostile ready\r\n",
+    "pop3": b"+OK hostile ready\r\n",
+    "smtp": b"220 hostile.test ESMTP\r\n",
+}
+
+
+class HostileServer:
+    """Accepts connections and hands each to `behaviour(server, conn)` on its own thread."""
+
+    def __init__(self, behaviour: Callable[[HostileServer, socket.socket], None], *, accept: bool = True) -> None:
+        self.behaviour = behaviour
+        self.listener = socket.create_server(("127.0.0.1", 0), backlog=16)
+        self.port: int = self.listener.getsockname()[1]
+        self.plain_received = bytearray()
+        self.tls_received = bytearray()
+        self.connections = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._conns: list[socket.socket] = []
+        self._thread: threading.Thread | None = None
+        if accept:
+            self._thread = threading.Thread(target=self._serve, daemon=True)
+            self._thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(0.1)
+        while not self._stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            with self._lock:
+                self.connections += 1
+                self._conns.append(conn)
+            threading.Thread(target=self._run, args=(conn,), daemon=True).start()
+
+    def _run(self, conn: socket.socket) -> None:
+        try:
+            conn.settimeout(20)
+            self.behaviour(self, conn)
+        except (OSError, ssl.SSLError, ValueError):
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                conn.close()
+
+    def recv_plain(self, conn: socket.socket) -> bytes:
+        data = conn.recv(4096)
+        with self._lock:
+            self.plain_received += data
+        return data
+
+    def recv_line_plain(self, conn: socket.socket) -> bytes:
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = conn.recv(1)
+            if not chunk:
+                break
+            buf += chunk
+        with self._lock:
+            self.plain_received += buf
+        return buf
+
+    def record_tls(self, data: bytes) -> None:
+        with self._lock:
+            self.tls_received += data
+
+    def close(self) -> None:
+        self._stop.set()
+        with contextlib.suppress(OSError):
+            self.listener.close()
+        with self._lock:
+            for conn in self._conns:
+                with contextlib.suppress(OSError):
+                    conn.close()
+
+
+def server_context(cert_file: Path, key_file: Path) -> ssl.SSLContext:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(str(cert_file), str(key_file))
+    return ctx
+
+
+# --- behaviours -------------------------------------------------------------------------------------
+
+
+def silent(server: HostileServer, conn: socket.socket) -> None:
+    """Accepts and never says a word (a half-open firewall, a tarpit)."""
+    server._stop.wait(20)
+
+
+def reset(server: HostileServer, conn: socket.socket) -> None:
+    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    conn.close()
+
+
+def garbage(server: HostileServer, conn: socket.socket) -> None:
+    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+    server._stop.wait(2)
+
+
+def plain_greeting_on_ssl_port(protocol: str) -> Callable[[HostileServer, socket.socket], None]:
+    """A server that speaks in the clear where TLS is expected from the first byte."""
+
+    def run(server: HostileServer, conn: socket.socket) -> None:
+        conn.sendall(GREETINGS[protocol])
+        while server.recv_plain(conn):
+            pass
+
+    return run
+
+
+def _plain_dialog(
+    server: HostileServer, conn: socket.socket, protocol: str, *, offer_starttls: bool, accept_starttls: bool
+) -> bool:
+    """Speaks the protocol in the clear; returns True when the client asked for STARTTLS and got it."""
+    if protocol == "imap":
+        greeting = GREETINGS["imap"] if offer_starttls else b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n"
+        conn.sendall(greeting)
+    else:
+        conn.sendall(GREETINGS[protocol])
+    while True:
+        line = server.recv_line_plain(conn)
+        if not line:
+            return False
+        words = line.strip().split(b" ")
+        if protocol == "imap":
+            tag = words[0]
+            cmd = words[1].upper() if len(words) > 1 else b""
+            if cmd == b"CAPABILITY":
+                caps = b"IMAP4rev1 AUTH=PLAIN" + (b" STARTTLS" if offer_starttls else b"")
+                conn.sendall(b"* CAPABILITY " + caps + b"\r\n" + tag + b" OK done\r\n")
+            elif cmd == b"STARTTLS":
+                if accept_starttls:
+                    conn.sendall(tag + b" OK begin TLS\r\n")
+                    return True
+                conn.sendall(tag + b" NO not now\r\n")
+            elif cmd == b"LOGOUT":
+                conn.sendall(b"* BYE\r\n" + tag + b" OK bye\r\n")
+                return False
+            else:
+                conn.sendall(tag + b" OK whatever you say\r\n")
+        elif protocol == "pop3":
+            cmd = words[0].upper()
+            if cmd == b"CAPA":
+                conn.sendall(b"+OK\r\nUSER\r\n" + (b"STLS\r\n" if offer_starttls else b"") + b".\r\n")
+            elif cmd == b"STLS":
+                if accept_starttls:
+                    conn.sendall(b"+OK begin TLS\r\n")
+                    return True
+                conn.sendall(b"-ERR not now\r\n")
+            elif cmd == b"QUIT":
+                conn.sendall(b"+OK bye\r\n")
+                return False
+            else:
+                conn.sendall(b"+OK\r\n")
+        else:
+            cmd = words[0].upper()
+            if cmd in (b"EHLO", b"HELO"):
+                conn.sendall(
+                    b"250-hostile.test\r\n250-AUTH PLAIN LOGIN\r\n"
+                    + (b"250-STARTTLS\r\n" if offer_starttls else b"")
+                    + b"250 8BITMIME\r\n"
+                )
+            elif cmd == b"STARTTLS":
+                if accept_starttls:
+                    conn.sendall(b"220 go ahead\r\n")
+                    return True
+                conn.sendall(b"454 TLS not available\r\n")
+            elif cmd == b"QUIT":
+                conn.sendall(b"221 bye\r\n")
+                return False
+            elif cmd == b"AUTH":
+                conn.sendall(b"235 welcome, whoever you are\r\n")
+            else:
+                conn.sendall(b"250 ok\r\n")
+
+
+def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str) -> None:
+    """After TLS: a well-behaved server that accepts any login (and records what it got)."""
+
+    def readline() -> bytes:
+        buf = b""
+        while not buf.endswith(b"\n"):
+            chunk = tls.recv(1)
+            if not chunk:
+                break
+            buf += chunk
+        server.record_tls(buf)
+        return buf
+
+    while True:
+        line = readline()
+        if not line:
+            return
+        words = line.strip().split(b" ")
+        if protocol == "imap":
+            tag, cmd = words[0], (words[1].upper() if len(words) > 1 else b"")
+            if cmd == b"CAPABILITY":
+                tls.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN SASL-IR\r\n" + tag + b" OK done\r\n")
+            elif cmd == b"LOGOUT":
+                tls.sendall(b"* BYE\r\n" + tag + b" OK bye\r\n")
+                return
+            else:
+                tls.sendall(tag + b" OK fine\r\n")
+        elif protocol == "pop3":
+            cmd = words[0].upper()
+            if cmd == b"CAPA":
+                tls.sendall(b"+OK\r\nUSER\r\n.\r\n")
+            elif cmd == b"QUIT":
+                tls.sendall(b"+OK bye\r\n")
+                return
+            else:
+                tls.sendall(b"+OK\r\n")
+        else:
+            cmd = words[0].upper()
+            if cmd == b"EHLO":
+                tls.sendall(b"250-hostile.test\r\n250 AUTH PLAIN LOGIN\r\n")
+            elif cmd == b"AUTH":
+                tls.sendall(b"235 ok\r\n")
+            elif cmd == b"QUIT":
+                tls.sendall(b"221 bye\r\n")
+                return
+            else:
+                tls.sendall(b"250 ok\r\n")
+
+
+def starttls_server(
+    protocol: str, context: ssl.SSLContext | None, *, offer: bool = True, accept: bool = True
+) -> Callable[[HostileServer, socket.socket], None]:
+    """STARTTLS dialog; with context None the server 'accepts' STARTTLS and then keeps talking in the clear."""
+
+    def run(server: HostileServer, conn: socket.socket) -> None:
+        if not _plain_dialog(server, conn, protocol, offer_starttls=offer, accept_starttls=accept):
+            return
+        if context is None:
+            # A stripping attacker: pretends TLS started, keeps reading in the clear.
+            conn.sendall(GREETINGS[protocol])
+            while server.recv_plain(conn):
+                pass
+            return
+        with context.wrap_socket(conn, server_side=True) as tls:
+            _tls_dialog(server, tls, protocol)
+
+    return run
+
+
+def ssl_server(protocol: str, context: ssl.SSLContext) -> Callable[[HostileServer, socket.socket], None]:
+    def run(server: HostileServer, conn: socket.socket) -> None:
+        with context.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(GREETINGS[protocol])
+            _tls_dialog(server, tls, protocol)
+
+    return run
+
+
+def delayed(
+    behaviour: Callable[[HostileServer, socket.socket], None],
+    delay: float,
+) -> Callable[[HostileServer, socket.socket], None]:
+    """A behaviour that starts only after `delay` seconds (for the parallelism tests)."""
+
+    def run(server: HostileServer, conn: socket.socket) -> None:
+        if server._stop.wait(delay):
+            return
+        behaviour(server, conn)
+
+    return run

@@ -1,0 +1,80 @@
+"""What this app has written on this computer, so a help-desk report can say which profiles exist.
+
+Kept as a small JSON file in the user's data folder (platformdirs); never holds a password.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from setup_assistant.core.atomic import write_text_atomic
+
+APP_NAME = "NPOMail Setup Assistant"
+APP_AUTHOR = "NPOMail Setup Assistant"
+_MAX_ENTRIES = 500
+
+
+def data_dir() -> Path:
+    """The app's per-user folder (override with SETUP_ASSISTANT_DATA_DIR, e.g. in tests)."""
+    override = os.environ.get("SETUP_ASSISTANT_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=True))
+
+
+@dataclass(frozen=True)
+class WrittenProfile:
+    address: str
+    client: str  # thunderbird | outlook | apple-mail | settings-sheet | ...
+    path: str
+    installed: bool  # True when applied to a mail program, False for an exported file
+    written_at: str
+
+
+def _history_file() -> Path:
+    return data_dir() / "written-profiles.json"
+
+
+def load_history() -> list[WrittenProfile]:
+    try:
+        raw = json.loads(_history_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    entries: list[WrittenProfile] = []
+    if isinstance(raw, list):
+        for item in raw:
+            if isinstance(item, dict):
+                try:
+                    entries.append(WrittenProfile(**{k: item[k] for k in WrittenProfile.__dataclass_fields__}))
+                except (KeyError, TypeError):
+                    continue
+    return entries
+
+
+def record_written(address: str, client: str, path: Path, *, installed: bool = False) -> None:
+    """Adds (or refreshes) one entry; failure to record never breaks the real work."""
+    entry = WrittenProfile(
+        address=address.lower(),
+        client=client,
+        path=str(Path(path).resolve()),
+        installed=installed,
+        written_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+    )
+    entries = [e for e in load_history() if (e.address, e.client, e.path) != (entry.address, entry.client, entry.path)]
+    entries.append(entry)
+    data: list[dict[str, Any]] = [asdict(e) for e in entries[-_MAX_ENTRIES:]]
+    with contextlib.suppress(OSError):
+        write_text_atomic(_history_file(), json.dumps(data, indent=1, ensure_ascii=False))
+
+
+def written_for(address: str) -> list[WrittenProfile]:
+    wanted = address.lower()
+    return [e for e in load_history() if e.address == wanted]

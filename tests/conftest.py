@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,12 +28,20 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def _private_app_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test writes into the real user's app folder (the CLI subprocesses inherit this too)."""
+    folder = tmp_path_factory.mktemp("app-data")
+    monkeypatch.setenv("SETUP_ASSISTANT_DATA_DIR", str(folder))
+    return folder
+
+
 @dataclass
 class MailServers:
     """The running test servers and a provider file that points at them."""
 
-    server: object  # tests.servers.dovecot.DovecotServer
-    ca: object  # trustme.CA
+    server: Any  # tests.servers.dovecot.DovecotServer
+    ca: Any  # trustme.CA
     ca_path: Path
     ca_sha256: str
     provider_path: Path

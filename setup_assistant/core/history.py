@@ -18,7 +18,6 @@ import platformdirs
 from setup_assistant.core.atomic import write_text_atomic
 
 APP_NAME = "NPOMail Setup Assistant"
-APP_AUTHOR = "NPOMail Setup Assistant"
 _MAX_ENTRIES = 500
 
 
@@ -27,7 +26,7 @@ def data_dir() -> Path:
     override = os.environ.get("SETUP_ASSISTANT_DATA_DIR")
     if override:
         return Path(override)
-    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR, roaming=True))
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 @dataclass(frozen=True)

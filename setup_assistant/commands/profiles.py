@@ -1,0 +1,217 @@
+"""`setup-assistant profiles`: probe, then write ready-made files for Thunderbird, Outlook and Apple Mail.
+
+Exit codes as for `probe`: 0 ok, 1 when the check failed, a login was rejected or a client's files could
+not be written (the other files are still written; they hold no password), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from setup_assistant.cli import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    _positive_seconds,
+    add_password_option,
+    add_provider_option,
+    load_provider_or_usage,
+    parse_address_or_usage,
+    read_password,
+)
+
+
+def _days(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+    if not 1 <= value <= 3650:
+        raise argparse.ArgumentTypeError("give a number of days from 1 to 3650")
+    return value
+
+
+def register(subparsers: Any) -> None:
+    from setup_assistant.core.profiles import Client
+
+    parser = subparsers.add_parser(
+        "profiles",
+        help="write ready-made profiles for Thunderbird, Outlook and Apple Mail",
+        description=(
+            "Probe the servers, then write each mail program's files (with an instructions page beside them) "
+            "into DIR. Nothing on this computer changes unless --install or --thunderbird-profile is given."
+        ),
+    )
+    parser.add_argument("email", help="the full email address (it is also the username)")
+    parser.add_argument("--out", metavar="DIR", required=True, help="folder to write the files into")
+    parser.add_argument(
+        "--client",
+        action="append",
+        choices=[c.value for c in Client],
+        help="a mail program to write files for (repeat for several; default: all three)",
+    )
+    parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help="incoming mail (default imap)")
+    parser.add_argument("--name", metavar='"Full Name"', help="the name shown on sent mail")
+    add_provider_option(parser)
+    add_password_option(parser)
+    parser.add_argument(
+        "--include-password",
+        action="store_true",
+        help="also write the password from --password-stdin into the files that can hold it (with a warning)",
+    )
+    parser.add_argument(
+        "--no-probe", action="store_true", help="do not test the servers; use the provider's published settings"
+    )
+    parser.add_argument(
+        "--install",
+        action="store_true",
+        help="also apply on this computer: the default Thunderbird profile, Outlook's registry (Windows), "
+        "opening the Apple Mail profile (macOS)",
+    )
+    parser.add_argument(
+        "--thunderbird-profile", metavar="DIR", help="add the account to this Thunderbird profile folder"
+    )
+    parser.add_argument(
+        "--pop-delete-after-days",
+        type=_days,
+        metavar="N",
+        help="with POP: remove mail from the server N days after download (default: never)",
+    )
+    parser.add_argument(
+        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help="seconds per network step (default 10)"
+    )
+    parser.add_argument("--sign-cert", metavar="FILE", help="PEM certificate (and chain) to sign the Apple profile")
+    parser.add_argument("--sign-key", metavar="FILE", help="its unencrypted PEM private key")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.set_defaults(func=cmd_profiles)
+
+
+def cmd_profiles(args: argparse.Namespace) -> int:
+    from setup_assistant.core.account import settings_from_probe, settings_without_probe
+    from setup_assistant.core.account_check import AccountCheck, check_account
+    from setup_assistant.core.apple_mail import SigningError, load_signer
+    from setup_assistant.core.model import MailProtocol
+    from setup_assistant.core.profile_files import ProfileInputError, check_profile_text
+    from setup_assistant.core.profiles import ALL_CLIENTS, Client, write_profiles
+
+    provider = load_provider_or_usage(args.provider)
+    address = parse_address_or_usage(args.email)
+    protocol = MailProtocol(args.protocol)
+    clients = [Client(c) for c in args.client] if args.client else list(ALL_CLIENTS)
+    if args.pop_delete_after_days is not None and protocol is not MailProtocol.POP3:
+        raise UsageError("--pop-delete-after-days only applies with --protocol pop3")
+    if args.include_password and not args.password_stdin:
+        raise UsageError("--include-password needs the password on standard input (--password-stdin)")
+    thunderbird_profile = _thunderbird_profile(args.thunderbird_profile, clients)
+    signer = None
+    if bool(args.sign_cert) != bool(args.sign_key):
+        raise UsageError("give both --sign-cert and --sign-key to sign the Apple Mail profile")
+    if args.sign_cert:
+        try:
+            signer = load_signer(Path(args.sign_cert), Path(args.sign_key))
+        except SigningError as exc:
+            raise UsageError(f"cannot sign the Apple Mail profile: {exc}") from None
+    options: dict[str, Any] = {
+        "display_name": args.name,
+        "protocol": protocol,
+        "pop_delete_after_days": args.pop_delete_after_days,
+    }
+    try:  # refuse an unusable name before creating anything or spending time on the network
+        check_profile_text(settings_without_probe(provider, address, **options))
+    except ProfileInputError as exc:
+        raise UsageError(str(exc)) from None
+    out_dir = _output_folder(args.out)
+    password = read_password(args)
+    if args.include_password:
+        options["password"] = password
+
+    check: AccountCheck | None = None
+    if args.no_probe:
+        settings = settings_without_probe(provider, address, **options)
+    else:
+        cancel = threading.Event()
+        try:
+            check = check_account(
+                provider, address, password, timeout=args.timeout, cancel=cancel, progress=_progress(args)
+            )
+        except KeyboardInterrupt:
+            cancel.set()
+            print("Cancelled; no files were written.", file=sys.stderr)
+            return EXIT_PROBLEM
+        settings = settings_from_probe(provider, address, check.probe.endpoints, **options)
+
+    try:
+        outcome = write_profiles(
+            settings,
+            out_dir,
+            clients,
+            install=args.install,
+            thunderbird_profile=thunderbird_profile,
+            apple_signer=signer,
+        )
+    except ProfileInputError as exc:
+        raise UsageError(str(exc)) from None
+
+    if args.json:
+        data = {"check": check.to_json() if check else None, "profiles": outcome.to_json()}
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(_report(check, outcome))
+    for warning in outcome.warnings:
+        print(f"Warning: {warning}", file=sys.stderr)
+    return EXIT_OK if outcome.ok and (check is None or check.ok) else EXIT_PROBLEM
+
+
+def _thunderbird_profile(text: str | None, clients: list[Any]) -> Path | None:
+    if text is None:
+        return None
+    if "thunderbird" not in clients:
+        raise UsageError("--thunderbird-profile needs the thunderbird client")
+    path = Path(text).expanduser()
+    if not path.is_dir():
+        raise UsageError(f"{text}: no such Thunderbird profile folder")
+    return path
+
+
+def _output_folder(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{text}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{text}: cannot create the folder ({exc.strerror or exc})") from None
+    return path
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    def show(result: Any) -> None:
+        if not args.json:
+            print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _report(check: Any, outcome: Any) -> str:
+    lines = []
+    if check is not None:
+        lines.append(check.verdict())
+    else:
+        lines.append("Servers not tested (--no-probe): the files use the provider's published settings.")
+    for result in outcome.clients:
+        label = result.client.label
+        if result.files:
+            lines.append(f"{label}: wrote")
+            lines += [f"  {path}" for path in result.files]
+        if result.installed:
+            lines.append(f"{label}: {result.installed}")
+        if result.skipped:
+            lines.append(f"{label}: not applied here: {result.skipped}")
+        if result.error:
+            lines.append(f"{label}: FAILED: {result.error}")
+    return "\n".join(lines)

@@ -1,0 +1,136 @@
+"""`setup-assistant trust status|install|remove`: the provider's pinned root, where each mail program looks.
+
+Exit 0 when every place that needs the root has it (after install: installed, already there or not needed;
+after remove: gone everywhere), 1 when a place still lacks it, an OS dialog was cancelled, something failed or
+the server's chain does not lead to the pinned root, 2 for bad usage and for a root file that does not match
+its pinned SHA-256 (nothing is installed then).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from setup_assistant.cli import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    _positive_seconds,
+    add_provider_option,
+    load_provider_or_usage,
+)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "trust",
+        help="check, install or remove the provider's root certificate",
+        description=(
+            "Check where the provider's root certificate is needed and present (status), put it where each mail "
+            "program looks, only where needed and only when it matches its pinned SHA-256 (install), or take "
+            "out exactly what this assistant put in (remove). No administrator rights are needed."
+        ),
+    )
+    parser.add_argument("action", choices=["status", "install", "remove"], help="what to do")
+    add_provider_option(parser)
+    parser.add_argument(
+        "--thunderbird-profile",
+        metavar="DIR",
+        action="append",
+        help="handle this Thunderbird profile folder instead of the ones found automatically "
+        "(may be given more than once); this computer's own store is handled as well",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=10.0,
+        help="seconds per network step when checking the server (default 10)",
+    )
+    parser.set_defaults(func=cmd_trust)
+
+
+def _profiles(values: list[str] | None) -> list[Path] | None:
+    if not values:
+        return None
+    profiles = []
+    for value in values:
+        path = Path(value).expanduser()
+        if not path.is_dir():
+            raise UsageError(f"--thunderbird-profile {value}: no such folder")
+        profiles.append(path)
+    return profiles
+
+
+def _yes_no(value: bool | None) -> str:
+    return "unknown" if value is None else ("yes" if value else "no")
+
+
+def _needed(report: Any) -> str:
+    need = report.need
+    if need is None:
+        return "-"
+    return {"needed": "yes", "not-needed": "no", "other-root": "no", "unchecked": "assumed"}[need.value]
+
+
+def _table(report: Any) -> str:
+    root = report.root
+    out = [f"{report.provider.name} root certificate: {root.subject}", f"  SHA-256 {root.fingerprint}"]
+    if report.server is not None:
+        out.append(f"Server: {report.server.detail}.")
+    rows = [("place", "needed", "has it", "result")]
+    for r in report.places:
+        rows.append((r.place.label, _needed(r), _yes_no(r.present), r.outcome.value if r.outcome else "-"))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for index, row in enumerate(rows):
+        out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+        if index:
+            place = report.places[index - 1]
+            out.append(f"      used by {', '.join(place.place.programs)}: {place.message}")
+    out += [f"Note: {note}" for note in report.notes]
+    out.append(report.summary())
+    return "\n".join(out)
+
+
+def cmd_trust(args: argparse.Namespace) -> int:
+    from setup_assistant.core.trust import (
+        PinMismatch,
+        check_server,
+        install_root,
+        plan_places,
+        remove_root,
+        trust_status,
+        verify_pin,
+    )
+
+    provider = load_provider_or_usage(args.provider)
+    if provider.root is None:
+        raise UsageError(f"{provider.source}: the provider file has no [trust] section, so there is no root to handle")
+    try:
+        verify_pin(provider.root)
+    except PinMismatch as exc:
+        raise UsageError(str(exc)) from None
+    profiles = _profiles(args.thunderbird_profile)
+    plan = plan_places(provider, thunderbird_profiles=profiles)
+    if args.action == "remove":
+        report = remove_root(provider, plan)
+    else:
+        cancel = threading.Event()
+        if not args.json:
+            print(f"Checking {provider.name}'s servers …", file=sys.stderr, flush=True)
+        try:
+            server = check_server(provider, timeout=args.timeout, cancel=cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            print("Cancelled.", file=sys.stderr)
+            return EXIT_PROBLEM
+        report = (install_root if args.action == "install" else trust_status)(provider, plan, server)
+    if args.json:
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    else:
+        print(_table(report))
+    return EXIT_OK if report.ok else EXIT_PROBLEM

@@ -1,0 +1,278 @@
+"""status, install and remove over every place, with one report a volunteer can read or a script can parse.
+
+`install` touches a place only when the server's chain needs the root there (or the server could not be
+asked: the pin alone vouches for the root then), and never when the chain leads to another root.
+"""
+
+from __future__ import annotations
+
+import enum
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from setup_assistant.core.probe import DEFAULT_TIMEOUT, probe_provider
+from setup_assistant.core.provider import PinnedRoot, Provider
+from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, verify_pin
+from setup_assistant.core.trust.needs import (
+    Need,
+    ServerTrust,
+    ServerVerdict,
+    need_for,
+    server_trust,
+    trusted_here,
+)
+from setup_assistant.core.trust.places import ENTERPRISE_ROOTS_PREF, Place, Plan
+
+INSTALL_OK = frozenset({Outcome.INSTALLED, Outcome.ALREADY_PRESENT, Outcome.NOT_NEEDED})
+REMOVE_OK = frozenset({Outcome.REMOVED, Outcome.ABSENT})
+
+
+class Action(enum.StrEnum):
+    STATUS = "status"
+    INSTALL = "install"
+    REMOVE = "remove"
+
+
+@dataclass(frozen=True)
+class PlaceReport:
+    place: Place
+    need: Need | None  # None: not decided (remove does not ask the server)
+    present: bool | None
+    trusted: bool | None  # whether the server's chain validates for the programs reading this place
+    outcome: Outcome | None  # None for status, and where install was skipped
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.place.key,
+            "kind": self.place.kind.value,
+            "label": self.place.label,
+            "programs": list(self.place.programs),
+            "path": str(self.place.path) if self.place.path else None,
+            "needed": self.need.value if self.need else None,
+            "present": self.present,
+            "trusted": self.trusted,
+            "outcome": self.outcome.value if self.outcome else None,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class TrustReport:
+    action: Action
+    provider: Provider
+    root: PinnedRoot
+    server: ServerTrust | None
+    places: tuple[PlaceReport, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def other_root(self) -> bool:
+        return self.server is not None and self.server.verdict is ServerVerdict.OTHER_ROOT
+
+    @property
+    def ok(self) -> bool:
+        """Exit 0: every place that needs the root has it (after remove: it is gone everywhere)."""
+        if self.action is Action.REMOVE:
+            return all(r.outcome in REMOVE_OK for r in self.places)
+        if self.other_root:
+            return False
+        if self.action is Action.INSTALL:
+            return all(r.outcome in INSTALL_OK for r in self.places)
+        return all(r.present is True for r in self.places if r.need is not None and r.need.wants_root)
+
+    def summary(self) -> str:
+        if self.action is Action.REMOVE:
+            return _summary_remove(self.places)
+        if self.other_root:
+            lead = "Nothing was installed: the" if self.action is Action.INSTALL else "The"
+            return (
+                f"{lead} server's certificate chain does not lead to the provider's pinned root, so installing "
+                "it would not help (the provider has probably changed its certificate authority)."
+            )
+        if self.action is Action.INSTALL:
+            return _summary_install(self.places, self.server)
+        return _summary_status(self.places, self.server)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action.value,
+            "provider": self.provider.name,
+            "root": {
+                "subject": self.root.subject,
+                "sha256": self.root.fingerprint,
+                "file": str(self.root.path),
+            },
+            "server": self.server.to_json() if self.server else None,
+            "places": [r.to_json() for r in self.places],
+            "notes": list(self.notes),
+            "summary": self.summary(),
+            "ok": self.ok,
+        }
+
+
+def _labels(reports: list[PlaceReport]) -> str:
+    return ", ".join(r.place.label for r in reports)
+
+
+def _summary_status(places: tuple[PlaceReport, ...], server: ServerTrust | None) -> str:
+    wanting = [r for r in places if r.need is not None and r.need.wants_root]
+    missing = [r for r in wanting if r.present is not True]
+    lead = ""
+    if server is not None and server.verdict is ServerVerdict.UNREACHABLE:
+        lead = "Could not check the server, so the pinned root counts as needed everywhere. "
+    if missing:
+        return lead + f"The provider's root is missing from: {_labels(missing)}."
+    if not wanting:
+        return "Everything here already trusts the server; the provider's root is not needed."
+    return lead + "Every place that needs the provider's root has it."
+
+
+def _summary_install(places: tuple[PlaceReport, ...], server: ServerTrust | None) -> str:
+    parts = []
+    if server is not None and server.verdict is ServerVerdict.UNREACHABLE:
+        parts.append(
+            f"Could not check the server ({server.detail}); the pinned root was installed anyway, "
+            "since its pinned fingerprint vouches for it."
+        )
+    by: dict[Outcome, list[PlaceReport]] = {}
+    for r in places:
+        if r.outcome is not None:
+            by.setdefault(r.outcome, []).append(r)
+    if places and all(r.outcome is Outcome.NOT_NEEDED for r in places):
+        return "Everything here already trusts the server; nothing was installed."
+    for outcome, text in (
+        (Outcome.INSTALLED, "Installed in"),
+        (Outcome.ALREADY_PRESENT, "Already there"),
+        (Outcome.NOT_NEEDED, "Not needed"),
+        (Outcome.CANCELLED, "Cancelled for"),
+        (Outcome.FAILED, "Could not install in"),
+    ):
+        if by.get(outcome):
+            parts.append(f"{text}: {_labels(by[outcome])}.")
+    return " ".join(parts) or "There is no place on this computer to install the root."
+
+
+def _summary_remove(places: tuple[PlaceReport, ...]) -> str:
+    removed = [r for r in places if r.outcome is Outcome.REMOVED]
+    stuck = [r for r in places if r.outcome not in REMOVE_OK]
+    parts = [f"Removed from: {_labels(removed)}." if removed else "Nothing installed by this assistant was found."]
+    if stuck:
+        parts.append(f"Still there: {_labels(stuck)}.")
+    return " ".join(parts)
+
+
+def check_server(
+    provider: Provider, *, timeout: float = DEFAULT_TIMEOUT, cancel: threading.Event | None = None
+) -> ServerTrust:
+    """Probes every port and sums up who trusts the chain."""
+    return server_trust(probe_provider(provider, timeout=timeout, cancel=cancel))
+
+
+def _root(provider: Provider) -> PinnedRoot:
+    if provider.root is None:
+        raise ValueError(f"{provider.source}: the provider file names no root certificate ([trust])")
+    return provider.root
+
+
+def _follower_message(place: Place, leader: Place) -> str:
+    return (
+        f"through {leader.label}: Thunderbird reads roots there when {ENTERPRISE_ROOTS_PREF} is on "
+        "(the Thunderbird setup turns it on)"
+    )
+
+
+def _need(place: Place, server: ServerTrust, state: StoreState) -> Need:
+    return need_for(server, place.anchors, discounted=place.feeds if state.present else None)
+
+
+def trust_status(provider: Provider, plan: Plan, server: ServerTrust) -> TrustReport:
+    root = _root(provider)
+    states: dict[str, StoreState] = {}
+    reports = []
+    for place in plan.places:
+        if place.store is not None:
+            state = place.store.status(root)
+            states[place.key] = state
+            message = state.message
+        else:
+            state = states[place.follows or ""]
+            message = _follower_message(place, _leader(plan, place))
+        need = _need(place, server, state)
+        reports.append(
+            PlaceReport(place, need, state.present, trusted_here(server, place.anchors, state.present), None, message)
+        )
+    return TrustReport(Action.STATUS, provider, root, server, tuple(reports), tuple(plan.notes))
+
+
+def _leader(plan: Plan, place: Place) -> Place:
+    return next(p for p in plan.places if p.key == place.follows)
+
+
+def install_root(provider: Provider, plan: Plan, server: ServerTrust) -> TrustReport:
+    """Installs where needed; verifies the pin again first (PinMismatch: nothing is touched)."""
+    root = _root(provider)
+    verify_pin(root)
+    if server.verdict is ServerVerdict.OTHER_ROOT:
+        status = trust_status(provider, plan, server)
+        skipped = tuple(
+            PlaceReport(r.place, r.need, r.present, r.trusted, None, "not installed: " + server.detail)
+            for r in status.places
+        )
+        return TrustReport(Action.INSTALL, provider, root, server, skipped, tuple(plan.notes))
+    results: dict[str, tuple[ActionResult, bool | None]] = {}
+    reports = []
+    for place in plan.places:
+        if place.store is None:
+            leader_result, present = results[place.follows or ""]
+            need = need_for(server, place.anchors)
+            if need.wants_root:
+                outcome = leader_result.outcome
+            else:
+                outcome = Outcome.ALREADY_PRESENT if present else Outcome.NOT_NEEDED
+            message = _follower_message(place, _leader(plan, place))
+            reports.append(
+                PlaceReport(place, need, present, trusted_here(server, place.anchors, present), outcome, message)
+            )
+            continue
+        state = place.store.status(root)
+        need = _need(place, server, state)
+        if need.wants_root:
+            result = place.store.install(root)
+        elif state.present:
+            result = ActionResult(Outcome.ALREADY_PRESENT, f"{state.message} (not needed: {_why_not_needed(place)})")
+        else:
+            result = ActionResult(Outcome.NOT_NEEDED, f"nothing installed: {_why_not_needed(place)}")
+        present = state.present
+        if result.outcome in (Outcome.INSTALLED, Outcome.ALREADY_PRESENT):
+            present = True
+        results[place.key] = (result, present)
+        reports.append(
+            PlaceReport(
+                place, need, present, trusted_here(server, place.anchors, present), result.outcome, result.message
+            )
+        )
+    return TrustReport(Action.INSTALL, provider, root, server, tuple(reports), tuple(plan.notes))
+
+
+def _why_not_needed(place: Place) -> str:
+    return f"the server is already trusted by {' and '.join(a.label for a in place.anchors)}"
+
+
+def remove_root(provider: Provider, plan: Plan) -> TrustReport:
+    """Takes out exactly what this assistant puts in: the pinned certificate, matched by fingerprint and name."""
+    root = _root(provider)
+    results: dict[str, ActionResult] = {}
+    reports = []
+    for place in plan.places:
+        if place.store is None:
+            result = results[place.follows or ""]
+            outcome, message = result.outcome, _follower_message(place, _leader(plan, place))
+        else:
+            result = place.store.remove(root)
+            results[place.key] = result
+            outcome, message = result.outcome, result.message
+        present = False if outcome is Outcome.REMOVED else None
+        reports.append(PlaceReport(place, None, present, None, outcome, message))
+    return TrustReport(Action.REMOVE, provider, root, None, tuple(reports), tuple(plan.notes))

@@ -1,0 +1,268 @@
+"""An NSS certificate database (cert9.db): a Thunderbird profile's own store, or the Linux user's ~/.pki/nssdb.
+
+Changed only with NSS `certutil` (libnss3-tools), and in a Thunderbird profile only while Thunderbird does
+not have it open (the Thunderbird setup's own profile lock is held while certutil runs). The root goes in
+under this assistant's nickname with trust "C,," (a CA for servers); `remove` deletes that nickname only
+when it holds exactly the pinned certificate, so a copy someone else put there is never touched.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from setup_assistant.core.provider import PinnedRoot
+from setup_assistant.core.trust.base import (
+    COMMAND_TIMEOUT,
+    ActionResult,
+    CommandResult,
+    Outcome,
+    Runner,
+    StoreState,
+    first_line,
+    root_file,
+    run_command,
+)
+
+SERVER_CA_TRUST = "C,,"
+INSTALL_HINT = "NSS certutil is not installed (on Debian or Ubuntu: sudo apt install libnss3-tools)"
+_ENTRY = re.compile(r"^(?P<nick>.*\S)\s+(?P<trust>[A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\s*$")
+
+
+def find_nss_certutil(platform: str | None = None) -> str | None:
+    """NSS certutil, if installed; on Windows `certutil` is Microsoft's unrelated tool, so never there."""
+    if (platform or sys.platform) == "win32":
+        return None
+    return shutil.which("certutil")
+
+
+@dataclass(frozen=True)
+class NssEntry:
+    nickname: str
+    trust: str
+
+    @property
+    def trusted_for_servers(self) -> bool:
+        return "C" in self.trust.split(",")[0]
+
+
+class NssError(Exception):
+    pass
+
+
+class NssDatabase:
+    """One NSS database directory; `thunderbird_profile` makes changes wait for Thunderbird to close."""
+
+    def __init__(
+        self,
+        directory: Path,
+        nickname: str,
+        *,
+        thunderbird_profile: bool,
+        certutil: str | None,
+        runner: Runner = run_command,
+        platform: str | None = None,
+    ) -> None:
+        self.directory = directory
+        self.nickname = nickname
+        self.thunderbird_profile = thunderbird_profile
+        self.certutil = certutil
+        self.runner = runner
+        self.platform = platform or sys.platform
+
+    # -- reading -------------------------------------------------------------------------------------
+
+    @property
+    def _db(self) -> str:
+        return f"sql:{self.directory}"
+
+    def _has_database(self) -> bool:
+        return (self.directory / "cert9.db").is_file()
+
+    def _has_legacy_database(self) -> bool:
+        return (self.directory / "cert8.db").is_file() or (self.directory / "key3.db").is_file()
+
+    def _run(self, *args: str) -> CommandResult:
+        if self.certutil is None:
+            raise NssError(INSTALL_HINT)
+        try:
+            return self.runner([self.certutil, *args], COMMAND_TIMEOUT)
+        except OSError as exc:
+            raise NssError(f"{self.certutil} could not be started ({exc.strerror or exc})") from None
+
+    def entries(self) -> list[NssEntry]:
+        done = self._run("-L", "-d", self._db)
+        if done.returncode != 0:
+            raise NssError(f"the certificate database in {self.directory} cannot be read: {first_line(done.output)}")
+        found = []
+        for line in done.stdout.splitlines():
+            match = _ENTRY.match(line)
+            if match and not line.startswith("Certificate Nickname"):
+                found.append(NssEntry(match["nick"], match["trust"]))
+        return found
+
+    def certificates(self, nickname: str) -> list[bytes]:
+        """Every certificate under a nickname (DER); several can share one."""
+        done = self._run("-L", "-d", self._db, "-n", nickname, "-a")
+        if done.returncode != 0:
+            return []
+        try:
+            certs = x509.load_pem_x509_certificates(done.stdout.encode("ascii", "replace"))
+        except ValueError:
+            return []
+        return [c.public_bytes(Encoding.DER) for c in certs]
+
+    def holding(self, root: PinnedRoot) -> list[NssEntry]:
+        """The entries that hold the pinned certificate, this assistant's nickname first."""
+        entries = sorted(self.entries(), key=lambda e: e.nickname != self.nickname)
+        return [e for e in entries if root.der in self.certificates(e.nickname)]
+
+    def status(self, root: PinnedRoot) -> StoreState:
+        if self.certutil is None:
+            return StoreState(None, INSTALL_HINT)
+        if not self._has_database():
+            return StoreState(False, f"no certificate database in {self.directory} yet (install creates it)")
+        try:
+            holding = self.holding(root)
+        except NssError as exc:
+            return StoreState(None, str(exc))
+        return _describe(holding)
+
+    # -- changing ------------------------------------------------------------------------------------
+
+    def _refusal(self) -> str | None:
+        if self.certutil is None:
+            return INSTALL_HINT
+        if self.thunderbird_profile and not self.directory.is_dir():
+            return f"the Thunderbird profile folder {self.directory} does not exist"
+        return None
+
+    @contextmanager
+    def _held(self) -> Iterator[None]:
+        """In a Thunderbird profile: refuses while Thunderbird has it open, and keeps it from starting meanwhile."""
+        if not self.thunderbird_profile:
+            yield
+            return
+        from setup_assistant.core.thunderbird import hold_profile
+
+        with hold_profile(self.directory, self.platform):
+            yield
+
+    def install(self, root: PinnedRoot) -> ActionResult:
+        refusal = self._refusal()
+        if refusal:
+            return ActionResult(Outcome.FAILED, refusal)
+        from setup_assistant.core.thunderbird import ThunderbirdRunning
+
+        try:
+            with self._held():
+                return self._install(root)
+        except (NssError, ThunderbirdRunning) as exc:
+            return ActionResult(Outcome.FAILED, str(exc))
+
+    def _install(self, root: PinnedRoot) -> ActionResult:
+        if not self._has_database():
+            if self._has_legacy_database():
+                return ActionResult(
+                    Outcome.FAILED,
+                    f"{self.directory} still has an old-format certificate database (cert8.db); "
+                    "start and close Thunderbird once so it upgrades it, then try again",
+                )
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            done = self._run("-N", "--empty-password", "-d", self._db)
+            if done.returncode != 0:
+                raise NssError(
+                    f"could not create a certificate database in {self.directory}: {first_line(done.output)}"
+                )
+        holding = self.holding(root)
+        if any(e.trusted_for_servers for e in holding):
+            return ActionResult(Outcome.ALREADY_PRESENT, _describe(holding).message)
+        foreign = [e for e in holding if e.nickname != self.nickname]
+        if foreign:
+            return ActionResult(
+                Outcome.FAILED,
+                f"the root is already in this database as '{foreign[0].nickname}' but not trusted for servers; "
+                "it was not added by this assistant, so it is left as it is (trust it in Thunderbird's "
+                "certificate manager: Authorities, Edit Trust)",
+            )
+        ours_existed = bool(holding)
+        with tempfile.TemporaryDirectory(prefix="setup-assistant-nss-") as tmp:
+            no_password = Path(tmp) / "empty-password"
+            no_password.write_bytes(b"")
+            with root_file(root) as pem:
+                if ours_existed:
+                    args = ["-M", "-n", self.nickname, "-t", SERVER_CA_TRUST]
+                else:
+                    args = ["-A", "-n", self.nickname, "-t", SERVER_CA_TRUST, "-i", str(pem)]
+                done = self._run(*args, "-d", self._db, "-f", str(no_password))
+        if done.returncode != 0:
+            if not ours_existed and self.certificates(self.nickname):
+                self._run("-D", "-n", self.nickname, "-d", self._db)  # no half-added, untrusted entry left
+            return ActionResult(Outcome.FAILED, self._why(done))
+        after = self.holding(root)
+        if not any(e.nickname == self.nickname and e.trusted_for_servers for e in after):
+            return ActionResult(
+                Outcome.FAILED, f"certutil reported success but {self.directory} does not trust the root"
+            )
+        return ActionResult(Outcome.INSTALLED, f"added to {self.directory} as '{self.nickname}' (trusted for servers)")
+
+    def _why(self, done: CommandResult) -> str:
+        if "SEC_ERROR_BAD_PASSWORD" in done.output:
+            return (
+                f"the certificate database in {self.directory} is protected by a primary password; "
+                "import the root in Thunderbird's certificate manager instead (Authorities, Import)"
+            )
+        return f"certutil could not add the root to {self.directory}: {first_line(done.output) or 'no reason given'}"
+
+    def remove(self, root: PinnedRoot) -> ActionResult:
+        refusal = self._refusal()
+        if refusal:
+            return ActionResult(Outcome.FAILED, refusal)
+        if not self._has_database():
+            return ActionResult(Outcome.ABSENT, f"there is no certificate database in {self.directory}")
+        from setup_assistant.core.thunderbird import ThunderbirdRunning
+
+        try:
+            with self._held():
+                return self._remove(root)
+        except (NssError, ThunderbirdRunning) as exc:
+            return ActionResult(Outcome.FAILED, str(exc))
+
+    def _remove(self, root: PinnedRoot) -> ActionResult:
+        ours = self.certificates(self.nickname)
+        if root.der not in ours:
+            note = ""
+            others = [e for e in self.holding(root) if e.nickname != self.nickname]
+            if others:
+                note = f"; the copy named '{others[0].nickname}' was not added by this assistant and stays"
+            return ActionResult(Outcome.ABSENT, f"this assistant's root is not in {self.directory}{note}")
+        if len(ours) > 1:
+            return ActionResult(
+                Outcome.FAILED,
+                f"several certificates share the name '{self.nickname}' in {self.directory}; "
+                "remove the right one by hand in the certificate manager",
+            )
+        done = self._run("-D", "-n", self.nickname, "-d", self._db)
+        if done.returncode != 0 or root.der in self.certificates(self.nickname):
+            return ActionResult(
+                Outcome.FAILED, f"certutil could not remove the root from {self.directory}: {first_line(done.output)}"
+            )
+        return ActionResult(Outcome.REMOVED, f"removed '{self.nickname}' from {self.directory}")
+
+
+def _describe(holding: list[NssEntry]) -> StoreState:
+    trusted = [e for e in holding if e.trusted_for_servers]
+    if trusted:
+        return StoreState(True, f"present as '{trusted[0].nickname}' (trusted for servers)")
+    if holding:
+        return StoreState(False, f"present as '{holding[0].nickname}' but not trusted for servers")
+    return StoreState(False, "not in the database")

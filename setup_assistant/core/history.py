@@ -18,7 +18,7 @@ import platformdirs
 from setup_assistant.core.atomic import write_text_atomic
 
 APP_NAME = "NPOMail Setup Assistant"
-_MAX_ENTRIES = 500
+_MAX_ENTRIES = 5000
 
 
 def data_dir() -> Path:

@@ -153,8 +153,9 @@ def write_profiles(
 
 def _remember(settings: AccountSettings, result: ClientOutcome) -> None:
     """Notes what was written (and applied) so a help-desk report can list it later."""
-    for path in result.files:
-        history.record_written(settings.address.address, result.client.value, path, installed=bool(result.installed))
+    if result.files:  # one entry per client and folder keeps the record short even for a whole office
+        folder = result.files[0].parent
+        history.record_written(settings.address.address, result.client.value, folder, installed=bool(result.installed))
 
 
 class _PartialFailure(Exception):

@@ -1,0 +1,111 @@
+"""`setup-assistant batch people.csv --out DIR`: profiles and a settings sheet for everyone in a CSV file.
+
+Bad lines and repeated addresses go to stderr as `line N: <address>: <reason>` (and into DIR/summary.csv) and
+are skipped; everyone else is done. Exit 0 when every line was done, 1 when some were skipped or could not be
+written, 2 when the file cannot be read at all (missing, not UTF-8, no or a wrong header) or for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from setup_assistant.cli import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    _positive_seconds,
+    add_provider_option,
+    load_provider_or_usage,
+)
+
+
+def register(subparsers: Any) -> None:
+    from setup_assistant.core.profiles import Client
+
+    parser = subparsers.add_parser(
+        "batch",
+        help="write profiles and settings sheets for everyone in a CSV file",
+        description=(
+            "Read a CSV file with the header email,name (and optionally protocol: imap or pop3), probe the "
+            "provider once, and write each person's profiles and settings sheet into DIR/<address>/, plus "
+            "DIR/summary.csv. No passwords are involved; nothing on this computer's mail programs changes."
+        ),
+    )
+    parser.add_argument("csv", metavar="people.csv", help="the CSV file (UTF-8), header email,name[,protocol]")
+    parser.add_argument("--out", metavar="DIR", required=True, help="folder to write everyone's files into")
+    parser.add_argument(
+        "--client",
+        action="append",
+        choices=[c.value for c in Client],
+        help="a mail program to write files for (repeat for several; default: all three)",
+    )
+    add_provider_option(parser)
+    parser.add_argument(
+        "--no-probe", action="store_true", help="do not test the servers; use the provider's published settings"
+    )
+    parser.add_argument("--timeout", type=_positive_seconds, default=10.0, help="seconds per network step (default 10)")
+    parser.set_defaults(func=cmd_batch)
+
+
+def _output_folder(text: str) -> Path:
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{text}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{text}: cannot create the folder ({exc.strerror or exc})") from None
+    return path
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from setup_assistant.core.batch import BatchFileError, RowResult, read_people, run_batch
+    from setup_assistant.core.profiles import ALL_CLIENTS, Client
+
+    provider = load_provider_or_usage(args.provider)
+    try:
+        people = read_people(Path(args.csv).expanduser(), provider)
+    except BatchFileError as exc:
+        raise UsageError(str(exc)) from None
+    out_dir = _output_folder(args.out)
+    clients = [Client(c) for c in args.client] if args.client else list(ALL_CLIENTS)
+
+    def show(result: RowResult) -> None:
+        if result.done:
+            print(f"  {result.email}: {result.folder}/", flush=True)
+
+    if people.people and not args.no_probe:
+        print(f"Checking {provider.name}'s servers once for everyone …", flush=True)
+    cancel = threading.Event()
+    try:
+        outcome = run_batch(
+            provider,
+            people,
+            out_dir,
+            clients,
+            probe=not args.no_probe,
+            timeout=args.timeout,
+            cancel=cancel,
+            progress=show,
+        )
+    except KeyboardInterrupt:
+        cancel.set()
+        print("Cancelled; the people done so far keep their files.", file=sys.stderr)
+        return EXIT_PROBLEM
+    except OSError as exc:
+        raise UsageError(f"{out_dir}: cannot write there ({exc.strerror or exc})") from None
+    probe_ok = outcome.probe is None or (outcome.probe.secure_setup_exists and not outcome.probe.cancelled)
+    print(outcome.probe_verdict, file=sys.stdout if probe_ok else sys.stderr)
+    for result in outcome.problems:
+        print(result.problem_line(), file=sys.stderr)
+    total = len(outcome.results)
+    print(
+        f"Done for {len(outcome.done)} of {total} {'person' if total == 1 else 'people'}"
+        + (f"; {len(outcome.problems)} skipped or failed" if outcome.problems else "")
+        + f". Summary: {outcome.summary}"
+    )
+    return EXIT_OK if outcome.ok else EXIT_PROBLEM

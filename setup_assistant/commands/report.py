@@ -1,0 +1,139 @@
+"""`setup-assistant report EMAIL --out report.html`: the diagnostic report to attach to a help-desk ticket.
+
+Writes report.html and report.json beside it in every case but a usage error (a cancelled or failing check
+is exactly what a ticket needs). Exit codes as `probe`: 0 a secure setup works (and the logins, with a
+password), 1 it does not, 2 bad input. The password is never written; `--redact` masks the address.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from setup_assistant.cli import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    _positive_seconds,
+    add_password_option,
+    add_provider_option,
+    load_provider_or_usage,
+    parse_address_or_usage,
+    read_password,
+)
+from setup_assistant.commands.dns import _resolver, parse_nameserver
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="write a diagnostic report (HTML and JSON) to attach to a help-desk ticket",
+        description=(
+            "Check DNS, every server port, the certificates, the logins (with --password-stdin) and the "
+            "provider's root certificate on this computer, and write it all to one HTML file plus the same data "
+            "as JSON beside it. The password is never written."
+        ),
+    )
+    parser.add_argument("email", help="the full email address (it is also the username)")
+    parser.add_argument(
+        "--out", metavar="FILE", required=True, help="the HTML file to write, e.g. report.html (report.json too)"
+    )
+    add_provider_option(parser)
+    add_password_option(parser)
+    parser.add_argument("--redact", action="store_true", help="mask the address (j***@example.org) in both files")
+    parser.add_argument(
+        "--timeout",
+        type=_positive_seconds,
+        default=10.0,
+        help="seconds per network step (default 10; DNS lookups take at most 5)",
+    )
+    parser.add_argument(
+        "--nameserver",
+        metavar="HOST[:PORT]",
+        action="append",
+        type=parse_nameserver,
+        help="ask this DNS server (an IP address) instead of this computer's; may be given more than once",
+    )
+    parser.set_defaults(func=cmd_report)
+
+
+def _output(text: str) -> Path:
+    from setup_assistant.core.report import report_paths
+
+    path = Path(text).expanduser()
+    try:
+        html_path, json_path = report_paths(path)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    for target in (html_path, json_path):
+        if target.is_dir():
+            raise UsageError(f"{target}: is a folder; give a file name like report.html")
+    try:
+        html_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{html_path.parent}: cannot create the folder ({exc.strerror or exc})") from None
+    if not os.access(html_path.parent, os.W_OK):
+        raise UsageError(f"{html_path.parent}: no permission to write there")
+    return html_path
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from setup_assistant.core.dns_checks import DEFAULT_DNS_TIMEOUT, provider_mail_hosts
+    from setup_assistant.core.provider import ProviderError
+    from setup_assistant.core.report import DiagnosticReport, build_report, write_report
+
+    provider = load_provider_or_usage(args.provider)
+    address = parse_address_or_usage(args.email)
+    try:
+        provider_mail_hosts(provider)
+    except ProviderError as exc:
+        raise UsageError(str(exc)) from None
+    out = _output(args.out)
+    password = read_password(args)
+    resolver = _resolver(args.nameserver)
+    cancel = threading.Event()
+    built: list[DiagnosticReport] = []
+
+    def run() -> None:
+        built.append(
+            build_report(
+                provider,
+                address,
+                password,
+                timeout=args.timeout,
+                dns_timeout=min(args.timeout, DEFAULT_DNS_TIMEOUT),
+                resolver=resolver,
+                cancel=cancel,
+                progress=_progress,
+            )
+        )
+
+    print(f"Checking {address.address} with {provider.name} …", file=sys.stderr, flush=True)
+    worker = threading.Thread(target=run, name="report", daemon=True)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(0.2)
+    except KeyboardInterrupt:  # stop the checks, but still write what was found: that is the report
+        cancel.set()
+        print("Cancelling; writing what was found so far …", file=sys.stderr, flush=True)
+        worker.join()
+    if not built:
+        print("setup-assistant: the checks stopped unexpectedly; no report was written", file=sys.stderr)
+        return EXIT_PROBLEM
+    report = built[0]
+    try:
+        html_path, json_path = write_report(report, out, redact=args.redact)
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write the report ({exc.strerror or exc})") from None
+    print(report.verdict)
+    print(f"Wrote {html_path} and {json_path}" + (" (address masked)." if args.redact else "."))
+    return EXIT_OK if report.ok else EXIT_PROBLEM
+
+
+def _progress(result: Any) -> None:
+    print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)

@@ -1,0 +1,99 @@
+"""`setup-assistant sheet EMAIL --out FILE`: the printable settings sheet for one person (HTML; the wizard
+prints it to PDF through Qt).
+
+Exit 0 when the sheet was written, 1 when the servers did not offer a secure connection to put on it (nothing
+is written then), 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+from setup_assistant.cli import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    UsageError,
+    _positive_seconds,
+    add_provider_option,
+    load_provider_or_usage,
+    parse_address_or_usage,
+)
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "sheet",
+        help="write a printable settings sheet for one person",
+        description=(
+            "Write one printable page with the person's own settings, as the provider's guide shows them, "
+            "plus webmail and the next steps. The password is shown as ********."
+        ),
+    )
+    parser.add_argument("email", help="the full email address (it is also the username)")
+    parser.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write (or a folder for it)")
+    parser.add_argument("--name", metavar='"Full Name"', help="the person's name, printed at the top")
+    parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help="incoming mail (default imap)")
+    add_provider_option(parser)
+    parser.add_argument(
+        "--no-probe", action="store_true", help="do not test the servers; use the provider's published settings"
+    )
+    parser.add_argument("--timeout", type=_positive_seconds, default=10.0, help="seconds per network step (default 10)")
+    parser.set_defaults(func=cmd_sheet)
+
+
+def _output(text: str) -> Path:
+    from setup_assistant.core.settings_sheet import SHEET_FILE
+
+    path = Path(text).expanduser()
+    if path.is_dir():
+        path = path / SHEET_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})") from None
+    return path
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from setup_assistant.core import history
+    from setup_assistant.core.account import NoSecureEndpoint, settings_from_probe, settings_without_probe
+    from setup_assistant.core.account_check import check_account
+    from setup_assistant.core.model import MailProtocol
+    from setup_assistant.core.profile_files import ProfileInputError, check_profile_text
+    from setup_assistant.core.settings_sheet import write_settings_sheet
+
+    provider = load_provider_or_usage(args.provider)
+    address = parse_address_or_usage(args.email)
+    protocol = MailProtocol(args.protocol)
+    settings = settings_without_probe(provider, address, display_name=args.name, protocol=protocol)
+    try:
+        check_profile_text(settings)
+    except ProfileInputError as exc:
+        raise UsageError(str(exc)) from None
+    out = _output(args.out)
+    if not args.no_probe:
+        cancel = threading.Event()
+        try:
+            check = check_account(provider, address, None, timeout=args.timeout, cancel=cancel)
+        except KeyboardInterrupt:
+            cancel.set()
+            print("Cancelled; no sheet was written.", file=sys.stderr)
+            return EXIT_PROBLEM
+        print(check.verdict(), file=sys.stderr)
+        settings = settings_from_probe(
+            provider, address, check.probe.endpoints, display_name=args.name, protocol=protocol
+        )
+    try:
+        path = write_settings_sheet(settings, out)
+    except NoSecureEndpoint as exc:
+        print(f"setup-assistant: no sheet was written: {exc}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except OSError as exc:
+        raise UsageError(f"{out}: cannot write the sheet ({exc.strerror or exc})") from None
+    history.record_written(address.address, "settings-sheet", path)
+    print(f"Wrote {path}")
+    return EXIT_OK

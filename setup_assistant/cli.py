@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -38,10 +39,13 @@ def _positive_seconds(text: str) -> float:
     return value
 
 
-def add_provider_option(parser: argparse.ArgumentParser) -> None:
+def add_provider_option(parser: argparse.ArgumentParser, *, top_level: bool = False) -> None:
+    # On a subcommand the default is SUPPRESS, so `setup-assistant --provider FILE probe ...` keeps FILE
+    # instead of having the subcommand's own default overwrite it.
     parser.add_argument(
         "--provider",
         metavar="FILE",
+        default=None if top_level else argparse.SUPPRESS,
         help="provider settings file (TOML); default: the shipped NPOMail settings",
     )
 
@@ -79,7 +83,12 @@ def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str 
     if stream is None:
         raise UsageError("--password-stdin was given but there is no standard input")
     try:
-        line = stream.readline()
+        if stream.isatty():  # typed by a person: do not echo it on the screen
+            import getpass
+
+            line = getpass.getpass("Password: ", stream=sys.stderr)
+        else:
+            line = stream.readline()
     except (OSError, UnicodeDecodeError):
         raise UsageError("the password on standard input could not be read") from None
     password = line.rstrip("\r\n")
@@ -167,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Set up a mail program for NPOMail. Without a command, opens the setup wizard.",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    add_provider_option(parser)
+    add_provider_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     probe = sub.add_parser(
@@ -201,7 +210,23 @@ def _extra_commands() -> list[Callable[[Any], None]]:
     return [register_all]
 
 
+def _no_display_reason() -> str | None:
+    """Qt aborts the whole process without a display; say so in a sentence instead."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return None
+    if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "the wizard needs a graphical desktop and none was found (no DISPLAY or WAYLAND_DISPLAY); "
+        "use a command instead, e.g. `setup-assistant probe you@your-domain.org` (see --help)"
+    )
+
+
 def _run_gui(provider: str | None) -> int:
+    reason = _no_display_reason()
+    if reason:
+        print(f"setup-assistant: {reason}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         from setup_assistant.gui.app import run_wizard
     except ImportError as exc:

@@ -178,8 +178,11 @@ def mobileconfig_bytes(settings: AccountSettings, signer: ProfileSigner | None =
     return sign_profile(data, signer) if signer is not None else data
 
 
+MOBILECONFIG_SUFFIX = ".mobileconfig"
+
+
 def mobileconfig_name(settings: AccountSettings) -> str:
-    return f"{safe_file_stem(settings.address.address)}.mobileconfig"
+    return f"{safe_file_stem(settings.address.address)}{MOBILECONFIG_SUFFIX}"
 
 
 def write_mobileconfig(settings: AccountSettings, out_dir: Path, signer: ProfileSigner | None = None) -> Path:

@@ -147,6 +147,36 @@ def _store(anchors: tuple[x509.Certificate, ...]) -> Store:
         return store
 
 
+@lru_cache(maxsize=1)
+def _ca_policy() -> ExtensionPolicy:
+    # Judged the way OpenSSL, NSS, Apple and Windows judge a private CA: it must be a CA (basicConstraints cA,
+    # which the verifier enforces), but a root made by a stock `openssl req -x509` has no keyUsage and is fine.
+    return ExtensionPolicy.permit_all().require_present(x509.BasicConstraints, Criticality.AGNOSTIC, None)
+
+
+def _path(
+    anchors: Sequence[x509.Certificate],
+    leaf: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    subject: str,
+    when: dt.datetime,
+) -> list[x509.Certificate] | None:
+    """The validated path (leaf first, anchor last) or None."""
+    if not anchors:
+        return None
+    try:
+        verifier = (
+            PolicyBuilder()
+            .store(_store(tuple(anchors)))
+            .time(when)
+            .extension_policies(ca_policy=_ca_policy(), ee_policy=_leaf_policy())
+            .build_server_verifier(_subject_for(subject))
+        )
+        return list(verifier.verify(leaf, intermediates))
+    except (VerificationError, ValueError):
+        return None
+
+
 def _verifies(
     anchors: Sequence[x509.Certificate],
     leaf: x509.Certificate,
@@ -154,49 +184,97 @@ def _verifies(
     subject: str,
     when: dt.datetime,
 ) -> bool:
+    return _path(anchors, leaf, intermediates, subject, when) is not None
+
+
+def _concrete_names(names: list[str], host: str) -> list[str]:
+    """Names to judge the chain with: the real host first, then the certificate's own (wildcards made concrete)."""
+    out = [host]
+    for name in names[:4]:
+        concrete = "x" + name[1:] if name.startswith("*.") else name
+        if concrete not in out:
+            out.append(concrete)
+    return out
+
+
+def _moments(certs: list[x509.Certificate], now: dt.datetime) -> list[dt.datetime]:
+    """When to judge the chain itself: now, then moments at which each certificate was still (or already) valid."""
+    leaf = certs[0]
+    moments = [now, leaf.not_valid_before_utc + (leaf.not_valid_after_utc - leaf.not_valid_before_utc) / 2]
+    for cert in certs:
+        moments.append(cert.not_valid_after_utc - dt.timedelta(seconds=1))
+        moments.append(cert.not_valid_before_utc + dt.timedelta(seconds=1))
+    return list(dict.fromkeys(moments))
+
+
+@dataclass(frozen=True)
+class _Trust:
+    path: list[x509.Certificate]
+    when: dt.datetime
+
+
+def _chain_trust(
+    anchors: Sequence[x509.Certificate],
+    leaf: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    subjects: list[str],
+    moments: list[dt.datetime],
+) -> _Trust | None:
+    """Whether the chain leads to one of the anchors at all, whatever its dates and names say."""
     if not anchors:
-        return False
-    try:
-        verifier = (
-            PolicyBuilder()
-            .store(_store(tuple(anchors)))
-            .time(when)
-            .extension_policies(ca_policy=ExtensionPolicy.webpki_defaults_ca(), ee_policy=_leaf_policy())
-            .build_server_verifier(_subject_for(subject))
-        )
-        verifier.verify(leaf, intermediates)
-    except (VerificationError, ValueError):
-        return False
-    return True
+        return None
+    for when in moments:
+        for subject in subjects:
+            path = _path(anchors, leaf, intermediates, subject, when)
+            if path is not None:
+                return _Trust(path, when)
+    return None
 
 
 def _os_trusts(
     chain_der: list[bytes],
-    anchor_check: bool,
     leaf: x509.Certificate,
     intermediates: list[x509.Certificate],
-    subject: str,
-    when: dt.datetime,
+    subjects: list[str],
+    moments: list[dt.datetime],
+    timeout: float = 5.0,
 ) -> bool | None:
     """Asks the platform's own verifier on Windows and macOS (truststore); the system bundle elsewhere."""
     if sys.platform in ("win32", "darwin"):
-        try:
-            from truststore import _api  # the platform verifier behind truststore.SSLContext
-        except ImportError:
-            return None
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        try:
-            _api._verify_peercerts_impl(context, chain_der, server_hostname=None)
-        except ssl.SSLError:
-            return False
-        except Exception:
-            return None
-        return True
+        return _platform_verifier(chain_der, timeout)
     roots = linux_system_roots()
     if roots is None:
         return None
-    return _verifies(roots, leaf, intermediates, subject, when)
+    return _chain_trust(roots, leaf, intermediates, subjects, moments) is not None
+
+
+def _platform_verifier(chain_der: list[bytes], timeout: float) -> bool | None:
+    """The OS check may fetch revocation data over the network: bounded by a timeout on a helper thread."""
+    try:
+        from truststore import _api  # the platform verifier behind truststore.SSLContext
+    except ImportError:
+        return None
+    verify = getattr(_api, "_verify_peercerts_impl", None)
+    if verify is None:
+        return None
+    box: dict[str, bool | None] = {}
+
+    def work() -> None:
+        # A bare context: no OpenSSL default CA file, so only the OS store answers.
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        context.check_hostname = False
+        try:
+            verify(context, chain_der, server_hostname=None)
+            box["result"] = True
+        except ssl.SSLError:
+            box["result"] = False
+        except Exception:
+            box["result"] = None
+
+    thread = threading.Thread(target=work, name="os-trust", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    return box.get("result")
 
 
 @dataclass(frozen=True)
@@ -223,18 +301,16 @@ def verify_chain(
     now = now or dt.datetime.now(dt.UTC)
     leaf, intermediates = certs[0], certs[1:]
     names = _names(leaf)
-    # Judge the chain itself at a moment the leaf was valid and for a name it carries; dates and the
-    # host name are judged separately below so that the status names the real problem.
-    chain_time = (
-        now
-        if _valid_at(leaf, now)
-        else leaf.not_valid_before_utc + (leaf.not_valid_after_utc - leaf.not_valid_before_utc) / 2
+    # Judge the chain itself first (at a moment its certificates were valid, for a name it carries); dates
+    # and the host name are judged separately below, on the validated path, so the status names the real problem.
+    subjects = _concrete_names(names, host)
+    moments = _moments(certs, now)
+    mozilla = _chain_trust(mozilla_roots(), leaf, intermediates, subjects, moments)
+    provider = (
+        _chain_trust([pinned.certificate], leaf, intermediates, subjects, moments) if pinned is not None else None
     )
-    own_name = names[0] if names else host
-    mozilla = _verifies(mozilla_roots(), leaf, intermediates, own_name, chain_time)
-    provider_root = pinned is not None and _verifies([pinned.certificate], leaf, intermediates, own_name, chain_time)
-    os_trust = _os_trusts(chain_der, True, leaf, intermediates, own_name, chain_time)
-    trusted_by = TrustedBy(mozilla=mozilla, os=os_trust, provider_root=provider_root)
+    os_trust = _os_trusts(chain_der, leaf, intermediates, subjects, moments)
+    trusted_by = TrustedBy(mozilla=mozilla is not None, os=os_trust, provider_root=provider is not None)
 
     facts = CertificateFacts(
         subject=leaf.subject.rfc4514_string(),
@@ -249,7 +325,7 @@ def verify_chain(
         chain_pem=tuple(c.public_bytes(Encoding.PEM).decode("ascii") for c in certs),
     )
     issuer = _common_name(leaf.issuer) or leaf.issuer.rfc4514_string()
-    if not (mozilla or os_trust or provider_root):
+    if not (mozilla or os_trust or provider):
         if not names:
             why = "the certificate names no host (no subject alternative name)"
         else:
@@ -258,7 +334,10 @@ def verify_chain(
                 "nor the provider's root certificate vouch for"
             )
         return Verdict(EndpointStatus.UNTRUSTED_CERTIFICATE, f"the certificate is not trusted: {why}", facts)
-    for cert in certs:
+    trust = mozilla or provider
+    # The certificates that matter are those on the validated path, not extra ones the server also sent.
+    path = trust.path if trust is not None else certs
+    for cert in path:
         if now > cert.not_valid_after_utc:
             when = cert.not_valid_after_utc.date().isoformat()
             whose = "the server's certificate" if cert is leaf else f"the certificate of '{_common_name(cert.subject)}'"
@@ -273,7 +352,7 @@ def verify_chain(
     anchors: list[x509.Certificate] = []
     if mozilla:
         anchors.extend(mozilla_roots())
-    if provider_root and pinned is not None:
+    if provider and pinned is not None:
         anchors.append(pinned.certificate)
     if os_trust and not anchors:
         anchors.extend(linux_system_roots() or ())

@@ -26,10 +26,11 @@ class Cancelled(Exception):
 class NetError(Exception):
     """A network step failed; `kind` is one of the endpoint statuses (timeout, refused, reset, dns-error, ...)."""
 
-    def __init__(self, kind: str, message: str) -> None:
+    def __init__(self, kind: str, message: str, *, server_spoke: bool = False) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
+        self.server_spoke = server_spoke  # for a timeout: it talked, then went quiet (not a blocked port)
 
 
 class Deadline:
@@ -47,10 +48,23 @@ class Deadline:
         with self._lock:
             self._at = min(self._at, time.monotonic() + seconds_from_now)
 
+    def child(self, seconds: float) -> Deadline:
+        """A shorter deadline that still honours this one (e.g. one address of several)."""
+        return _ChildDeadline(self, seconds)
+
     def extend(self, seconds_from_now: float) -> None:
         """Allows a known slow step (a delayed login reply) more time."""
         with self._lock:
             self._at = max(self._at, time.monotonic() + seconds_from_now)
+
+
+class _ChildDeadline(Deadline):
+    def __init__(self, parent: Deadline, seconds: float) -> None:
+        super().__init__(seconds)
+        self._parent = parent
+
+    def remaining(self) -> float:
+        return min(super().remaining(), self._parent.remaining())
 
 
 def _check(cancel: threading.Event | None, deadline: Deadline, what: str) -> float:
@@ -142,9 +156,16 @@ def open_connection(
     if source:
         addresses = [a for a in addresses if a[0] == socket.AF_INET] or addresses
     last: NetError | None = None
-    for family, addr in addresses:
+    for index, (family, addr) in enumerate(addresses):
+        left = len(addresses) - index
+        # A blackholed first address (often IPv6) must not use up the time of the others.
+        budget = deadline if left == 1 else deadline.child(max(1.0, deadline.remaining() / left))
         try:
-            return _connect_one(family, addr, deadline, cancel, source)
+            return _connect_one(family, addr, budget, cancel, source)
+        except NetError as exc:
+            if left == 1 or deadline.remaining() <= 0:
+                raise
+            last = exc  # this address timed out; the next one gets the rest of the time
         except OSError as exc:
             if exc.errno in (errno.ECONNREFUSED, 10061):
                 last = NetError("refused", f"the server refused the connection on port {port}")
@@ -177,6 +198,7 @@ class LineConnection:
         self.deadline = deadline
         self.cancel = cancel
         self._buffer = b""
+        self.received = 0
         self.tls: ssl.SSLSocket | None = None
         self._on_send = on_send
 
@@ -193,7 +215,14 @@ class LineConnection:
             if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
                 pass
             else:
-                wait = _check(self.cancel, self.deadline, what)
+                try:
+                    wait = _check(self.cancel, self.deadline, what)
+                except NetError as exc:
+                    if self.received:
+                        raise NetError(
+                            "timeout", f"the server stopped answering while {what}", server_spoke=True
+                        ) from None
+                    raise exc
                 r, _w, _x = select.select([self.sock], [], [], wait)
                 if not r:
                     continue
@@ -209,6 +238,7 @@ class LineConnection:
                 raise NetError("reset", f"the connection failed while {what} ({_reason(exc)})") from None
             if not data:
                 raise NetError("reset", f"the server closed the connection while {what}")
+            self.received += len(data)
             return data
 
     def read_line(self, what: str) -> str:

@@ -35,6 +35,7 @@ class LoginOutcome:
     detail: str
 
 
+MAX_REPLY_LINES = 500  # no real server needs more for a greeting, capabilities or a login reply
 LOGIN_REPLY_ALLOWANCE = 20.0  # Dovecot delays replies after failed logins (up to 15 s)
 
 
@@ -104,7 +105,7 @@ class ImapDialog(Dialog):
         else:
             self.conn.send_line(f"{tag} {command}")
         untagged: list[str] = []
-        while True:
+        for _ in range(MAX_REPLY_LINES):
             line = self.conn.read_line(what)
             if line.startswith(f"{tag} "):
                 rest = line[len(tag) + 1 :]
@@ -113,6 +114,7 @@ class ImapDialog(Dialog):
             if line.startswith("+"):
                 raise _bad(f"unexpected continuation while {what}")
             untagged.append(line)
+        raise _bad(f"the server sent an endless reply while {what}")
 
     def fetch_capabilities(self) -> list[str]:
         status, text, untagged = self._command("CAPABILITY", "asking for the IMAP capabilities")
@@ -144,14 +146,18 @@ class ImapDialog(Dialog):
             else:
                 tag = next(self._tags)
                 self.conn.send_line(f"{tag} AUTHENTICATE PLAIN")
-                line = self.conn.read_line("starting the login")
-                if not line.startswith("+"):
-                    return self._outcome_from(line.partition(" ")[2])
-                self._send_secret(token)
-                while True:
+                sent = False
+                for _ in range(MAX_REPLY_LINES):
                     line = self.conn.read_line("logging in")
-                    if line.startswith(f"{tag} "):
+                    if line.startswith(f"{tag} "):  # only the tagged line is the verdict
                         return self._outcome_from(line[len(tag) + 1 :])
+                    if line.startswith("+"):
+                        if sent:
+                            raise _bad("the server asked twice for the login data")
+                        self._send_secret(token)
+                        sent = True
+                    # untagged lines (* OK [ALERT] ..., * CAPABILITY ...) are information only
+                raise _bad("the server sent an endless reply while logging in")
             return self._outcome(status, text)
         if self._has("LOGINDISABLED"):
             return LoginOutcome(LoginStatus.ERROR, "the server allows no password login it supports here")
@@ -208,6 +214,8 @@ class Pop3Dialog(Dialog):
             if line == ".":
                 break
             caps.append(line)
+            if len(caps) > MAX_REPLY_LINES:
+                raise _bad("the server sent an endless capability list")
         self.capabilities = caps
         return caps
 
@@ -268,7 +276,7 @@ class SmtpDialog(Dialog):
             lines.append(line[4:])
             if len(line) == 3 or line[3] == " ":
                 return int(line[:3]), lines
-            if len(lines) > 200:
+            if len(lines) > MAX_REPLY_LINES:
                 raise _bad("the server sent an endless reply")
 
     def greet(self) -> str:

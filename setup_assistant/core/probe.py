@@ -135,7 +135,7 @@ def probe_endpoint(
     except NetError as exc:
         status = EndpointStatus(exc.kind)
         detail = exc.message
-        if status is EndpointStatus.TIMEOUT:
+        if status is EndpointStatus.TIMEOUT and not exc.server_spoke:
             detail = _describe_timeout(endpoint, graced is not None and graced.is_set(), timeout)
     except Exception as exc:  # a hostile server must never crash the probe
         status, detail = EndpointStatus.TLS_ERROR, f"unexpected failure: {type(exc).__name__}: {exc}"
@@ -189,6 +189,8 @@ def probe_provider(
 ) -> ProbeResult:
     """Probes all endpoints in parallel and reports each through `progress` as it finishes."""
     started = time.monotonic()
+    caller_cancel = cancel
+    cancel = cancel or threading.Event()  # our own, so an interrupt (Ctrl-C) can stop the workers
     endpoints = provider.endpoints()
     deadlines = {e: Deadline(timeout) for e in endpoints}
     graced = {e: threading.Event() for e in endpoints}
@@ -209,7 +211,11 @@ def probe_provider(
         }
         pending = set(futures)
         while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            try:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            except BaseException:
+                cancel.set()  # KeyboardInterrupt and the like: stop every worker within a tenth of a second
+                raise
             for future in done:
                 result = future.result()
                 results[result.endpoint] = result
@@ -226,7 +232,7 @@ def probe_provider(
         recommended=recommend(ordered, provider.prefer),
         outlook=recommend_outlook(ordered),
         elapsed_ms=int((time.monotonic() - started) * 1000),
-        cancelled=cancel is not None and cancel.is_set(),
+        cancelled=caller_cancel is not None and caller_cancel.is_set(),
     )
 
 
@@ -245,6 +251,7 @@ def check_login(
     deadline = Deadline(timeout)
 
     def done(status: LoginStatus, detail: str) -> LoginResult:
+        detail = scrub(detail, username, password)
         return LoginResult(endpoint, status, detail, int((time.monotonic() - started) * 1000))
 
     try:
@@ -276,6 +283,26 @@ def check_login(
         session.conn.close()
 
 
+def _secret_forms(username: str, password: str) -> list[str]:
+    """Every form in which the password went to the server and so could come back in its reply."""
+    import base64
+
+    forms = {
+        password,
+        base64.b64encode(password.encode()).decode(),
+        base64.b64encode(f"\0{username}\0{password}".encode()).decode(),
+        password.replace("\\", "\\\\").replace('"', '\\"'),
+    }
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def scrub(text: str, username: str, password: str) -> str:
+    """Removes the password (and its encodings) from server text before it is shown, printed or saved."""
+    for form in _secret_forms(username, password):
+        text = text.replace(form, "********")
+    return text
+
+
 def login_endpoints(recommended: Recommendation) -> list[Endpoint]:
     return [e for p in MailProtocol if (e := recommended.get(p)) is not None]
 
@@ -295,16 +322,21 @@ def check_logins(
     if not endpoints:
         return ()
     results: dict[Endpoint, LoginResult] = {}
+    cancel = cancel or threading.Event()
     with ThreadPoolExecutor(max_workers=len(endpoints), thread_name_prefix="login") as pool:
         futures = {
             pool.submit(check_login, e, username, password, pinned, timeout=timeout, cancel=cancel, on_send=on_send): e
             for e in endpoints
         }
-        for future in _as_completed(futures):
-            result = future.result()
-            results[result.endpoint] = result
-            if progress is not None:
-                progress(result)
+        try:
+            for future in _as_completed(futures):
+                result = future.result()
+                results[result.endpoint] = result
+                if progress is not None:
+                    progress(result)
+        except BaseException:
+            cancel.set()
+            raise
     return tuple(results[e] for e in endpoints)
 
 

@@ -266,19 +266,16 @@ def _open_with_macos(command: Sequence[str]) -> None:
     subprocess.run(list(command), check=True, timeout=30, capture_output=True)
 
 
+# The files whose writers embed the password when the person asked for it (see thunderbird.build_autoconfig
+# and apple_mail.build_payload); decided by name, not by searching bytes, since XML and plists escape < & >.
+_FILES_THAT_HOLD_A_PASSWORD = (thunderbird.AUTOCONFIG_FILE, apple_mail.MOBILECONFIG_SUFFIX)
+
+
 def _password_warnings(settings: AccountSettings, results: Sequence[ClientOutcome]) -> list[str]:
     """Names every written file that holds the password (only possible when the person asked for it)."""
-    if not settings.password:
+    if settings.password is None:
         return []
-    needles = [settings.password.encode(enc) for enc in ("utf-8", "utf-16-le")]
-    holding = []
-    for path in (p for r in results for p in r.files):
-        try:
-            data = path.read_bytes()
-        except OSError:
-            continue
-        if any(n in data for n in needles):
-            holding.append(path)
+    holding = [p for r in results for p in r.files if p.name.endswith(_FILES_THAT_HOLD_A_PASSWORD)]
     if not holding:
         return []
     listed = ", ".join(str(p) for p in holding)

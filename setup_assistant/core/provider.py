@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.resources import default_provider_file
 
+_MAX_PROVIDER_BYTES = 1 << 20
+
 
 class ProviderError(ValueError):
     """The provider file cannot be used; the message names the file and the key."""
@@ -118,7 +120,12 @@ def _load_root(trust: dict[str, Any], source: Path) -> PinnedRoot:
         raise ProviderError(f"{source}: key 'trust.root_sha256' must be 64 hex digits (a SHA-256)")
     path = Path(rel) if Path(rel).is_absolute() else (source.parent / rel)
     try:
-        raw = path.read_bytes()
+        if not path.is_file():
+            raise ProviderError(f"{source}: key 'trust.root_certificate': {path} is not a file")
+        with open(path, "rb") as fh:
+            raw = fh.read(_MAX_PROVIDER_BYTES + 1)
+        if len(raw) > _MAX_PROVIDER_BYTES:
+            raise ProviderError(f"{source}: key 'trust.root_certificate': {path} is too large to be a certificate")
     except OSError as exc:
         raise ProviderError(
             f"{source}: key 'trust.root_certificate': cannot read {path} ({exc.strerror or exc})"
@@ -145,8 +152,13 @@ def load_provider(path: str | Path | None = None) -> Provider:
     """Loads and validates a provider file; the shipped NPOMail file when no path is given."""
     source = Path(path) if path is not None else default_provider_file()
     try:
+        if source.exists() and not source.is_file():
+            raise ProviderError(f"{source}: not a regular file")
         with open(source, "rb") as fh:
-            data = tomllib.load(fh)
+            raw = fh.read(_MAX_PROVIDER_BYTES + 1)
+        if len(raw) > _MAX_PROVIDER_BYTES:
+            raise ProviderError(f"{source}: too large to be a provider file")
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise ProviderError(f"{source}: no such provider file") from None
     except OSError as exc:

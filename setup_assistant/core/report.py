@@ -125,7 +125,9 @@ def build_report(
         "profiles_written": [asdict(entry) for entry in history.written_for(address.address)],
     }
     if password:
-        data = _mask(data, [re.compile(re.escape(password))], PASSWORD_MASK)
+        # Only server text can echo the password, and it only reaches the login details; check_login has
+        # scrubbed them already, this is a second guard that leaves the rest of the report untouched.
+        data["logins"] = _mask(data["logins"], [re.compile(re.escape(password))], PASSWORD_MASK)
     return DiagnosticReport(address, check.ok, check.verdict(), data)
 
 

@@ -337,3 +337,72 @@ def test_nothing_secure_means_no_recommendation(certs, serve) -> None:
     result = probe_provider(provider, timeout=3)
     assert result.recommended.imap is None and result.recommended.smtp is None
     assert not result.secure_setup_exists
+
+
+@pytest.mark.parametrize("protocol", ["imap", "smtp"])
+def test_a_password_echoed_back_by_the_server_is_never_shown(protocol, certs, serve) -> None:
+    import base64
+
+    server = serve(hostile.ssl_server(protocol, certs.good, echo_reject=True))
+    endpoint = Endpoint(MailProtocol(protocol), "localhost", server.port, Security.SSL)
+    login = check_login(endpoint, USER, PASSWORD, certs.pinned, timeout=3)
+    assert login.status is LoginStatus.REJECTED, login.detail
+    assert "you sent" in login.detail  # the server's text is kept ...
+    token = base64.b64encode(f"\0{USER}\0{PASSWORD}".encode()).decode()
+    assert PASSWORD not in login.detail and token not in login.detail  # ... but not the secret in it
+
+
+def test_an_untagged_line_before_the_continuation_is_not_a_login(certs, serve) -> None:
+    """A server without SASL-IR that says '* OK [ALERT]' before '+' must not turn a refusal into 'ok'."""
+
+    def run(server: HostileServer, conn) -> None:
+        with certs.good.wrap_socket(conn, server_side=True) as tls:
+            tls.sendall(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+            buf = b""
+            while True:
+                chunk = tls.recv(4096)
+                if not chunk:
+                    return
+                buf += chunk
+                while b"\n" in buf:
+                    line, _, buf = buf.partition(b"\n")
+                    words = line.strip().split(b" ")
+                    if len(words) > 1 and words[1].upper() == b"CAPABILITY":
+                        tls.sendall(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n" + words[0] + b" OK done\r\n")
+                    elif len(words) > 1 and words[1].upper() == b"AUTHENTICATE":
+                        tag = words[0]
+                        tls.sendall(b"* OK [ALERT] System maintenance tonight\r\n+ \r\n")
+                    elif len(words) == 1 and words[0]:  # the base64 token
+                        tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] Authentication failed.\r\n")
+                    else:
+                        tls.sendall(words[0] + b" OK\r\n")
+
+    server = serve(run)
+    endpoint = Endpoint(MailProtocol.IMAP, "localhost", server.port, Security.SSL)
+    login = check_login(endpoint, USER, PASSWORD, certs.pinned, timeout=3)
+    assert login.status is LoginStatus.REJECTED, login.detail
+
+
+def test_an_endless_reply_is_a_bad_greeting_not_a_firewall(certs, serve) -> None:
+    def flood(server: HostileServer, conn) -> None:
+        conn.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] flood\r\n")
+        conn.recv(100)
+        try:
+            while True:
+                conn.sendall(b"* X\r\n" * 1000)
+        except OSError:
+            return
+
+    result = _probe(serve(flood), "imap", "starttls", certs, timeout=5)
+    assert result.status is EndpointStatus.BAD_GREETING
+    assert "endless" in result.detail
+
+
+def test_a_server_that_goes_quiet_mid_dialog_is_not_called_a_firewall(certs, serve) -> None:
+    def quiet(server: HostileServer, conn) -> None:
+        conn.sendall(b"* OK [CAPABILITY IMAP4rev1 STARTTLS] hello\r\n")
+        server._stop.wait(10)
+
+    result = _probe(serve(quiet), "imap", "starttls", certs, timeout=0.8)
+    assert result.status is EndpointStatus.TIMEOUT
+    assert "stopped answering" in result.detail and "firewall" not in result.detail

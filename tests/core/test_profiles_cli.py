@@ -158,6 +158,13 @@ def test_no_file_holds_the_password_unless_asked(tmp_path: Path) -> None:
     assert "jane.doe@example.org.mobileconfig" in warning and "outlook" not in warning
 
 
+def test_the_warning_names_the_files_even_when_the_password_is_escaped_in_them(tmp_path: Path) -> None:
+    """XML and plists write < & > as entities, so the warning cannot rely on finding the raw bytes."""
+    outcome = write_profiles(settings(password="Pa$$<&>word"), tmp_path)
+    (warning,) = outcome.warnings
+    assert "config-v1.1.xml" in warning and ".mobileconfig" in warning
+
+
 # --- The CLI against the real test servers ----------------------------------------------------------------
 
 

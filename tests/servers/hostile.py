@@ -195,8 +195,9 @@ def _plain_dialog(
                 conn.sendall(b"250 ok\r\n")
 
 
-def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str) -> None:
-    """After TLS: a well-behaved server that accepts any login (and records what it got)."""
+def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_reject: bool = False) -> None:
+    """After TLS: a server that accepts any login (and records what it got), or with echo_reject refuses
+    it and echoes the whole command back, password included, as some broken servers do."""
 
     def readline() -> bytes:
         buf = b""
@@ -220,6 +221,8 @@ def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str) -> Non
             elif cmd == b"LOGOUT":
                 tls.sendall(b"* BYE\r\n" + tag + b" OK bye\r\n")
                 return
+            elif echo_reject and cmd in (b"AUTHENTICATE", b"LOGIN"):
+                tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] you sent: " + line.strip() + b"\r\n")
             else:
                 tls.sendall(tag + b" OK fine\r\n")
         elif protocol == "pop3":
@@ -236,7 +239,7 @@ def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str) -> Non
             if cmd == b"EHLO":
                 tls.sendall(b"250-hostile.test\r\n250 AUTH PLAIN LOGIN\r\n")
             elif cmd == b"AUTH":
-                tls.sendall(b"235 ok\r\n")
+                tls.sendall(b"535 5.7.8 you sent: " + line.strip() + b"\r\n" if echo_reject else b"235 ok\r\n")
             elif cmd == b"QUIT":
                 tls.sendall(b"221 bye\r\n")
                 return
@@ -264,11 +267,13 @@ def starttls_server(
     return run
 
 
-def ssl_server(protocol: str, context: ssl.SSLContext) -> Callable[[HostileServer, socket.socket], None]:
+def ssl_server(
+    protocol: str, context: ssl.SSLContext, *, echo_reject: bool = False
+) -> Callable[[HostileServer, socket.socket], None]:
     def run(server: HostileServer, conn: socket.socket) -> None:
         with context.wrap_socket(conn, server_side=True) as tls:
             tls.sendall(GREETINGS[protocol])
-            _tls_dialog(server, tls, protocol)
+            _tls_dialog(server, tls, protocol, echo_reject)
 
     return run
 

@@ -1,0 +1,63 @@
+"""Ctrl-C stops a running check at once: a volunteer never waits out the timeout."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.servers import hostile
+from tests.servers.hostile import HostileServer
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to a child process is POSIX")
+@pytest.mark.parametrize("command", [["probe"], ["profiles", "--out", "{out}"]])
+def test_ctrl_c_cancels_within_a_second(tmp_path: Path, command: list[str]) -> None:
+    server = HostileServer(hostile.silent)
+    try:
+        ports = "\n".join(
+            f'[servers.{p}]\nhost = "127.0.0.1"\nstarttls_port = {server.port}\nssl_port = {server.port}'
+            for p in ("imap", "pop3", "smtp")
+        )
+        provider = tmp_path / "silent.toml"
+        provider.write_text(
+            f'[provider]\nid = "s"\nname = "Silent"\nwebmail = "http://mail.{{domain}}"\n{ports}\n', encoding="utf-8"
+        )
+        args = [a.replace("{out}", str(tmp_path / "out")) for a in command]
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "setup_assistant",
+                *args[:1],
+                "jane@example.org",
+                *args[1:],
+                "--provider",
+                str(provider),
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        time.sleep(1.5)
+        started = time.monotonic()
+        proc.send_signal(signal.SIGINT)
+        _out, err = proc.communicate(timeout=20)
+        elapsed = time.monotonic() - started
+    finally:
+        server.close()
+    assert elapsed < 3.0, (elapsed, err)
+    assert proc.returncode == 1
+    assert "cancel" in err.lower()
+    assert "Traceback" not in err

@@ -1,0 +1,21 @@
+"""Frozen entry of `setup-assistant`, the windowed program.
+
+With no arguments it goes straight to the wizard, skipping the command-line parser (building it imports every
+subcommand); any argument (`--provider FILE`, `--version`, a command) goes through the full CLI.
+"""
+
+import sys
+
+
+def main(argv: list[str]) -> int:
+    if argv:
+        from setup_assistant.cli import main as cli_main
+
+        return cli_main(argv)
+    from setup_assistant.gui.app import run_wizard
+
+    return run_wizard(None)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

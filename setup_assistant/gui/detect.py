@@ -1,0 +1,74 @@
+"""Which mail programs this computer has, and how to start them: used to tick the right boxes.
+
+Plain Python (no Qt) so it can move to the core if the CLI ever needs it. Thunderbird is found through its
+profiles (the core's finder), classic Outlook through Windows' App Paths registration, Apple Mail by being
+on macOS.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from setup_assistant.core import thunderbird
+from setup_assistant.core.profiles import Client
+
+
+@dataclass(frozen=True)
+class Detected:
+    client: Client
+    present: bool
+    profiles: tuple[thunderbird.ThunderbirdProfile, ...] = ()  # Thunderbird only, default first
+    start: tuple[str, ...] = ()  # a command that starts the program, when known
+
+
+def _app_path(exe: str) -> str | None:
+    """The registered path of a Windows program (App Paths), in either registry view."""
+    try:
+        import winreg
+    except ImportError:
+        return None
+    key = rf"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\{exe}"
+    for hive in (winreg.HKEY_CURRENT_USER, winreg.HKEY_LOCAL_MACHINE):  # type: ignore[attr-defined,unused-ignore]
+        for view in (winreg.KEY_WOW64_64KEY, winreg.KEY_WOW64_32KEY):  # type: ignore[attr-defined,unused-ignore]
+            try:
+                with winreg.OpenKey(hive, key, 0, winreg.KEY_READ | view) as handle:  # type: ignore[attr-defined,unused-ignore]
+                    value, _kind = winreg.QueryValueEx(handle, "")  # type: ignore[attr-defined,unused-ignore]
+            except OSError:
+                continue
+            if isinstance(value, str) and value.strip():
+                return value.strip().strip('"')
+    return None
+
+
+def _thunderbird_command(platform: str) -> tuple[str, ...]:
+    if platform == "win32":
+        exe = _app_path("thunderbird.exe")
+        return (exe,) if exe else ()
+    if platform == "darwin":
+        return ("open", "-a", "Thunderbird") if Path("/Applications/Thunderbird.app").exists() else ()
+    for name in ("thunderbird", "thunderbird-esr"):
+        found = shutil.which(name)
+        if found:
+            return (found,)
+    flatpak = shutil.which("flatpak")
+    if flatpak and Path("/var/lib/flatpak/app/org.mozilla.Thunderbird").exists():
+        return (flatpak, "run", "org.mozilla.Thunderbird")
+    return ()
+
+
+def detect(platform: str, home: Path | None = None) -> dict[Client, Detected]:
+    try:
+        profiles = tuple(thunderbird.find_profiles(home, platform))
+    except Exception:  # an unreadable profiles.ini only means "not detected"
+        profiles = ()
+    start = _thunderbird_command(platform) if home is None else ()
+    outlook = _app_path("OUTLOOK.EXE") if platform == "win32" else None
+    return {
+        Client.THUNDERBIRD: Detected(Client.THUNDERBIRD, bool(profiles), profiles, start),
+        Client.OUTLOOK: Detected(Client.OUTLOOK, outlook is not None, (), (outlook,) if outlook else ()),
+        Client.APPLE_MAIL: Detected(
+            Client.APPLE_MAIL, platform == "darwin", (), ("open", "-a", "Mail") if platform == "darwin" else ()
+        ),
+    }

@@ -1,0 +1,261 @@
+"""Turns an AccountCheck into plain sentences for the person: what works, what is used instead and why,
+and what to do next. The technical detail stays in the "Details" table for the help desk.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+from setup_assistant.core.account_check import AccountCheck
+from setup_assistant.core.model import EndpointResult, EndpointStatus, LoginStatus, MailProtocol
+from setup_assistant.gui.icons import Status
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Explain", text)
+
+
+@dataclass(frozen=True)
+class Finding:
+    level: Status
+    text: str
+
+
+class Outcome(enum.Enum):
+    WORKS = "works"
+    WORKS_WITH_CHANGES = "works-with-changes"
+    WRONG_PASSWORD = "wrong-password"
+    LOGIN_FAILED = "login-failed"
+    NO_CONNECTION = "no-connection"
+    CERTIFICATE = "certificate"
+    PARTLY_BLOCKED = "partly-blocked"
+    STOPPED = "stopped"
+
+
+_NETWORK_FAILURES = {EndpointStatus.TIMEOUT, EndpointStatus.REFUSED, EndpointStatus.RESET, EndpointStatus.DNS_ERROR}
+
+
+def what(protocol: MailProtocol) -> str:
+    """What a protocol is for, in the person's words."""
+    return {
+        MailProtocol.IMAP: tr("receiving mail (IMAP)"),
+        MailProtocol.POP3: tr("receiving mail (POP)"),
+        MailProtocol.SMTP: tr("sending mail"),
+    }[protocol]
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def status_text(status: EndpointStatus) -> str:
+    """A short status for the live rows; the icon beside it carries the same meaning."""
+    return {
+        EndpointStatus.OK: tr("Works, encrypted"),
+        EndpointStatus.DNS_ERROR: tr("Server name not found"),
+        EndpointStatus.TIMEOUT: tr("No answer (blocked?)"),
+        EndpointStatus.REFUSED: tr("Connection refused"),
+        EndpointStatus.RESET: tr("Connection cut off"),
+        EndpointStatus.NO_STARTTLS: tr("No encryption offered"),
+        EndpointStatus.BAD_GREETING: tr("Not a mail server"),
+        EndpointStatus.TLS_ERROR: tr("Encryption failed"),
+        EndpointStatus.UNTRUSTED_CERTIFICATE: tr("Certificate not trusted"),
+        EndpointStatus.EXPIRED_CERTIFICATE: tr("Certificate expired"),
+        EndpointStatus.HOSTNAME_MISMATCH: tr("Certificate for another server"),
+        EndpointStatus.CANCELLED: tr("Stopped"),
+    }[status]
+
+
+def status_level(status: EndpointStatus) -> Status:
+    if status is EndpointStatus.OK:
+        return Status.OK
+    if status is EndpointStatus.CANCELLED:
+        return Status.STOPPED
+    return Status.ERROR
+
+
+def login_text(status: LoginStatus) -> str:
+    return {
+        LoginStatus.OK: tr("Password accepted"),
+        LoginStatus.REJECTED: tr("Password not accepted"),
+        LoginStatus.ERROR: tr("Could not sign in"),
+    }[status]
+
+
+def _why_not(result: EndpointResult | None) -> str:
+    """Why the preferred port was not used, as the start of a sentence."""
+    if result is None:
+        return tr("Port {port} could not be checked").format(port="?")
+    port = result.endpoint.port
+    status = result.status
+    if status is EndpointStatus.TIMEOUT:
+        return tr("Your network blocks port {port}").format(port=port)
+    if status in (EndpointStatus.REFUSED, EndpointStatus.RESET):
+        return tr("Port {port} refuses connections on this network").format(port=port)
+    if status is EndpointStatus.NO_STARTTLS:
+        return tr(
+            "The server on port {port} did not offer encryption (something on this network may remove it)"
+        ).format(port=port)
+    if status.is_certificate_problem:
+        return tr("The certificate on port {port} could not be verified").format(port=port)
+    if status is EndpointStatus.DNS_ERROR:
+        return tr("The server name could not be looked up for port {port}").format(port=port)
+    return tr("Port {port} did not work").format(port=port)
+
+
+def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
+    bad = [r for r in results if r.status.is_certificate_problem]
+    if not bad:
+        return None
+    first = bad[0]
+    if first.status is EndpointStatus.EXPIRED_CERTIFICATE:
+        text = tr(
+            "The server's certificate is out of date ({detail}). If this computer's date and time are wrong, "
+            "correct them and check again; otherwise tell your help desk."
+        ).format(detail=first.detail)
+    elif first.status is EndpointStatus.HOSTNAME_MISMATCH:
+        text = tr(
+            "The server answered with a certificate for a different server ({detail}). Something on this "
+            "network may be intercepting mail. Do not use this network for email; try another one or ask your "
+            "help desk."
+        ).format(detail=first.detail)
+    else:
+        text = tr(
+            "The server's certificate is not vouched for by anyone this computer trusts, not even by the "
+            "provider's own certificate authority. Something on this network may be intercepting mail (this "
+            "happens on some hotel and public Wi-Fi). Try another network, or ask your help desk."
+        )
+    return Finding(Status.ERROR, text)
+
+
+def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[Finding]]:
+    """The overall outcome and the sentences that explain it, most important first."""
+    probe = check.probe
+    provider = check.provider
+    results = list(probe.endpoints)
+    findings: list[Finding] = []
+    if probe.cancelled:
+        return Outcome.STOPPED, [
+            Finding(Status.STOPPED, tr("The check was stopped before it finished. Press “Check again” to restart it."))
+        ]
+
+    if not any(r.ok for r in results):
+        cert = _certificate_finding(results)
+        if cert is not None:
+            return Outcome.CERTIFICATE, [cert]
+        if all(r.status is EndpointStatus.DNS_ERROR for r in results):
+            text = tr(
+                "The mail server's name ({host}) could not be looked up. This computer may not be connected to "
+                "the internet. Check your connection (can you open a web page?), then press “Check again”."
+            ).format(host=provider.server(MailProtocol.IMAP).host)
+        else:
+            text = tr(
+                "The mail server could not be reached at all. Check that this computer is connected to the "
+                "internet (can you open a web page?), then press “Check again”. If it still fails, this network "
+                "may block email: try another network, or ask your help desk."
+            )
+        return Outcome.NO_CONNECTION, [Finding(Status.ERROR, text)]
+
+    outcome = Outcome.WORKS
+    works: list[str] = []
+    for proto in (protocol, MailProtocol.SMTP):
+        chosen = probe.recommended.get(proto)
+        preferred = provider.preferred(proto)
+        pref_result = probe.result_for(preferred)
+        if chosen is None:
+            fallback = provider.server(proto).endpoint(provider.fallback)
+            fb_result = probe.result_for(fallback)
+            outcome = Outcome.PARTLY_BLOCKED
+            if any(r is not None and r.status.is_certificate_problem for r in (pref_result, fb_result)):
+                cert = _certificate_finding([r for r in (pref_result, fb_result) if r is not None])
+                if cert is not None:
+                    findings.append(cert)
+                    outcome = Outcome.CERTIFICATE
+                    continue
+            findings.append(
+                Finding(
+                    Status.ERROR,
+                    tr(
+                        "{What} does not work on this network: neither port {port} nor port {other} can be used "
+                        "securely. Some networks (hotels, guest Wi-Fi) block email; try another network, or ask "
+                        "your help desk."
+                    ).format(What=_capitalized(what(proto)), port=preferred.port, other=fallback.port),
+                )
+            )
+        elif chosen.security is not provider.prefer:
+            if outcome is Outcome.WORKS:
+                outcome = Outcome.WORKS_WITH_CHANGES
+            findings.append(
+                Finding(
+                    Status.WARNING,
+                    tr("{why}, so the secure port {port} will be used for {what} instead.").format(
+                        why=_why_not(pref_result), port=chosen.port, what=what(proto)
+                    ),
+                )
+            )
+        else:
+            works.append(tr("{what} on port {port}").format(what=what(proto), port=chosen.port))
+    if works:
+        findings.insert(
+            0,
+            Finding(
+                Status.OK,
+                tr("Works securely: {list}.").format(list=tr(" and ").join(works)),
+            ),
+        )
+
+    if not check.password_given:
+        findings.append(
+            Finding(
+                Status.INFO,
+                tr(
+                    "The password was not tested because none was typed. The mail program will ask for it the "
+                    "first time it connects."
+                ),
+            )
+        )
+    elif check.login_rejected:
+        outcome = Outcome.WRONG_PASSWORD
+        reset = provider.extra.get("password_reset", tr("your postmaster"))
+        findings.insert(
+            0,
+            Finding(
+                Status.ERROR,
+                tr(
+                    "The server did not accept the password for {address}. Go back and type it again (is Caps "
+                    "Lock on?). If you do not know your password, {who} can reset it for you."
+                ).format(address=check.address.address, who=reset),
+            ),
+        )
+    elif check.logins and not check.logins_ok:
+        if outcome in (Outcome.WORKS, Outcome.WORKS_WITH_CHANGES):
+            outcome = Outcome.LOGIN_FAILED
+        failed = next(r for r in check.logins if r.status is not LoginStatus.OK)
+        findings.append(
+            Finding(
+                Status.WARNING,
+                tr(
+                    "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
+                    "few minutes."
+                ).format(detail=failed.detail),
+            )
+        )
+    elif check.logins_ok:
+        findings.append(Finding(Status.OK, tr("Your password was accepted.")))
+    return outcome, findings
+
+
+def headline(outcome: Outcome) -> tuple[Status, str]:
+    return {
+        Outcome.WORKS: (Status.OK, tr("Everything works.")),
+        Outcome.WORKS_WITH_CHANGES: (Status.OK, tr("Your email works, with a small change.")),
+        Outcome.WRONG_PASSWORD: (Status.ERROR, tr("The password was not accepted.")),
+        Outcome.LOGIN_FAILED: (Status.WARNING, tr("The servers answer, but signing in failed.")),
+        Outcome.NO_CONNECTION: (Status.ERROR, tr("The mail server could not be reached.")),
+        Outcome.CERTIFICATE: (Status.ERROR, tr("The server's certificate could not be trusted.")),
+        Outcome.PARTLY_BLOCKED: (Status.ERROR, tr("Part of your email is blocked on this network.")),
+        Outcome.STOPPED: (Status.STOPPED, tr("The check was stopped.")),
+    }[outcome]

@@ -1,0 +1,324 @@
+"""Page 3: the probe and the sign-in checks, live, off the GUI thread, with a Stop that really stops them."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from setup_assistant.core.account_check import AccountCheck, check_account
+from setup_assistant.core.model import Endpoint, EndpointResult, LoginResult, LoginStatus, MailProtocol
+from setup_assistant.core.probe import ProbeResult
+from setup_assistant.core.provider import Provider
+from setup_assistant.core.trust import TrustReport
+from setup_assistant.gui.explain import assess, headline, login_text, status_level, status_text, what
+from setup_assistant.gui.icons import Status, status_icon
+from setup_assistant.gui.jobs import JobRunner, Report
+from setup_assistant.gui.model import WizardModel
+from setup_assistant.gui.widgets import StatusLine, seconds_text, status_word
+
+COL_WHAT, COL_RESULT, COL_TIME = 0, 1, 2
+TICK_MS = 200
+log = logging.getLogger(__name__)
+
+TrustStatus = Callable[[Provider, ProbeResult], TrustReport | None]
+
+
+@dataclass(frozen=True)
+class _Checked:
+    check: AccountCheck
+    trust_report: TrustReport | None
+
+
+class CheckingPage(QWizardPage):
+    def __init__(self, model: WizardModel, jobs: JobRunner, trust_status: TrustStatus | None = None) -> None:
+        super().__init__()
+        self.model = model
+        self.jobs = jobs
+        self.trust_status = trust_status
+        self.setTitle(self.tr("Checking your account"))
+        self.setSubTitle(
+            self.tr(
+                "The assistant tries every way to reach the {provider} servers at once. This takes a few seconds."
+            ).format(provider=model.provider.name)
+        )
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(3)
+        self.tree.setHeaderLabels([self.tr("Connection"), self.tr("Result"), self.tr("Time")])
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setIconSize(QSize(16, 16))
+        self.tree.setAccessibleName(self.tr("Connection checks"))
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_WHAT, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(COL_RESULT, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COL_TIME, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.bar = QProgressBar()
+        self.bar.setAccessibleName(self.tr("Progress of the checks"))
+        self.summary = StatusLine(Status.PENDING, "")
+        self.button = QPushButton()
+        self.button.clicked.connect(self._button_clicked)
+
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        bottom.addWidget(self.button, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.bar)
+        layout.addLayout(bottom)
+
+        self._generation = 0
+        self._running = False
+        self._cancel: threading.Event | None = None
+        self._started = 0.0
+        self._rows: dict[Endpoint, QTreeWidgetItem] = {}
+        self._login_rows: dict[MailProtocol, QTreeWidgetItem] = {}
+        self._tick = QTimer(self)
+        self._tick.setInterval(TICK_MS)
+        self._tick.timeout.connect(self._show_elapsed)
+
+    # --- life cycle -------------------------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    def initializePage(self) -> None:
+        self.start()
+
+    def cleanupPage(self) -> None:
+        self.stop(forget=True)
+
+    def start(self) -> None:
+        """Starts a fresh check; a previous one still winding down is cancelled and its results ignored."""
+        self.stop(forget=True)
+        self.model.check = None
+        self.model.trust_report = None
+        self._generation += 1
+        generation = self._generation
+        cancel = threading.Event()
+        self._cancel = cancel
+        self._fill_rows()
+        self._running = True
+        self._started = time.monotonic()
+        self._tick.start()
+        self._set_button(stop=True)
+        self.button.setFocus()  # Space stops; Back and Cancel stay one Tab away
+        self.summary.set(Status.PENDING, self.tr("Checking…"))
+        self.completeChanged.emit()
+
+        provider = self.model.provider
+        address = self.model.require_address()
+        password = self.model.password or None
+        timeout, grace = self.model.timeout, self.model.grace
+        trust_status = self.trust_status
+
+        def work(report: Report) -> _Checked:
+            check = check_account(
+                provider,
+                address,
+                password,
+                timeout=timeout,
+                grace=grace,
+                cancel=cancel,
+                progress=report,
+                login_progress=report,
+            )
+            trust_report = None
+            if trust_status is not None and not check.probe.cancelled and check.probe.secure_setup_exists:
+                try:
+                    trust_report = trust_status(provider, check.probe)
+                except Exception as exc:  # the certificate page is then skipped; the check itself stands
+                    log.warning("the trust status could not be read: %s: %s", type(exc).__name__, exc)
+            return _Checked(check, trust_report)
+
+        self.jobs.start(
+            work,
+            on_progress=lambda item: self._progress(generation, item),
+            on_result=lambda check: self._finished(generation, check),
+            on_error=lambda exc: self._failed(generation, exc),
+        )
+
+    def stop(self, *, forget: bool = False) -> None:
+        """Tells the core to stop (it does within about 0.1 s). With forget, the run's results are ignored."""
+        if self._cancel is not None:
+            self._cancel.set()
+        if forget:
+            self._generation += 1
+            self._running = False
+            self._tick.stop()
+        elif self._running:
+            self.summary.set(Status.PENDING, self.tr("Stopping…"))
+            self.button.setEnabled(False)
+
+    def cancel_all(self) -> None:
+        self.stop(forget=True)
+
+    def isComplete(self) -> bool:
+        check = self.model.check
+        return not self._running and check is not None and not check.probe.cancelled
+
+    # --- rows -------------------------------------------------------------------------------------------------
+
+    def _fill_rows(self) -> None:
+        self.tree.clear()
+        self._rows.clear()
+        self._login_rows.clear()
+        provider = self.model.provider
+        for endpoint in provider.endpoints():
+            item = QTreeWidgetItem(
+                [
+                    self.tr("{what} · port {port} · {security}").format(
+                        what=_capital(what(endpoint.protocol)), port=endpoint.port, security=endpoint.security.label
+                    ),
+                    "",
+                    "",
+                ]
+            )
+            self._set_row(item, Status.PENDING, self.tr("Checking…"), "")
+            self.tree.addTopLevelItem(item)
+            self._rows[endpoint] = item
+        with_password = bool(self.model.password)
+        for protocol in MailProtocol:
+            item = QTreeWidgetItem([self.tr("Sign-in for {what}").format(what=what(protocol)), "", ""])
+            if with_password:
+                self._set_row(item, Status.PENDING, self.tr("Waiting"), "")
+            else:
+                self._set_row(item, Status.INFO, self.tr("Not tested (no password)"), "")
+            self.tree.addTopLevelItem(item)
+            self._login_rows[protocol] = item
+        self.bar.setRange(0, len(self._rows) + (len(self._login_rows) if with_password else 0))
+        self.bar.setValue(0)
+
+    def _set_row(self, item: QTreeWidgetItem, status: Status, text: str, elapsed: str) -> None:
+        item.setIcon(COL_RESULT, status_icon(status))
+        item.setText(COL_RESULT, text)
+        item.setText(COL_TIME, elapsed)
+        item.setData(COL_RESULT, Qt.ItemDataRole.UserRole, status.value)
+        item.setData(COL_RESULT, Qt.ItemDataRole.AccessibleTextRole, f"{status_word(status)}: {text}")
+        item.setTextAlignment(COL_TIME, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+    def row_status(self, key: Endpoint | MailProtocol) -> str:
+        """The status shown on a row (for tests and accessibility tools)."""
+        item = self._rows[key] if isinstance(key, Endpoint) else self._login_rows[key]
+        return str(item.data(COL_RESULT, Qt.ItemDataRole.UserRole))
+
+    def _progress(self, generation: int, item: object) -> None:
+        if generation != self._generation:
+            return
+        if isinstance(item, EndpointResult):
+            row = self._rows.get(item.endpoint)
+            if row is not None:
+                self._set_row(row, status_level(item.status), status_text(item.status), _seconds(item.elapsed_ms))
+                row.setToolTip(COL_RESULT, item.detail)
+        elif isinstance(item, LoginResult):
+            row = self._login_rows.get(item.endpoint.protocol)
+            if row is not None:
+                level = Status.OK if item.status is LoginStatus.OK else Status.ERROR
+                row.setText(
+                    COL_WHAT,
+                    self.tr("Sign-in for {what} · port {port}").format(
+                        what=what(item.endpoint.protocol), port=item.endpoint.port
+                    ),
+                )
+                self._set_row(row, level, login_text(item.status), _seconds(item.elapsed_ms))
+                row.setToolTip(COL_RESULT, item.detail)
+        self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))
+
+    def _finished(self, generation: int, checked: object) -> None:
+        if generation != self._generation or not isinstance(checked, _Checked):
+            return
+        self._end_run()
+        check = checked.check
+        self.model.check = check
+        self.model.trust_report = checked.trust_report
+        for endpoint, row in self._rows.items():
+            result = check.probe.result_for(endpoint)
+            if result is not None:
+                self._set_row(row, status_level(result.status), status_text(result.status), _seconds(result.elapsed_ms))
+                row.setToolTip(COL_RESULT, result.detail)
+        tested = {login.endpoint.protocol for login in check.logins}
+        for protocol, row in self._login_rows.items():
+            if protocol in tested or not check.password_given:
+                continue
+            if check.probe.cancelled:
+                self._set_row(row, Status.STOPPED, self.tr("Stopped"), "")
+            else:
+                self._set_row(row, Status.INFO, self.tr("Not tested (no secure connection)"), "")
+        self.bar.setValue(self.bar.maximum())
+        outcome, _findings = assess(check, self.model.protocol)
+        level, text = headline(outcome)
+        if not check.probe.cancelled:
+            text += " " + self.tr("Press Next to see what this means.")
+        self.summary.set(level, text)
+        self.completeChanged.emit()
+        wizard = self.wizard()
+        if self.isComplete() and wizard is not None:
+            wizard.button(QWizard.WizardButton.NextButton).setFocus()
+
+    def _failed(self, generation: int, exc: object) -> None:
+        if generation != self._generation:
+            return
+        self._end_run()
+        self.summary.set(
+            Status.ERROR,
+            self.tr(
+                "The check failed unexpectedly ({error}). Press “Check again”; if it keeps failing, ask your help desk."
+            ).format(error=f"{type(exc).__name__}: {exc}"),
+        )
+        self.completeChanged.emit()
+
+    def _end_run(self) -> None:
+        self._running = False
+        self._tick.stop()
+        self._set_button(stop=False)
+
+    # --- controls ---------------------------------------------------------------------------------------------
+
+    def _set_button(self, *, stop: bool) -> None:
+        self.button.setEnabled(True)
+        if stop:
+            self.button.setText(self.tr("&Stop"))
+            self.button.setAccessibleDescription(self.tr("Stops the checks now."))
+        else:
+            self.button.setText(self.tr("Check &again"))
+            self.button.setAccessibleDescription(self.tr("Runs all the checks again."))
+
+    def _button_clicked(self) -> None:
+        if self._running:
+            self.stop()
+        else:
+            self.start()
+
+    def _show_elapsed(self) -> None:
+        if self._running and self.button.isEnabled():
+            seconds = int(time.monotonic() - self._started)
+            if seconds >= 1:
+                self.summary.set(Status.PENDING, self.tr("Checking… {seconds} s").format(seconds=seconds))
+
+
+def _seconds(ms: int) -> str:
+    return seconds_text(ms)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

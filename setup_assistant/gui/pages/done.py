@@ -1,0 +1,156 @@
+"""Page 7: what was done and where the files went, buttons to open them, and the guide's next steps."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import QProcess, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
+
+from setup_assistant.gui.guide import next_steps
+from setup_assistant.gui.icons import Status
+from setup_assistant.gui.model import DoneItem, WizardModel
+from setup_assistant.gui.pages.result import report_file_name
+from setup_assistant.gui.saving import save_report, save_settings_sheet
+from setup_assistant.gui.widgets import StatusLine, ask_save_path, clear_layout, scroll_body, text_label
+
+
+def sheet_file_name(address: str) -> str:
+    return report_file_name(address).replace("mail-check-", "email-settings-").removesuffix(".json") + ".html"
+
+
+class DonePage(QWizardPage):
+    def __init__(self, model: WizardModel) -> None:
+        super().__init__()
+        self.model = model
+        self.setTitle(self.tr("All set"))
+        layout = scroll_body(self)
+        self.done_box = QVBoxLayout()
+        layout.addLayout(self.done_box)
+        layout.addSpacing(8)
+        self.next_heading = QLabel(self.tr("<b>What next</b>"))
+        layout.addWidget(self.next_heading)
+        self.next_steps = text_label(rich=True)
+        self.next_steps.setAccessibleName(self.tr("What next"))
+        layout.addWidget(self.next_steps)
+        layout.addStretch(1)
+
+        buttons = QHBoxLayout()  # outside the scroll area: always in view
+        buttons.setContentsMargins(0, 6, 0, 0)
+        self.sheet_button = QPushButton(self.tr("Save a &settings sheet…"))
+        self.sheet_button.setAccessibleDescription(self.tr("A printable page with your settings; no password."))
+        self.sheet_button.clicked.connect(self.save_sheet_dialog)
+        self.report_button = QPushButton(self.tr("Save a &report for the help desk…"))
+        self.report_button.setAccessibleDescription(self.tr("The check's details as a file; no password."))
+        self.report_button.clicked.connect(self.save_report_dialog)
+        buttons.addWidget(self.sheet_button)
+        buttons.addWidget(self.report_button)
+        buttons.addStretch(1)
+        self.saved = text_label(selectable=True)
+        outer = self.layout()
+        assert isinstance(outer, QVBoxLayout)
+        outer.addLayout(buttons)
+        outer.addWidget(self.saved)
+        self.open_buttons: list[QPushButton] = []
+
+    def initializePage(self) -> None:
+        self.saved.clear()
+        clear_layout(self.done_box)
+        self.open_buttons = []
+        address = self.model.require_address()
+        self.setSubTitle(self.tr("Your email {address} is ready to use.").format(address=address.address))
+        for item in self.model.done:
+            self.done_box.addWidget(self._done_row(item))
+        if self.model.password_saved_in:
+            self.done_box.addWidget(
+                StatusLine(
+                    Status.INFO,
+                    self.tr("Your password is kept in {where}.").format(where=self.model.password_saved_in),
+                )
+            )
+        self.next_steps.setText(self._next_steps_html())
+
+    def _done_row(self, item: DoneItem) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        text = item.text
+        if item.path is not None:
+            text += "\n" + str(item.path)
+        layout.addWidget(StatusLine(Status.INFO if item.note else Status.OK, text), 1)
+        if item.open_label:
+            button = QPushButton(item.open_label)
+            button.setAccessibleDescription(text)
+            button.clicked.connect(lambda _checked=False, it=item: self.open_item(it))
+            layout.addWidget(button)
+            self.open_buttons.append(button)
+        return row
+
+    def open_item(self, item: DoneItem) -> bool:
+        if item.command:
+            return bool(QProcess.startDetached(item.command[0], list(item.command[1:])))
+        if item.path is not None:
+            return QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path)))
+        return False
+
+    def _next_steps_html(self) -> str:
+        address = self.model.require_address()
+        parts = []
+        for step in next_steps(self.model.provider, address, self.model.protocol):
+            text = f"<b>{html.escape(step.title)}:</b> {html.escape(step.text)}"
+            if step.link:
+                link = html.escape(step.link, quote=True)
+                text += f' <a href="{link}">{link}</a>'
+            parts.append(f"<p>{text}</p>")
+        return "".join(parts)
+
+    # --- saving -----------------------------------------------------------------------------------------------
+
+    def save_sheet_dialog(self) -> None:
+        address = self.model.require_address().address
+        path = ask_save_path(
+            self, self.tr("Save a settings sheet"), sheet_file_name(address), self.tr("Web page (*.html);;PDF (*.pdf)")
+        )
+        if path is not None:
+            self.save_sheet_to(path)
+
+    def save_sheet_to(self, path: Path) -> None:
+        try:
+            save_settings_sheet(self.model.settings(), path)
+        except OSError as exc:
+            self.saved.setText(
+                self.tr("The settings sheet could not be saved: {error}").format(error=exc.strerror or exc)
+            )
+            return
+        except ValueError as exc:  # a name or address that cannot go into a file (the core explains which)
+            self.saved.setText(self.tr("The settings sheet could not be saved: {error}").format(error=exc))
+            return
+        if path.suffix.lower() == ".pdf":
+            self.saved.setText(self.tr("Saved: {path}. It does not contain your password.").format(path=path))
+        else:
+            self.saved.setText(
+                self.tr("Saved: {path}. Open it in a browser to print it; it does not contain your password.").format(
+                    path=path
+                )
+            )
+
+    def save_report_dialog(self) -> None:
+        address = self.model.require_address().address
+        path = ask_save_path(
+            self, self.tr("Save a report for the help desk"), report_file_name(address), self.tr("Report (*.json)")
+        )
+        if path is not None:
+            self.save_report_to(path)
+
+    def save_report_to(self, path: Path) -> None:
+        check = self.model.check
+        if check is None:
+            return
+        try:
+            save_report(check, path)
+        except OSError as exc:
+            self.saved.setText(self.tr("The report could not be saved: {error}").format(error=exc.strerror or exc))
+            return
+        self.saved.setText(self.tr("Saved: {path}. It contains no password.").format(path=path))

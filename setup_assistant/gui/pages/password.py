@@ -1,0 +1,113 @@
+"""Page 2: the password, kept in memory only unless the person opts in to the OS password store."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
+
+from setup_assistant.gui.capslock import CapsLockWatcher
+from setup_assistant.gui.icons import Status
+from setup_assistant.gui.model import WizardModel
+from setup_assistant.gui.secrets import PasswordStore
+from setup_assistant.gui.widgets import StatusLine, text_label
+
+
+class PasswordPage(QWizardPage):
+    def __init__(self, model: WizardModel, passwords: PasswordStore) -> None:
+        super().__init__()
+        self.model = model
+        self.passwords = passwords
+        self.setTitle(self.tr("Your password"))
+
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName(self.tr("Password"))
+        self.password.setAccessibleDescription(self.tr("The password of your email account."))
+        self.show_password = QCheckBox(self.tr("&Show password"))
+        self.show_password.setAccessibleDescription(self.tr("Shows the password as plain text while you type."))
+        self.caps = StatusLine(Status.WARNING, self.tr("Caps Lock seems to be on."), icon_size=16)
+        self.caps.setVisible(False)
+        self.watcher = CapsLockWatcher(self)
+        self.password.installEventFilter(self.watcher)
+
+        self.remember = QCheckBox(self.tr("&Remember my password on this computer"))
+        self.remember.setAccessibleDescription(
+            self.tr("Off by default. When on, the password is kept in this computer's password store.")
+        )
+        self.where = text_label()
+        self.prefilled = StatusLine(Status.INFO, self.tr("Your remembered password was filled in."), icon_size=16)
+        self.prefilled.setVisible(False)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow(self.tr("&Password:"), self.password)
+        form.addRow("", self.caps)
+        form.addRow("", self.show_password)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.prefilled)
+        layout.addSpacing(12)
+        layout.addWidget(self.remember)
+        layout.addWidget(self.where)
+        layout.addStretch(1)
+        layout.addWidget(
+            text_label(
+                self.tr(
+                    "The password is only used to check that you can sign in. It is not written into any file, "
+                    "and your mail program will ask for it once."
+                )
+            )
+        )
+        layout.addWidget(
+            text_label(
+                self.tr(
+                    "Setting this up for someone else? Leave the password empty: the servers are still checked, "
+                    "only the sign-in is not."
+                )
+            )
+        )
+        self.setTabOrder(self.password, self.show_password)
+        self.setTabOrder(self.show_password, self.remember)
+
+        self.password.textChanged.connect(self._password_changed)
+        self.show_password.toggled.connect(self._show_toggled)
+        self.watcher.changed.connect(self.caps.setVisible)
+        self.remember.toggled.connect(self._remember_toggled)
+
+    def initializePage(self) -> None:
+        address = self.model.require_address()
+        self.setSubTitle(self.tr("for {address}").format(address=address.address))
+        where = self.passwords.where()
+        if where is None:
+            self.remember.setChecked(False)
+            self.remember.setEnabled(False)
+            self.where.setText(
+                self.tr(
+                    "This computer has no password store that the assistant can use, so it cannot remember your "
+                    "password. Your mail program can remember it for you."
+                )
+            )
+        else:
+            self.remember.setEnabled(True)
+            self.where.setText(
+                self.tr("If you tick this, the password is kept in {where}, not in a file.").format(where=where)
+            )
+            if not self.model.password:
+                saved = self.passwords.load(address.username)
+                if saved:
+                    self.password.setText(saved)
+                    self.remember.setChecked(True)
+                    self.prefilled.setVisible(True)
+        self.password.setFocus()
+
+    def _password_changed(self, text: str) -> None:
+        self.model.password = text
+        self.prefilled.setVisible(False)
+        if not text:
+            self.caps.setVisible(False)
+
+    def _show_toggled(self, shown: bool) -> None:
+        self.password.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+
+    def _remember_toggled(self, on: bool) -> None:
+        self.model.remember_password = on

@@ -1,0 +1,371 @@
+"""Page 6: which mail programs to set up, on this computer or as files for another one; the writing happens here.
+
+All file work is the core's (`write_profiles`): atomic writes, backups, other accounts untouched, and a refusal
+while Thunderbird has the profile open, which this page turns into "close Thunderbird, then try again".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from setup_assistant.core import history, thunderbird
+from setup_assistant.core.profiles import (
+    ALL_CLIENTS,
+    Client,
+    ClientOutcome,
+    ProfilesOutcome,
+    app_data_dir,
+    write_profiles,
+)
+from setup_assistant.gui.detect import Detected, detect
+from setup_assistant.gui.icons import Status
+from setup_assistant.gui.jobs import JobRunner, Report
+from setup_assistant.gui.model import DoneItem, WizardModel
+from setup_assistant.gui.services import Services
+from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body
+
+
+def _folder_name(address: str) -> str:
+    return re.sub(r"[^A-Za-z0-9@._+-]", "_", address)
+
+
+class ProgramsPage(QWizardPage):
+    def __init__(self, model: WizardModel, services: Services, jobs: JobRunner) -> None:
+        super().__init__()
+        self.model = model
+        self.services = services
+        self.jobs = jobs
+        self.detected: dict[Client, Detected] = {}
+        self._running = False
+        self._written_for: tuple[object, ...] | None = None  # what the last successful write was for
+        self._generation = 0
+        self.setTitle(self.tr("Your mail programs"))
+        layout = scroll_body(self)
+
+        box = QGroupBox(self.tr("Set up these programs"))
+        form = QVBoxLayout(box)
+        self.boxes: dict[Client, QCheckBox] = {}
+        self.notes: dict[Client, StatusLine] = {}
+        for client in ALL_CLIENTS:
+            check = QCheckBox(client.label)
+            note = StatusLine(Status.INFO, "", icon_size=16)
+            note.setContentsMargins(24, 0, 0, 4)
+            check.toggled.connect(self._changed)
+            self.boxes[client] = check
+            self.notes[client] = note
+            form.addWidget(check)
+            form.addWidget(note)
+            if client is Client.THUNDERBIRD:
+                self.profile = QComboBox()
+                self.profile.setAccessibleName(self.tr("Thunderbird profile"))
+                self.profile_row = QFormLayout()
+                self.profile_row.setContentsMargins(24, 0, 0, 6)
+                self.profile_row.addRow(self.tr("&Profile:"), self.profile)
+                form.addLayout(self.profile_row)
+        layout.addWidget(box)
+
+        mode = QGroupBox(self.tr("Where"))
+        ml = QVBoxLayout(mode)
+        self.here = QRadioButton(self.tr("Set them up on this &computer"))
+        self.save_only = QRadioButton(self.tr("&Just save the files (for example, to set up another computer)"))
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.here)
+        self.group.addButton(self.save_only)
+        self.folder = QLineEdit()
+        self.folder.setAccessibleName(self.tr("Folder for the files"))
+        self.choose = QPushButton(self.tr("C&hoose…"))
+        self.choose.clicked.connect(self.choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.setContentsMargins(24, 0, 0, 0)
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(self.choose)
+        ml.addWidget(self.here)
+        ml.addWidget(self.save_only)
+        ml.addLayout(folder_row)
+        layout.addWidget(mode)
+        self.here.toggled.connect(self._changed)
+        self.folder.textChanged.connect(self._changed)
+
+        self.messages = QVBoxLayout()
+        layout.addLayout(self.messages)
+        layout.addStretch(1)
+        self.setTabOrder(self.boxes[Client.APPLE_MAIL], self.here)
+
+    # --- filling ----------------------------------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        address = self.model.require_address()
+        self.setSubTitle(self.tr("Choose what to set up for {address}.").format(address=address.address))
+        self.detected = detect(self.services.platform, self.services.home)
+        remembered = self.services.settings.value("last/clients")
+        remembered_clients = (
+            {Client(v) for v in remembered if v in {c.value for c in Client}} if isinstance(remembered, list) else None
+        )
+        for client, found in self.detected.items():
+            box = self.boxes[client]
+            if remembered_clients is not None and found.present:
+                box.setChecked(client in remembered_clients)
+            else:
+                box.setChecked(found.present)
+            self.notes[client].set(Status.OK if found.present else Status.INFO, self._note(found))
+        self.profile.clear()
+        for profile in self.detected[Client.THUNDERBIRD].profiles:
+            label = profile.name + (self.tr(" (default)") if profile.is_default else "")
+            self.profile.addItem(label, str(profile.path))
+            self.profile.setItemData(self.profile.count() - 1, str(profile.path), Qt.ItemDataRole.ToolTipRole)
+        if not self.folder.text():
+            base = self.services.documents or Path(
+                QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
+            )
+            self.folder.setText(
+                str(
+                    base
+                    / self.tr("{provider} setup for {address}").format(
+                        provider=self.model.provider.name, address=_folder_name(address.address)
+                    )
+                )
+            )
+        anything_here = any(d.present for d in self.detected.values())
+        (self.here if anything_here else self.save_only).setChecked(True)
+        self.here.setEnabled(anything_here)
+        clear_layout(self.messages)
+        self._written_for = None
+        self._changed()
+
+    def _note(self, found: Detected) -> str:
+        platform = self.services.platform
+        if found.client is Client.THUNDERBIRD:
+            if found.profiles:
+                return self.tr("Found on this computer.")
+            return self.tr(
+                "Not found on this computer. If you use it, start it once and come back; or just save the files."
+            )
+        if found.client is Client.OUTLOOK:
+            if found.present:
+                return self.tr("Found on this computer (classic Outlook).")
+            if platform == "win32":
+                return self.tr("Not found on this computer. “New Outlook” cannot be set up this way.")
+            return self.tr("For classic Outlook on Windows; the files and their instructions can be saved.")
+        if found.present:
+            return self.tr("Part of macOS. You will be asked to approve the profile in System Settings.")
+        return self.tr("For a Mac; the profile file can be saved and opened there.")
+
+    def _changed(self) -> None:
+        here = self.here.isChecked()
+        tb = self.boxes[Client.THUNDERBIRD].isChecked()
+        profiles = self.profile.count()
+        self.profile.setVisible(here and tb and profiles > 0)
+        label = self.profile_row.labelForField(self.profile)
+        if label is not None:
+            label.setVisible(here and tb and profiles > 0)
+        self.folder.setEnabled(not here)
+        self.choose.setEnabled(not here)
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Set &up") if here else self.tr("&Save files"))
+        self.completeChanged.emit()
+
+    def chosen(self) -> list[Client]:
+        return [c for c, box in self.boxes.items() if box.isChecked()]
+
+    def isComplete(self) -> bool:
+        if self._running or not self.chosen() or not self.model.can_set_up:
+            return False
+        return self.here.isChecked() or bool(self.folder.text().strip())
+
+    def choose_folder(self) -> None:
+        start = self.folder.text() or str(Path.home())
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder for the files"), start)
+        if chosen:
+            self.folder.setText(chosen)
+
+    # --- writing ----------------------------------------------------------------------------------------------
+
+    def _request(self) -> tuple[object, ...]:
+        return (tuple(self.chosen()), self.here.isChecked(), self.folder.text(), self.profile.currentData())
+
+    def validatePage(self) -> bool:
+        """Next starts the writing; the page moves on by itself once it has worked."""
+        if self._written_for == self._request():
+            return True
+        if not self._running:
+            self.start_writing()
+        return False
+
+    def start_writing(self) -> None:
+        address = self.model.require_address()
+        install = self.here.isChecked()
+        clients = self.chosen()
+        profile_text = self.profile.currentData() if (install and Client.THUNDERBIRD in clients) else None
+        profile = Path(profile_text) if profile_text else None
+        out_dir = (
+            Path(self.folder.text().strip()).expanduser()
+            if not install
+            else (self.services.app_data or app_data_dir()) / "files" / _folder_name(address.address)
+        )
+        settings = self.model.settings()
+        services = self.services
+        request = self._request()
+        self._generation += 1
+        generation = self._generation
+
+        def work(_report: Report) -> ProfilesOutcome:
+            if profile is not None:
+                with thunderbird.hold_profile(profile, services.platform):
+                    pass  # refuses with ThunderbirdRunning before anything is written
+            outcome = write_profiles(
+                settings,
+                out_dir,
+                clients,
+                install=install,
+                thunderbird_profile=profile,
+                platform=services.platform,
+                app_data=services.app_data,
+                opener=services.opener,
+                home=services.home,
+            )
+            for client in outcome.clients:  # for the help-desk report: what this app wrote on this computer
+                for path in client.files:
+                    history.record_written(
+                        address.address, client.client.value, path, installed=client.installed is not None
+                    )
+            return outcome
+
+        self._running = True
+        clear_layout(self.messages)
+        self.messages.addWidget(StatusLine(Status.PENDING, self.tr("Writing the settings…")))
+        self.completeChanged.emit()
+        self.services.settings.setValue("last/clients", [c.value for c in clients])
+        self.jobs.start(
+            work,
+            on_result=lambda outcome: self._written(generation, request, install, outcome),
+            on_error=lambda exc: self._failed(generation, exc),
+        )
+
+    def cleanupPage(self) -> None:
+        self._generation += 1
+        self._running = False
+
+    def _failed(self, generation: int, exc: object) -> None:
+        if generation != self._generation:
+            return
+        self._running = False
+        clear_layout(self.messages)
+        if isinstance(exc, thunderbird.ThunderbirdRunning):
+            text = self.tr(
+                "Thunderbird is open. Quit Thunderbird (File → Quit), then press “{button}” again. Nothing was changed."
+            ).format(button=self.buttonText(QWizard.WizardButton.NextButton).replace("&", ""))
+        else:
+            text = self.tr("The settings could not be written: {error}").format(error=exc)
+        self.messages.addWidget(StatusLine(Status.ERROR, text))
+        self.completeChanged.emit()
+
+    def _written(self, generation: int, request: tuple[object, ...], install: bool, outcome: object) -> None:
+        if generation != self._generation or not isinstance(outcome, ProfilesOutcome):
+            return
+        self._running = False
+        self.model.written = outcome
+        self.model.clients = [c.client for c in outcome.clients]
+        self.model.save_only = not install
+        self.model.out_dir = outcome.out_dir
+        clear_layout(self.messages)
+        if not outcome.ok:
+            for client in outcome.clients:
+                if client.error:  # the core's sentence says what to do (e.g. quit Thunderbird, then try again)
+                    text = self.tr("{program}: {error}").format(program=client.client.label, error=client.error)
+                    self.messages.addWidget(StatusLine(Status.ERROR, text))
+            self.messages.addWidget(
+                StatusLine(
+                    Status.INFO,
+                    self.tr(
+                        "The other programs' files were written. Fix the problem and try again, or untick that program."
+                    ),
+                )
+            )
+            self.completeChanged.emit()
+            return
+        self.model.done = self._done_items(outcome)
+        self._written_for = request
+        self.completeChanged.emit()
+        wizard = self.wizard()
+        if wizard is not None:
+            wizard.next()
+
+    def _done_items(self, outcome: ProfilesOutcome) -> list[DoneItem]:
+        items = list(self.model.certificate_done)
+        for client in outcome.clients:
+            items.extend(self._client_items(client))
+        if self.model.save_only:
+            items.append(DoneItem(self.tr("All files are in this folder:"), outcome.out_dir, self.tr("Open &folder")))
+        return items
+
+    def _client_items(self, client: ClientOutcome) -> list[DoneItem]:
+        label = client.client.label
+        sheet = next((p for p in client.files if p.suffix == ".html"), None)
+        items: list[DoneItem] = []
+        found = self.detected.get(client.client)
+        if client.installed:
+            if client.client is Client.THUNDERBIRD:
+                items.append(
+                    DoneItem(
+                        self.tr("Thunderbird: your account was added. Thunderbird asks for the password once."),
+                        self.profile_path(),
+                        self.tr("Start &Thunderbird") if found and found.start else None,
+                        found.start if found else (),
+                    )
+                )
+            elif client.client is Client.APPLE_MAIL:
+                profile = next((p for p in client.files if p.suffix == ".mobileconfig"), None)
+                items.append(
+                    DoneItem(
+                        self.tr("Apple Mail: approve the profile in System Settings › Privacy & Security › Profiles."),
+                        profile,
+                        self.tr("Open the &profile again"),
+                    )
+                )
+            else:
+                items.append(
+                    DoneItem(
+                        self.tr("Outlook: ready. In Outlook, choose File › Add Account and type your address."),
+                        None,
+                        self.tr("Start &Outlook") if found and found.start else None,
+                        found.start if found else (),
+                    )
+                )
+        elif client.skipped:
+            items.append(
+                DoneItem(self.tr("{program}: {why}").format(program=label, why=client.skipped), None, note=True)
+            )
+        if sheet is not None:
+            items.append(
+                DoneItem(
+                    self.tr("{program}: files and instructions saved.").format(program=label),
+                    sheet,
+                    self.tr("Open the instructions"),
+                )
+            )
+        return items
+
+    def profile_path(self) -> Path | None:
+        data = self.profile.currentData()
+        return Path(data) if data else None
+
+    @property
+    def running(self) -> bool:
+        return self._running

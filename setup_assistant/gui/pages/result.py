@@ -1,0 +1,340 @@
+"""Page 4: the check in plain words, what to do about it, IMAP or POP, and the technical table on request."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QRadioButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizardPage,
+)
+
+from setup_assistant.core.account_check import AccountCheck
+from setup_assistant.core.model import LoginResult, LoginStatus, MailProtocol
+from setup_assistant.gui.explain import Outcome, assess, headline, login_text, status_level, status_text
+from setup_assistant.gui.flow import PageId
+from setup_assistant.gui.icons import Status, status_icon
+from setup_assistant.gui.model import WizardModel
+from setup_assistant.gui.saving import save_report
+from setup_assistant.gui.secrets import PasswordStore, PasswordStoreError
+from setup_assistant.gui.widgets import (
+    Expander,
+    StatusLine,
+    ask_save_path,
+    clear_layout,
+    scroll_body,
+    seconds_text,
+    status_word,
+    text_label,
+)
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return QCoreApplication.translate("ResultPage", "unknown")
+    return QCoreApplication.translate("ResultPage", "yes") if value else QCoreApplication.translate("ResultPage", "no")
+
+
+def report_file_name(address: str) -> str:
+    return "mail-check-" + re.sub(r"[^A-Za-z0-9@._+-]", "_", address) + ".json"
+
+
+class ResultPage(QWizardPage):
+    def __init__(self, model: WizardModel, passwords: PasswordStore) -> None:
+        super().__init__()
+        self.model = model
+        self.passwords = passwords
+        self.outcome: Outcome | None = None
+        self.setTitle(self.tr("What the check found"))
+        layout = scroll_body(self)
+
+        self.headline = StatusLine(Status.PENDING, "", icon_size=32)
+        font = QFont(self.headline.label.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.headline.label.setFont(font)
+        self.headline.align()
+        layout.addWidget(self.headline)
+
+        self.findings = QVBoxLayout()
+        layout.addLayout(self.findings)
+
+        actions = QHBoxLayout()
+        self.retype = QPushButton(self.tr("Type the &password again"))
+        self.retype.clicked.connect(self.go_to_password)
+        self.again = QPushButton(self.tr("Check &again"))
+        self.again.clicked.connect(self.check_again)
+        actions.addWidget(self.retype)
+        actions.addWidget(self.again)
+        actions.addStretch(1)
+        layout.addLayout(actions)
+        layout.addSpacing(8)
+
+        self.choice = QGroupBox(self.tr("How should your mail program receive mail?"))
+        self.imap = QRadioButton(self.tr("&IMAP (recommended)"))
+        self.imap_why = text_label(
+            self.tr(
+                "Your mail stays on the server, so webmail, your phone and your other computers all show the same "
+                "mail and folders."
+            )
+        )
+        self.pop = QRadioButton(self.tr("P&OP"))
+        self.pop_why = text_label(
+            self.tr(
+                "Downloads your mail to this computer. The guide warns that POP and webmail do not go well together: "
+                "by default POP deletes mail from the server, so webmail and your other devices no longer see it. "
+                "The assistant sets POP up to leave your mail on the server. With POP you cannot see the Spam and "
+                "Virus folders in your mail program, only in webmail."
+            )
+        )
+        for why in (self.imap_why, self.pop_why):
+            why.setContentsMargins(24, 0, 0, 6)
+        self.imap.setAccessibleDescription(self.imap_why.text())
+        self.pop.setAccessibleDescription(self.pop_why.text())
+        self.group = QButtonGroup(self)
+        self.group.addButton(self.imap)
+        self.group.addButton(self.pop)
+        box = QVBoxLayout(self.choice)
+        box.addWidget(self.imap)
+        box.addWidget(self.imap_why)
+        box.addWidget(self.pop)
+        box.addWidget(self.pop_why)
+        layout.addWidget(self.choice)
+        self.imap.toggled.connect(self._protocol_changed)
+
+        self.remembered = StatusLine(Status.INFO, "", icon_size=16)
+        self.remembered.setVisible(False)
+        layout.addWidget(self.remembered)
+
+        self.table = QTableWidget(0, 6)
+        self.table.setHorizontalHeaderLabels(
+            [
+                self.tr("Connection"),
+                self.tr("Port"),
+                self.tr("Security"),
+                self.tr("Result"),
+                self.tr("Time"),
+                self.tr("Details"),
+            ]
+        )
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setAccessibleName(self.tr("Technical details of every connection"))
+        self.table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the page scrolls instead
+        self.certificates = text_label(selectable=True)
+        self.save_button = QPushButton(self.tr("Save a &report for the help desk…"))
+        self.save_button.setAccessibleDescription(
+            self.tr("Saves these details as a file; it never contains your password.")
+        )
+        self.save_button.clicked.connect(self.save_report_dialog)
+        self.saved = text_label(selectable=True)
+        details = QWidget()
+        dl = QVBoxLayout(details)
+        dl.setContentsMargins(0, 0, 0, 0)
+        dl.addWidget(self.table)
+        dl.addWidget(self.certificates)
+        row = QHBoxLayout()
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        dl.addLayout(row)
+        dl.addWidget(self.saved)
+        self.details = Expander(self.tr("Details for the help desk"), details)
+        layout.addWidget(self.details)
+        layout.addStretch(1)
+
+    # --- filling ----------------------------------------------------------------------------------------------
+
+    def initializePage(self) -> None:
+        check = self._check()
+        self.setSubTitle(self.tr("for {address}").format(address=check.address.address))
+        usable = self.model.protocol_usable
+        self.imap.setEnabled(usable[MailProtocol.IMAP])
+        self.pop.setEnabled(usable[MailProtocol.POP3])
+        if not usable[self.model.protocol]:
+            other = MailProtocol.POP3 if self.model.protocol is MailProtocol.IMAP else MailProtocol.IMAP
+            if usable[other]:
+                self.model.protocol = other
+        (self.imap if self.model.protocol is MailProtocol.IMAP else self.pop).setChecked(True)
+        self.saved.clear()
+        self._fill_details(check)
+        self._remember(check)
+        self._explain()
+
+    def _check(self) -> AccountCheck:
+        if self.model.check is None:
+            raise ValueError("the result page needs a finished check")
+        return self.model.check
+
+    def _explain(self) -> None:
+        check = self._check()
+        outcome, findings = assess(check, self.model.protocol)
+        self.outcome = outcome
+        level, text = headline(outcome)
+        self.headline.set(level, text)
+        clear_layout(self.findings)
+        for finding in findings:
+            self.findings.addWidget(StatusLine(finding.level, finding.text))
+        if not self.model.can_set_up and outcome is not Outcome.STOPPED:
+            self.findings.addWidget(
+                StatusLine(
+                    Status.INFO,
+                    self.tr(
+                        "Until this works, the assistant cannot set up your mail program. Save a report for the "
+                        "help desk (under Details) if you need help."
+                    ),
+                )
+            )
+        self.retype.setVisible(outcome is Outcome.WRONG_PASSWORD)
+        self.again.setVisible(outcome is not Outcome.WORKS and outcome is not Outcome.WORKS_WITH_CHANGES)
+        self.choice.setVisible(any(self.model.protocol_usable.values()))
+        self.completeChanged.emit()
+
+    def _fill_details(self, check: AccountCheck) -> None:
+        rows: list[tuple[str, str, str, Status, str, str, str]] = []
+        for r in check.probe.endpoints:
+            e = r.endpoint
+            rows.append(
+                (
+                    f"{e.protocol.label} {e.host}",
+                    str(e.port),
+                    e.security.label,
+                    status_level(r.status),
+                    status_text(r.status),
+                    seconds_text(r.elapsed_ms),
+                    r.detail,
+                )
+            )
+        rows.extend(self._login_row(login) for login in check.logins)
+        self.table.setRowCount(len(rows))
+        for i, (name, port, security, level, result, elapsed, detail) in enumerate(rows):
+            values = [name, port, security, result, elapsed, detail]
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if col == 3:
+                    item.setIcon(status_icon(level))
+                    item.setToolTip(status_word(level))
+                if col == 5:
+                    item.setToolTip(detail)
+                self.table.setItem(i, col, item)
+        self.table.resizeRowsToContents()
+        height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
+        height += sum(self.table.rowHeight(i) for i in range(self.table.rowCount()))
+        scrollbar = self.table.horizontalScrollBar().sizeHint().height()
+        self.table.setFixedHeight(height + scrollbar)  # every row in view; a long detail may scroll sideways
+        certs = {r.certificate.sha256: r.certificate for r in check.probe.endpoints if r.certificate}
+        lines = []
+        for facts in certs.values():
+            t = facts.trusted_by
+            lines.append(
+                self.tr(
+                    "Certificate: {subject}\nIssued by: {issuer}\nValid until: {until} ({tls})\nSHA-256: {sha}\n"
+                    "Trusted by Mozilla (Thunderbird): {mozilla} · this computer: {os} · the provider's root: {root}"
+                ).format(
+                    subject=facts.subject,
+                    issuer=facts.issuer,
+                    until=facts.not_after[:10],
+                    tls=facts.tls_version,
+                    sha=facts.sha256,
+                    mozilla=_yes_no(t.mozilla),
+                    os=_yes_no(t.os),
+                    root=_yes_no(t.provider_root),
+                )
+            )
+        self.certificates.setText("\n\n".join(lines))
+        self.certificates.setVisible(bool(lines))
+
+    def _login_row(self, login: LoginResult) -> tuple[str, str, str, Status, str, str, str]:
+        e = login.endpoint
+        return (
+            self.tr("Sign-in {protocol}").format(protocol=e.protocol.label),
+            str(e.port),
+            e.security.label,
+            Status.OK if login.status is LoginStatus.OK else Status.ERROR,
+            login_text(login.status),
+            seconds_text(login.elapsed_ms),
+            login.detail,
+        )
+
+    def _remember(self, check: AccountCheck) -> None:
+        """Acts on "Remember my password" once the password is known to work; unticked forgets an old one."""
+        self.remembered.setVisible(False)
+        username = check.address.username
+        if self.model.remember_password:
+            if not check.logins_ok:
+                return
+            try:
+                where = self.passwords.save(username, self.model.password)
+            except PasswordStoreError as exc:
+                self.model.password_saved_in = None
+                self.remembered.set(Status.WARNING, str(exc))
+            else:
+                self.model.password_saved_in = where
+                self.remembered.set(Status.INFO, self.tr("Your password is now kept in {where}.").format(where=where))
+            self.remembered.setVisible(True)
+        elif self.passwords.where() is not None and self.passwords.load(username) is not None:
+            self.passwords.delete(username)
+            self.model.password_saved_in = None
+            self.remembered.set(Status.INFO, self.tr("The password remembered earlier was removed from this computer."))
+            self.remembered.setVisible(True)
+
+    # --- actions ----------------------------------------------------------------------------------------------
+
+    def _protocol_changed(self) -> None:
+        self.model.protocol = MailProtocol.IMAP if self.imap.isChecked() else MailProtocol.POP3
+        if self.model.check is not None:
+            self._explain()
+
+    def isComplete(self) -> bool:
+        return self.model.can_set_up
+
+    def go_to_password(self) -> None:
+        wizard = self.wizard()
+        while wizard is not None and wizard.currentId() > PageId.PASSWORD:
+            wizard.back()
+
+    def check_again(self) -> None:
+        wizard = self.wizard()
+        if wizard is None:
+            return
+        wizard.back()
+        page = wizard.currentPage()
+        restart = getattr(page, "start", None)
+        if callable(restart):
+            restart()
+
+    def save_report_dialog(self) -> None:
+        check = self._check()
+        path = ask_save_path(
+            self,
+            self.tr("Save a report for the help desk"),
+            report_file_name(check.address.address),
+            self.tr("Report (*.json)"),
+        )
+        if path is None:
+            return
+        self.save_report_to(path)
+
+    def save_report_to(self, target: Path) -> None:
+        try:
+            save_report(self._check(), target)
+        except OSError as exc:
+            self.saved.setText(self.tr("The report could not be saved: {error}").format(error=exc.strerror or exc))
+            return
+        self.saved.setText(self.tr("Saved: {path}. It contains no password.").format(path=target))

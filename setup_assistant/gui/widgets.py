@@ -1,0 +1,158 @@
+"""Small widgets the pages share: wrapped text, a status line with an icon, a Details expander, a scroll body."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLocale, QSize, QStandardPaths, Qt, QTimer
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from setup_assistant.gui.icons import Status, status_icon
+
+
+def text_label(text: str = "", *, rich: bool = False, selectable: bool = False) -> QLabel:
+    """A label that wraps, so translations and large fonts never get cut off."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    if rich:
+        label.setOpenExternalLinks(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+    elif selectable:
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return label
+
+
+def status_word(status: Status) -> str:
+    """The icon's meaning in words: status icons always have text too."""
+    return {
+        Status.OK: QCoreApplication.translate("Status", "OK"),
+        Status.ERROR: QCoreApplication.translate("Status", "Problem"),
+        Status.WARNING: QCoreApplication.translate("Status", "Note"),
+        Status.PENDING: QCoreApplication.translate("Status", "Waiting"),
+        Status.STOPPED: QCoreApplication.translate("Status", "Stopped"),
+        Status.INFO: QCoreApplication.translate("Status", "Information"),
+    }[status]
+
+
+class StatusLine(QWidget):
+    """An icon and a sentence; the icon's meaning is also in the accessible name, for screen readers."""
+
+    def __init__(self, status: Status, text: str, *, icon_size: int = 20, rich: bool = False) -> None:
+        super().__init__()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.icon_size = icon_size
+        self.icon = QLabel()
+        self.icon.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.label = text_label(text, rich=rich)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
+        self.set(status, text)
+
+    def align(self) -> None:
+        """Centres the icon on the first line of text (call again after changing the label's font)."""
+        line = self.label.fontMetrics().height()
+        size = self.icon_size
+        self.label.setContentsMargins(0, max(0, (size - line) // 2), 0, 0)
+        self.icon.setContentsMargins(0, max(0, (line - size) // 2), 0, 0)
+        self.icon.setFixedSize(QSize(size, max(size, line)))
+
+    def set(self, status: Status, text: str) -> None:
+        size = self.icon_size
+        self.status = status
+        self.icon.setPixmap(status_icon(status).pixmap(QSize(size, size), self.devicePixelRatioF()))
+        self.label.setText(text)
+        self.align()
+        word = status_word(status)
+        self.icon.setAccessibleName(word)
+        self.setAccessibleName(f"{word}: {text}")
+
+
+class Expander(QWidget):
+    """A "Details" button with an arrow that shows or hides its content; keyboard: Space toggles it."""
+
+    def __init__(self, title: str, content: QWidget) -> None:
+        super().__init__()
+        self.button = QToolButton()
+        self.button.setText(title)
+        self.button.setCheckable(True)
+        self.button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.button.setArrowType(Qt.ArrowType.RightArrow)
+        self.button.setAutoRaise(True)
+        self.button.setAccessibleName(title)
+        self.button.toggled.connect(self._toggled)
+        self.content = content
+        self.content.setVisible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.button, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.content)
+
+    def _toggled(self, shown: bool) -> None:
+        self.button.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        self.content.setVisible(shown)
+        if shown:  # bring what was just opened into view once the layout has made room for it
+            QTimer.singleShot(0, self._reveal)
+
+    def _reveal(self) -> None:
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(self.content, 0, 0)
+
+
+def scroll_body(page: QWidget) -> QVBoxLayout:
+    """Gives a page a frameless scroll area and returns the layout to fill, so nothing is cut off when small."""
+    outer = QVBoxLayout(page)
+    outer.setContentsMargins(0, 0, 0, 0)
+    area = QScrollArea()
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    inner = QWidget()
+    # Wrapped labels report their height at the narrowest width as a minimum; ignoring it lets the scroll
+    # area use the height for the real width (heightForWidth), so a scroll bar appears only when needed.
+    inner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+    area.setWidget(inner)
+    outer.addWidget(area)
+    layout = QVBoxLayout(inner)
+    layout.setContentsMargins(0, 0, 6, 0)
+    return layout
+
+
+def seconds_text(ms: int) -> str:
+    """A duration in the person's locale: "85 ms" below a second, else like "2.4 s"."""
+    if ms < 1000:
+        return QCoreApplication.translate("Status", "{ms} ms").format(ms=QLocale().toString(ms))
+    return QCoreApplication.translate("Status", "{seconds} s").format(seconds=QLocale().toString(ms / 1000, "f", 1))
+
+
+def ask_save_path(parent: QWidget, title: str, file_name: str, file_filter: str) -> Path | None:
+    """The platform's Save dialog, starting in Documents; None when the person cancels."""
+    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    return Path(chosen) if chosen else None
+
+
+def clear_layout(layout: QVBoxLayout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None:
+            widget.hide()  # deleteLater waits for the event loop; until then it must not be drawn
+            widget.deleteLater()

@@ -1,0 +1,80 @@
+"""The wizard window: seven pages over one WizardModel, with the page order decided by `flow.next_page`."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QWidget, QWizard
+
+from setup_assistant.gui.flow import PageId, next_page
+from setup_assistant.gui.icons import app_icon
+from setup_assistant.gui.jobs import JobRunner
+from setup_assistant.gui.model import WizardModel
+from setup_assistant.gui.pages.address import AddressPage
+from setup_assistant.gui.pages.certificate import CertificatePage
+from setup_assistant.gui.pages.checking import CheckingPage
+from setup_assistant.gui.pages.done import DonePage
+from setup_assistant.gui.pages.password import PasswordPage
+from setup_assistant.gui.pages.programs import ProgramsPage
+from setup_assistant.gui.pages.result import ResultPage
+from setup_assistant.gui.services import Services, certificate_needed
+
+MINIMUM_SIZE = QSize(640, 560)
+SHUTDOWN_WAIT_MS = 3000
+
+
+class MailWizard(QWizard):
+    def __init__(self, model: WizardModel, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.services = services
+        self.jobs = JobRunner(self)
+        self.setWindowTitle(self.tr("{provider} Setup Assistant").format(provider=model.provider.name))
+        self.setWindowIcon(app_icon())
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
+        self.setMinimumSize(MINIMUM_SIZE)
+
+        self.address_page = AddressPage(model, services.settings)
+        self.password_page = PasswordPage(model, services.passwords)
+        self.checking_page = CheckingPage(model, self.jobs, services.trust_status)
+        self.result_page = ResultPage(model, services.passwords)
+        self.certificate_page = CertificatePage(model, services, self.jobs)
+        self.programs_page = ProgramsPage(model, services, self.jobs)
+        self.done_page = DonePage(model)
+        for page_id, page in (
+            (PageId.ADDRESS, self.address_page),
+            (PageId.PASSWORD, self.password_page),
+            (PageId.CHECKING, self.checking_page),
+            (PageId.RESULT, self.result_page),
+            (PageId.CERTIFICATE, self.certificate_page),
+            (PageId.PROGRAMS, self.programs_page),
+            (PageId.DONE, self.done_page),
+        ):
+            self.setPage(page_id, page)
+        self.setStartId(PageId.ADDRESS)
+
+    @staticmethod
+    def minimum_size() -> QSize:
+        return QSize(MINIMUM_SIZE)
+
+    def nextId(self) -> int:
+        current = self.currentId()
+        if current < 0:
+            return int(PageId.ADDRESS)
+        return next_page(PageId(current), self.model, lambda m: certificate_needed(m.trust_report))
+
+    def stop_work(self) -> bool:
+        """Tells every running core call to stop and waits briefly for the pool; True when all have ended."""
+        self.checking_page.cancel_all()
+        return self.jobs.wait(SHUTDOWN_WAIT_MS)
+
+    def done(self, result: int) -> None:
+        self.stop_work()
+        self.model.forget_password()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop_work()
+        super().closeEvent(event)

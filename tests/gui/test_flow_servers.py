@@ -1,0 +1,316 @@
+"""The wizard against the real Dovecot test servers: the happy path to configured files, a wrong password,
+a blocked port, a server that never answers (Stop and Back), the report and the remembered password.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QElapsedTimer, QTimer
+
+from setup_assistant.core import history
+from setup_assistant.core.model import EndpointStatus, MailProtocol
+from setup_assistant.core.profiles import Client
+from setup_assistant.gui.explain import Outcome
+from setup_assistant.gui.flow import PageId
+from setup_assistant.gui.icons import Status
+
+pytestmark = pytest.mark.servers
+
+USER = "jane.doe@example.org"
+
+
+def _password(mail_servers) -> str:
+    return mail_servers.users[USER]
+
+
+def _all_text(folder: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*") if p.is_file())
+
+
+def _finding_texts(page) -> list[str]:
+    texts = []
+    for i in range(page.findings.count()):
+        widget = page.findings.itemAt(i).widget()
+        if widget is not None:
+            texts.append(widget.label.text())
+    return texts
+
+
+def test_happy_path_saves_files_for_every_program(make_wizard, mail_servers, tmp_path) -> None:
+    password = _password(mail_servers)
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, password)
+    checking = driver.wizard.checking_page
+    provider = driver.wizard.model.provider
+    assert [checking.row_status(e) for e in provider.endpoints()] == ["ok"] * 6
+    assert [checking.row_status(p) for p in MailProtocol] == ["ok"] * 3
+    assert checking.bar.value() == checking.bar.maximum()
+
+    driver.next(PageId.RESULT)
+    result = driver.wizard.result_page
+    assert result.outcome is Outcome.WORKS
+    assert result.headline.status is Status.OK
+    assert any("password was accepted" in t for t in _finding_texts(result))
+    assert result.imap.isChecked() and result.imap.isEnabled()
+    assert result.table.rowCount() == 9  # six connections and three sign-ins
+
+    # No Thunderbird profile in the test home, so no place needs the certificate: straight to the programs.
+    driver.next(PageId.PROGRAMS)
+    programs = driver.wizard.programs_page
+    assert programs.save_only.isChecked() and not programs.here.isEnabled()
+    for box in programs.boxes.values():
+        box.setChecked(True)
+    out = tmp_path / "for-jane"
+    programs.folder.setText(str(out))
+    driver.next(PageId.DONE)
+
+    assert (out / "thunderbird" / "config-v1.1.xml").is_file()
+    assert (out / "outlook" / "autodiscover.xml").is_file()
+    assert list((out / "apple-mail").glob("*.mobileconfig"))
+    assert password not in _all_text(out)
+    written = {Path(e.path) for e in history.written_for(USER)}  # remembered for the help-desk report
+    assert (out / "thunderbird" / "config-v1.1.xml").resolve() in written
+    done = driver.wizard.done_page
+    assert any(item.path == out for item in driver.wizard.model.done)
+    assert done.open_buttons, "every saved file has a button to open it"
+    steps = done.next_steps.text()
+    assert "http://mail.example.org" in steps and "jane.doe," in steps
+
+    report, sheet = tmp_path / "report.json", tmp_path / "sheet.html"
+    done.save_report_to(report)
+    done.save_sheet_to(sheet)
+    assert json.loads(report.read_text(encoding="utf-8"))["ok"] is True
+    assert password not in report.read_text(encoding="utf-8")
+    sheet_text = sheet.read_text(encoding="utf-8")
+    assert password not in sheet_text
+    assert str(mail_servers.ports["imap"]) in sheet_text and str(mail_servers.ports["imaps"]) in sheet_text
+    finish = driver.wizard.button(driver.wizard.WizardButton.FinishButton)
+    assert finish.isVisible() and finish.isEnabled()
+    finish.click()
+    assert driver.wizard.model.password == ""  # forgotten when the wizard closes
+
+
+def test_wrong_password_gives_the_postmaster_advice(make_wizard, mail_servers) -> None:
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, "not the password")
+    checking = driver.wizard.checking_page
+    assert checking.row_status(MailProtocol.IMAP) == "error"
+    driver.next(PageId.RESULT)
+    result = driver.wizard.result_page
+    assert result.outcome is Outcome.WRONG_PASSWORD
+    assert result.headline.status is Status.ERROR
+    first = _finding_texts(result)[0]
+    assert "did not accept the password" in first and "postmaster can reset it" in first
+    assert result.retype.isVisible()
+    result.retype.click()
+    assert driver.page == PageId.PASSWORD
+
+
+def test_report_never_contains_the_password(make_wizard, mail_servers, tmp_path) -> None:
+    password = _password(mail_servers)
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, password)
+    driver.next(PageId.RESULT)
+    target = tmp_path / "help-desk.json"
+    driver.wizard.result_page.save_report_to(target)
+    text = target.read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["email"] == USER and len(data["endpoints"]) == 6 and len(data["logins"]) == 3
+    assert password not in text
+    assert password.encode("utf-8").hex() not in text
+
+
+def test_blocked_port_is_explained_and_the_fallback_used(make_wizard, mail_servers, blackhole, tmp_path) -> None:
+    blocked = blackhole()
+    provider = mail_servers.provider_file(tmp_path, submission=blocked)
+    driver = make_wizard(provider, grace=0.5)
+    driver.run_check(USER, _password(mail_servers))
+    driver.next(PageId.RESULT)
+    result = driver.wizard.result_page
+    assert result.outcome is Outcome.WORKS_WITH_CHANGES
+    expected = (
+        f"Your network blocks port {blocked}, so the secure port {mail_servers.ports['submissions']} will be used "
+        "for sending mail instead."
+    )
+    assert expected in _finding_texts(result)
+    check = driver.wizard.model.check
+    assert check is not None and check.probe.recommended.smtp.port == mail_servers.ports["submissions"]
+    assert driver.next_button().isEnabled()
+
+
+def test_nothing_reachable_says_check_the_network(make_wizard, mail_servers, tmp_path) -> None:
+    import socket
+
+    closed = []
+    for _ in range(6):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            closed.append(s.getsockname()[1])
+    names = ("imap", "imaps", "pop3", "pop3s", "submission", "submissions")
+    provider = mail_servers.provider_file(tmp_path, **dict(zip(names, closed, strict=True)))
+    driver = make_wizard(provider)
+    driver.run_check(USER, _password(mail_servers))
+    driver.next(PageId.RESULT)
+    result = driver.wizard.result_page
+    assert result.outcome is Outcome.NO_CONNECTION
+    assert "connected to the internet" in _finding_texts(result)[0]
+    assert result.again.isVisible()
+    assert not driver.next_button().isEnabled()
+
+
+def test_stop_during_a_silent_server_is_fast_responsive_and_back_works(
+    make_wizard, mail_servers, blackhole, tmp_path, qtbot
+) -> None:
+    provider = mail_servers.provider_file(tmp_path, imap=blackhole(), imaps=blackhole())
+    driver = make_wizard(provider, timeout=30.0)
+    checking = driver.wizard.checking_page
+    stalls: list[int] = []
+    clock = QElapsedTimer()
+    ticker = QTimer()
+    ticker.setInterval(10)
+
+    def tick() -> None:
+        stalls.append(clock.restart())
+
+    ticker.timeout.connect(tick)
+    driver.enter_address(USER)
+    driver.next(PageId.PASSWORD)
+    driver.enter_password(_password(mail_servers))
+    clock.start()
+    ticker.start()
+    driver.next(PageId.CHECKING)
+    imap = driver.wizard.model.provider.preferred(MailProtocol.IMAP)
+    qtbot.waitUntil(lambda: checking.row_status(driver.wizard.model.provider.preferred(MailProtocol.SMTP)) == "ok")
+    qtbot.wait(300)
+    assert checking.running and checking.row_status(imap) == "pending"
+
+    started = time.monotonic()
+    checking.button.click()  # Stop
+    qtbot.waitUntil(lambda: not checking.running, timeout=2000)
+    stopped_after = time.monotonic() - started
+    ticker.stop()
+    assert stopped_after < 1.0, f"Stop took {stopped_after:.2f} s"
+    assert max(stalls) < 400, f"the event loop stalled for {max(stalls)} ms"  # a freeze would last seconds
+    check = driver.wizard.model.check
+    assert check is not None and check.probe.cancelled
+    assert check.probe.result_for(imap).status is EndpointStatus.CANCELLED
+    assert checking.row_status(imap) == "stopped"
+    assert not driver.next_button().isEnabled()
+    assert checking.button.text().replace("&", "") == "Check again"
+
+    # Back while a new check is running: the page changes at once and the old run is cancelled and ignored.
+    checking.button.click()
+    qtbot.waitUntil(lambda: checking.running)
+    driver.wizard.back()
+    assert driver.page == PageId.PASSWORD
+    assert not checking.running
+    assert driver.wizard.jobs.wait(1000), "the cancelled check did not end within a second"
+    driver.next(PageId.CHECKING)
+    assert checking.running and checking.row_status(imap) == "pending"
+
+
+def test_closing_the_window_during_a_check_stops_it_at_once(make_wizard, mail_servers, blackhole, tmp_path) -> None:
+    provider = mail_servers.provider_file(tmp_path, imap=blackhole(), pop3=blackhole(), submission=blackhole())
+    driver = make_wizard(provider, timeout=30.0)
+    driver.enter_address(USER)
+    driver.next(PageId.PASSWORD)
+    driver.next(PageId.CHECKING)
+    driver.qtbot.wait(300)
+    assert driver.wizard.checking_page.running
+    started = time.monotonic()
+    driver.wizard.reject()  # Esc or the Cancel button
+    assert time.monotonic() - started < 2.0  # the probe stops in 0.1 s; closing waits for it
+    assert driver.wizard.jobs.wait(0), "the pool is idle right after closing"
+    assert not driver.wizard.isVisible()
+
+
+def test_remembered_password_goes_to_the_keyring_only_after_it_worked(
+    make_wizard, mail_servers, memory_keyring
+) -> None:
+    password = _password(mail_servers)
+    driver = make_wizard(mail_servers.provider_path)
+    driver.enter_address(USER)
+    driver.next(PageId.PASSWORD)
+    page = driver.wizard.password_page
+    driver.enter_password("a wrong one")
+    page.remember.setChecked(True)
+    driver.next(PageId.CHECKING)
+    driver.wait_check()
+    driver.next(PageId.RESULT)
+    assert memory_keyring.items == {}, "a rejected password must not be remembered"
+
+    driver.wizard.result_page.retype.click()
+    driver.enter_password(password)
+    driver.next(PageId.CHECKING)
+    driver.wait_check()
+    driver.next(PageId.RESULT)
+    assert list(memory_keyring.items.values()) == [password]
+    assert driver.wizard.result_page.remembered.isVisible()
+    assert driver.wizard.model.password_saved_in
+
+    again = make_wizard(mail_servers.provider_path)
+    again.enter_address(USER)
+    again.next(PageId.PASSWORD)
+    assert again.wizard.password_page.password.text() == password
+    assert again.wizard.password_page.remember.isChecked()
+    again.wizard.password_page.remember.setChecked(False)
+    again.next(PageId.CHECKING)
+    again.wait_check()
+    again.next(PageId.RESULT)
+    assert memory_keyring.items == {}, "unticking forgets the remembered password"
+
+
+def test_thunderbird_profile_certificate_and_a_running_thunderbird(make_wizard, mail_servers, services) -> None:
+    from setup_assistant.core import thunderbird
+
+    home = services.home
+    assert home is not None
+    root = home / ".thunderbird"
+    profile = root / "abcd1234.default-release"
+    profile.mkdir(parents=True)
+    (root / "profiles.ini").write_text(
+        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
+        "[General]\nStartWithLastProfile=1\nVersion=2\n",
+        encoding="utf-8",
+    )
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, _password(mail_servers))
+    driver.next(PageId.RESULT)
+    driver.next(PageId.CERTIFICATE)  # the test CA is not one of Mozilla's roots: the profile needs it
+    cert = driver.wizard.certificate_page
+    assert mail_servers.ca_sha256[:2].upper() in cert.fingerprint.text()
+    cert.install.click()
+    driver.qtbot.waitUntil(lambda: not cert.running, timeout=30_000)
+    texts = [cert.results.itemAt(i).widget().label.text() for i in range(cert.results.count())]
+    assert any(t.startswith("Installed in Thunderbird profile") for t in texts), texts
+    assert (profile / "cert9.db").exists()
+
+    driver.next(PageId.PROGRAMS)
+    programs = driver.wizard.programs_page
+    assert programs.here.isChecked()
+    assert programs.boxes[Client.THUNDERBIRD].isChecked()
+    assert not programs.boxes[Client.OUTLOOK].isChecked() and not programs.boxes[Client.APPLE_MAIL].isChecked()
+    assert Path(programs.profile.currentData()) == profile
+
+    lock = profile / "lock"
+    os.symlink(f"{thunderbird._own_address()}:{os.getpid()}", lock)  # Thunderbird's own lock, as if it ran
+    driver.wizard.next()
+    driver.qtbot.waitUntil(lambda: not programs.running and programs.messages.count() > 0)
+    message = programs.messages.itemAt(0).widget().label.text()
+    assert "Thunderbird is open" in message
+    assert driver.page == PageId.PROGRAMS
+    assert not (profile / "prefs.js").exists()
+
+    lock.unlink()
+    driver.wizard.next()  # "try again"
+    driver.qtbot.waitUntil(lambda: driver.page == PageId.DONE, timeout=30_000)
+    prefs = (profile / "prefs.js").read_text(encoding="utf-8")
+    assert USER in prefs and _password(mail_servers) not in prefs
+    done_texts = [item.text for item in driver.wizard.model.done]
+    assert any("certificate is installed" in t for t in done_texts)
+    assert any(t.startswith("Thunderbird: your account was added") for t in done_texts)

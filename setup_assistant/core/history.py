@@ -77,3 +77,33 @@ def record_written(address: str, client: str, path: Path, *, installed: bool = F
 def written_for(address: str) -> list[WrittenProfile]:
     wanted = address.lower()
     return [e for e in load_history() if e.address == wanted]
+
+
+def _roots_file() -> Path:
+    return data_dir() / "installed-roots.json"
+
+
+def _load_roots() -> list[dict[str, str]]:
+    try:
+        raw = json.loads(_roots_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [r for r in raw if isinstance(r, dict)] if isinstance(raw, list) else []
+
+
+def record_root_installed(place: str, sha256: str) -> None:
+    """Notes that this app put the root into a store, so `remove` only ever takes out its own copy."""
+    entries = [r for r in _load_roots() if (r.get("place"), r.get("sha256")) != (place, sha256)]
+    entries.append({"place": place, "sha256": sha256, "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()})
+    with contextlib.suppress(OSError):
+        write_text_atomic(_roots_file(), json.dumps(entries, indent=1))
+
+
+def root_installed_here(place: str, sha256: str) -> bool:
+    return any((r.get("place"), r.get("sha256")) == (place, sha256) for r in _load_roots())
+
+
+def forget_root(place: str, sha256: str) -> None:
+    entries = [r for r in _load_roots() if (r.get("place"), r.get("sha256")) != (place, sha256)]
+    with contextlib.suppress(OSError):
+        write_text_atomic(_roots_file(), json.dumps(entries, indent=1))

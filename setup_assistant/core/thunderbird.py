@@ -43,6 +43,9 @@ _NEW_FILE_NEWLINE = b"\r\n" if sys.platform == "win32" else b"\n"  # NS_LINEBREA
 _URI_SAFE = "!~*'()"  # with quote()'s own safe set, exactly what JavaScript's encodeURIComponent keeps
 
 
+ENTERPRISE_ROOTS_PREF = "security.enterprise_roots.enabled"
+
+
 class ProfileWriteError(Exception):
     """The account could not be written into the profile; str() is a sentence for the person."""
 
@@ -538,7 +541,7 @@ def _add_account(prefs: PrefsFile, settings: AccountSettings, incoming: Endpoint
         f"mail.account.{account}.identities": identity,
         "mail.accountmanager.accounts": ",".join([*accounts, account]),
         "mail.account.lastKey": int(account.removeprefix("account")),
-        "security.enterprise_roots.enabled": True,  # Windows/macOS: trust roots from the system store
+        ENTERPRISE_ROOTS_PREF: True,  # Windows/macOS: trust roots from the system store
     }
     if _effective_default(prefs, accounts) is None:
         values["mail.accountmanager.defaultaccount"] = account
@@ -595,6 +598,54 @@ def _write_backup(prefs_path: Path, data: bytes) -> Path:
     raise FileExistsError(errno.EEXIST, "too many backups this second", str(prefs_path))
 
 
+def _save_prefs(prefs_path: Path, original: bytes | None, prefs: PrefsFile) -> Path | None:
+    """Backs up the old prefs.js and writes the new one atomically; the backup's path, if there was a file."""
+    backup: Path | None = None
+    try:
+        if original is not None:
+            backup = _write_backup(prefs_path, original)
+        write_atomic(prefs_path, prefs.to_bytes(), private=True)
+    except OSError as exc:
+        if backup is not None:
+            backup.unlink(missing_ok=True)
+        raise ProfileWriteError(
+            f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
+        ) from None
+    return backup
+
+
+def enterprise_roots_enabled(profile_dir: Path) -> bool:
+    """Whether Thunderbird in this profile trusts the OS's roots (user.js wins over prefs.js, as in Thunderbird)."""
+    for name in ("user.js", "prefs.js"):
+        try:
+            data = _read_prefs(Path(profile_dir) / name)
+            value = PrefsFile(data).get_bool(ENTERPRISE_ROOTS_PREF) if data else None
+        except (ProfileWriteError, PrefsSyntaxError):
+            value = None
+        if value is not None:
+            return value
+    return False
+
+
+def enable_enterprise_roots(profile_dir: Path) -> bool:
+    """Turns on security.enterprise_roots.enabled (backup, atomic, refused while running); False if already on."""
+    profile_dir = Path(profile_dir)
+    if not profile_dir.is_dir():
+        raise ProfileWriteError(f"There is no Thunderbird profile folder at {profile_dir}.")
+    prefs_path = profile_dir / "prefs.js"
+    with hold_profile(profile_dir):
+        original = _read_prefs(prefs_path)
+        try:
+            prefs = PrefsFile(original) if original else PrefsFile.new(_NEW_FILE_NEWLINE)
+        except PrefsSyntaxError as exc:
+            raise ProfileWriteError(f"{prefs_path} cannot be read safely ({exc}); nothing was changed.") from None
+        if prefs.get_bool(ENTERPRISE_ROOTS_PREF) is True:
+            return False
+        prefs.set(ENTERPRISE_ROOTS_PREF, True)
+        _save_prefs(prefs_path, original, prefs)
+        return True
+
+
 def install_account(settings: AccountSettings, profile_dir: Path) -> ThunderbirdInstall:
     """Adds the account to a Thunderbird profile's prefs.js, or changes nothing if it is already there.
 
@@ -622,6 +673,18 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
 
         existing = _existing_account(prefs, incoming, settings.username)
         if existing is not None:
+            if prefs.get_bool(ENTERPRISE_ROOTS_PREF) is not True:
+                # An account set up by hand (or by an older run) still needs the OS roots to be trusted.
+                prefs.set(ENTERPRISE_ROOTS_PREF, True)
+                backup = _save_prefs(prefs_path, original, prefs)
+                return ThunderbirdInstall(
+                    profile_dir,
+                    True,
+                    backup,
+                    existing,
+                    f"{address} is already set up in the Thunderbird profile {profile_dir.name}; only "
+                    f"{ENTERPRISE_ROOTS_PREF} was turned on so it trusts this computer's certificates.",
+                )
             return ThunderbirdInstall(
                 profile_dir,
                 False,
@@ -631,17 +694,7 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
             )
 
         account = _add_account(prefs, settings, incoming, outgoing)
-        backup: Path | None = None
-        try:
-            if original is not None:
-                backup = _write_backup(prefs_path, original)
-            write_atomic(prefs_path, prefs.to_bytes(), private=True)
-        except OSError as exc:
-            if backup is not None:
-                backup.unlink(missing_ok=True)
-            raise ProfileWriteError(
-                f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
-            ) from None
+        backup = _save_prefs(prefs_path, original, prefs)
     return ThunderbirdInstall(
         profile_dir,
         True,

@@ -723,3 +723,20 @@ def test_find_profiles_without_thunderbird_or_with_garbage(tmp_path: Path) -> No
     assert find_profiles(home=tmp_path, platform="linux") == []
     _ini(tmp_path / ".thunderbird" / "profiles.ini", "this is [not an ini\n=\x00\n")
     assert find_profiles(home=tmp_path, platform="linux") == []
+
+
+def test_an_account_set_up_by_hand_gets_only_the_enterprise_roots_pref(provider: Provider, tmp_path: Path) -> None:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    install_account(settings(provider), profile)
+    prefs = profile / "prefs.js"
+    without = b"".join(line for line in prefs.read_bytes().splitlines(keepends=True) if b"enterprise_roots" not in line)
+    prefs.write_bytes(without)
+    assert not thunderbird.enterprise_roots_enabled(profile)
+    result = install_account(settings(provider), profile)
+    assert result.changed and result.backup is not None and result.backup.read_bytes() == without
+    assert "enterprise_roots" in result.message
+    assert prefs.read_bytes().startswith(without)  # one line added, nothing else touched
+    assert thunderbird.enterprise_roots_enabled(profile)
+    assert not install_account(settings(provider), profile).changed
+    assert thunderbird.enable_enterprise_roots(profile) is False  # already on

@@ -10,6 +10,7 @@ import pytest
 
 from setup_assistant.core.model import TrustedBy
 from setup_assistant.core.provider import PinnedRoot, Provider, load_provider
+from setup_assistant.core.thunderbird import enterprise_roots_enabled
 from setup_assistant.core.trust import (
     CommandResult,
     Need,
@@ -335,6 +336,7 @@ def test_windows_install_and_cancel_through_the_report(provider: Provider, tmp_p
     assert [r.outcome for r in report.places] == [Outcome.INSTALLED, Outcome.INSTALLED]
     assert "security.enterprise_roots.enabled" in report.places[1].message
     assert report.ok
+    assert enterprise_roots_enabled(profile)  # Thunderbird now reads the OS store's copy
 
     runner.steps = [
         Step(win_query(), NOT_FOUND),
@@ -351,6 +353,37 @@ def test_windows_install_and_cancel_through_the_report(provider: Provider, tmp_p
     report = remove_root(provider, plan)
     runner.finished()
     assert [r.outcome for r in report.places] == [Outcome.REMOVED, Outcome.REMOVED] and report.ok
+
+
+def test_root_in_the_os_store_is_not_enough_for_thunderbird_without_the_pref(
+    provider: Provider, tmp_path: Path
+) -> None:
+    profile = tmp_path / "abcd.default-release"
+    profile.mkdir()
+    other = b'user_pref("mail.account.lastKey", 2);\n'
+    (profile / "prefs.js").write_bytes(other)
+    needs_it = server(TrustedBy(mozilla=False, os=True, provider_root=True))
+    runner = FakeRunner([Step(win_query(), FOUND)])
+    plan = plan_places(provider, platform="win32", home=tmp_path, thunderbird_profiles=[profile], runner=runner)
+    plan.places[0].store.certutil = CERTUTIL
+    status = trust_status(provider, plan, needs_it)
+    runner.finished()
+    assert [r.present for r in status.places] == [True, False]
+    assert "is off" in status.places[1].message and not status.ok
+
+    runner.steps = [Step(win_query(), FOUND), Step(win_query(), FOUND)]  # look, and look again before adding
+    report = install_root(provider, plan, needs_it)
+    runner.finished()
+    assert [r.outcome for r in report.places] == [Outcome.ALREADY_PRESENT, Outcome.INSTALLED]
+    assert report.ok
+    assert enterprise_roots_enabled(profile)
+    data = (profile / "prefs.js").read_bytes()
+    assert data.startswith(other)  # every other line kept
+    assert list(profile.glob("prefs.js.setup-assistant-*.bak"))  # and backed up
+
+    runner.steps = [Step(win_query(), FOUND)]
+    again = trust_status(provider, plan, needs_it)
+    assert [r.present for r in again.places] == [True, True] and again.ok
 
 
 def test_nothing_is_installed_when_everyone_already_trusts_the_server(provider: Provider, tmp_path: Path) -> None:
@@ -376,3 +409,14 @@ def test_a_chain_to_another_root_installs_nothing(provider: Provider, tmp_path: 
     status = trust_status(provider, plan, server(TrustedBy(mozilla=False, os=False, provider_root=False)))
     runner.finished()
     assert status.places[0].need is Need.OTHER_ROOT and not status.ok
+
+
+def test_remove_leaves_a_copy_this_assistant_did_not_add(provider: Provider, tmp_path: Path) -> None:
+    """The Windows and macOS stores carry no name tag: only a recorded install is ever taken out."""
+    runner = FakeRunner([])  # no certutil call at all
+    plan = plan_places(provider, platform="win32", home=tmp_path, thunderbird_profiles=[], runner=runner)
+    plan.places[0].store.certutil = CERTUTIL
+    report = remove_root(provider, plan)
+    runner.finished()
+    assert [r.outcome for r in report.places] == [Outcome.ABSENT]
+    assert "no record" in report.places[0].message

@@ -11,6 +11,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from setup_assistant.core import history
 from setup_assistant.core.probe import DEFAULT_TIMEOUT, probe_provider
 from setup_assistant.core.provider import PinnedRoot, Provider
 from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, verify_pin
@@ -22,7 +23,7 @@ from setup_assistant.core.trust.needs import (
     server_trust,
     trusted_here,
 )
-from setup_assistant.core.trust.places import ENTERPRISE_ROOTS_PREF, Place, Plan
+from setup_assistant.core.trust.places import ENTERPRISE_ROOTS_PREF, Place, PlaceKind, Plan
 
 INSTALL_OK = frozenset({Outcome.INSTALLED, Outcome.ALREADY_PRESENT, Outcome.NOT_NEEDED})
 REMOVE_OK = frozenset({Outcome.REMOVED, Outcome.ABSENT})
@@ -176,11 +177,27 @@ def _root(provider: Provider) -> PinnedRoot:
     return provider.root
 
 
-def _follower_message(place: Place, leader: Place) -> str:
-    return (
-        f"through {leader.label}: Thunderbird reads roots there when {ENTERPRISE_ROOTS_PREF} is on "
-        "(the Thunderbird setup turns it on)"
-    )
+def _follower_message(place: Place, leader: Place, pref_on: bool) -> str:
+    state = "on" if pref_on else "off (install turns it on)"
+    return f"through {leader.label}: Thunderbird reads roots there because {ENTERPRISE_ROOTS_PREF} is {state}"
+
+
+def _pref_on(place: Place) -> bool:
+    from setup_assistant.core import thunderbird
+
+    return place.path is not None and thunderbird.enterprise_roots_enabled(place.path)
+
+
+def _turn_on_pref(place: Place, leader_outcome: Outcome) -> tuple[Outcome, str]:
+    """Sets security.enterprise_roots.enabled in the profile (refused while Thunderbird runs)."""
+    from setup_assistant.core import thunderbird
+
+    assert place.path is not None
+    try:
+        thunderbird.enable_enterprise_roots(place.path)
+    except thunderbird.ProfileWriteError as exc:
+        return Outcome.FAILED, f"the root is in the OS store, but {ENTERPRISE_ROOTS_PREF} could not be set: {exc}"
+    return Outcome.INSTALLED, f"turned on {ENTERPRISE_ROOTS_PREF} so Thunderbird uses the OS store's copy"
 
 
 def _need(place: Place, server: ServerTrust, state: StoreState) -> Need:
@@ -197,8 +214,11 @@ def trust_status(provider: Provider, plan: Plan, server: ServerTrust) -> TrustRe
             states[place.key] = state
             message = state.message
         else:
-            state = states[place.follows or ""]
-            message = _follower_message(place, _leader(plan, place))
+            leader_state = states[place.follows or ""]
+            pref_on = _pref_on(place)
+            # Thunderbird sees the OS store's copy only with the pref on.
+            state = StoreState(leader_state.present and pref_on, leader_state.message)
+            message = _follower_message(place, _leader(plan, place), pref_on)
         need = _need(place, server, state)
         reports.append(
             PlaceReport(place, need, state.present, trusted_here(server, place.anchors, state.present), None, message)
@@ -227,11 +247,15 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust) -> TrustRe
         if place.store is None:
             leader_result, present = results[place.follows or ""]
             need = need_for(server, place.anchors)
+            pref_on = _pref_on(place)
+            message = _follower_message(place, _leader(plan, place), pref_on)
             if need.wants_root:
                 outcome = leader_result.outcome
+                if outcome in (Outcome.INSTALLED, Outcome.ALREADY_PRESENT) and not pref_on:
+                    outcome, message = _turn_on_pref(place, outcome)
+                present = bool(present) and outcome in (Outcome.INSTALLED, Outcome.ALREADY_PRESENT)
             else:
-                outcome = Outcome.ALREADY_PRESENT if present else Outcome.NOT_NEEDED
-            message = _follower_message(place, _leader(plan, place))
+                outcome = Outcome.ALREADY_PRESENT if present and pref_on else Outcome.NOT_NEEDED
             reports.append(
                 PlaceReport(place, need, present, trusted_here(server, place.anchors, present), outcome, message)
             )
@@ -240,6 +264,8 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust) -> TrustRe
         need = _need(place, server, state)
         if need.wants_root:
             result = place.store.install(root)
+            if result.outcome is Outcome.INSTALLED and place.kind is PlaceKind.OS_STORE:
+                history.record_root_installed(place.key, root.sha256)
         elif state.present:
             result = ActionResult(Outcome.ALREADY_PRESENT, f"{state.message} (not needed: {_why_not_needed(place)})")
         else:
@@ -268,10 +294,21 @@ def remove_root(provider: Provider, plan: Plan) -> TrustReport:
     for place in plan.places:
         if place.store is None:
             result = results[place.follows or ""]
-            outcome, message = result.outcome, _follower_message(place, _leader(plan, place))
+            outcome, message = result.outcome, _follower_message(place, _leader(plan, place), _pref_on(place))
+        elif place.kind is PlaceKind.OS_STORE and not history.root_installed_here(place.key, root.sha256):
+            # The OS stores have no name tag: a copy there may have come from the user or their IT, and is
+            # left alone unless this assistant recorded putting it there.
+            result = ActionResult(
+                Outcome.ABSENT,
+                "left as it is: this assistant has no record of adding the root here (other programs may need it)",
+            )
+            results[place.key] = result
+            outcome, message = result.outcome, result.message
         else:
             result = place.store.remove(root)
             results[place.key] = result
+            if result.outcome is Outcome.REMOVED and place.kind is PlaceKind.OS_STORE:
+                history.forget_root(place.key, root.sha256)
             outcome, message = result.outcome, result.message
         present = False if outcome is Outcome.REMOVED else None
         reports.append(PlaceReport(place, None, present, None, outcome, message))

@@ -101,6 +101,33 @@ def build_report(
             provider, address, password, timeout=timeout, grace=grace, cancel=cancel, progress=progress
         )
         dns_data = dns_future.result()
+    return _assemble(provider, address, check, dns_data, trust_plan, generated, password)
+
+
+def report_from_check(
+    check: AccountCheck,
+    *,
+    dns_timeout: float = DEFAULT_DNS_TIMEOUT,
+    resolver: dns.resolver.Resolver | None = None,
+    trust_plan: Plan | None = None,
+    cancel: threading.Event | None = None,
+    now: dt.datetime | None = None,
+) -> DiagnosticReport:
+    """The same report for a check that has already run (the wizard's): only DNS and trust are looked up."""
+    generated = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    dns_data = _dns_section(check.address, check.provider, resolver, dns_timeout, cancel)
+    return _assemble(check.provider, check.address, check, dns_data, trust_plan, generated, None)
+
+
+def _assemble(
+    provider: Provider,
+    address: EmailAddress,
+    check: AccountCheck,
+    dns_data: dict[str, Any],
+    trust_plan: Plan | None,
+    generated: dt.datetime,
+    password: str | None,
+) -> DiagnosticReport:
     account = check.to_json()
     data: dict[str, Any] = {
         "report": TITLE,

@@ -282,3 +282,34 @@ def test_redact_data_masks_every_spelling_of_the_address() -> None:
         "b": ["mail for J***@bücher.example", {"c": "/x/J***@bücher.example.mobileconfig"}],
         "n": 3,
     }
+
+
+def test_report_from_an_existing_check_needs_no_second_probe(
+    mail_servers: Any, dns_server: DnsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The wizard already has a check: its report looks up DNS and trust, never the servers again."""
+    import dns.resolver
+
+    from setup_assistant.core import probe as probe_module
+    from setup_assistant.core.account_check import check_account
+    from setup_assistant.core.provider import load_provider
+    from setup_assistant.core.report import report_from_check, write_report
+
+    provider = load_provider(mail_servers.provider_path)
+    password = mail_servers.users[ADDRESS]
+    check = check_account(provider, parse_address(ADDRESS), password, timeout=5)
+
+    def no_probe(*args: object, **kwargs: object) -> None:
+        raise AssertionError("probed again")
+
+    monkeypatch.setattr(probe_module, "probe_provider", no_probe)
+    resolver = dns.resolver.Resolver(configure=False)
+    resolver.nameservers = ["127.0.0.1"]
+    resolver.port = dns_server.port
+    report = report_from_check(check, resolver=resolver, dns_timeout=3)
+    html_path, json_path = write_report(report, tmp_path / "wizard-report.html")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    assert data["ok"] is True and [login["status"] for login in data["logins"]] == ["ok", "ok", "ok"]
+    assert data["dns"] and data["trust"]
+    for path in (html_path, json_path):
+        assert password not in path.read_text(encoding="utf-8")

@@ -38,6 +38,23 @@ EXCLUDED_MODULES = [
     "PySide6.QtHelp",
     "tkinter",
     "_tkinter",
+    # Never used by the app, but picked up through optional imports when the build Python has them installed
+    # (dnspython's DNS-over-HTTPS/QUIC back ends, test and data-science packages).
+    "numpy",
+    "scipy",
+    "pandas",
+    "matplotlib",
+    "PIL",
+    "IPython",
+    "pytest",
+    "_pytest",
+    "trustme",
+    "httpx",
+    "httpcore",
+    "h2",
+    "aioquic",
+    "trio",
+    "curio",
 ]
 
 # Plugin directory -> plugin names to keep (file name without "lib" and extension); "*" keeps the directory.

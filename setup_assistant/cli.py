@@ -235,7 +235,28 @@ def _run_gui(provider: str | None) -> int:
     return int(run_wizard(provider))
 
 
+def _wizard_only(argv: Sequence[str]) -> tuple[bool, str | None]:
+    """`setup-assistant` and `setup-assistant --provider FILE` open the wizard without loading any command."""
+    args = list(argv)
+    if not args:
+        return True, None
+    if len(args) == 2 and args[0] == "--provider" and not args[1].startswith("-"):
+        return True, args[1]
+    if len(args) == 1 and args[0].startswith("--provider=") and len(args[0]) > len("--provider="):
+        return True, args[0].split("=", 1)[1]
+    return False, None
+
+
 def main(argv: Sequence[str]) -> int:
+    wizard, provider = _wizard_only(argv)
+    if wizard:  # the quick path: the first page should not wait for the CLI's imports
+        try:
+            if provider:
+                load_provider_or_usage(provider)
+            return _run_gui(provider)
+        except UsageError as exc:
+            print(f"setup-assistant: {exc}", file=sys.stderr)
+            return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(list(argv))
     func: Command | None = getattr(args, "func", None)

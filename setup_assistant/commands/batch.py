@@ -24,7 +24,7 @@ from setup_assistant.cli import (
 
 
 def register(subparsers: Any) -> None:
-    from setup_assistant.core.profiles import Client
+    from setup_assistant.core.clients import Client
 
     parser = subparsers.add_parser(
         "batch",

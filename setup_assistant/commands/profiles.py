@@ -37,7 +37,7 @@ def _days(text: str) -> int:
 
 
 def register(subparsers: Any) -> None:
-    from setup_assistant.core.profiles import Client
+    from setup_assistant.core.clients import Client
 
     parser = subparsers.add_parser(
         "profiles",

@@ -14,16 +14,15 @@ import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import pkcs7
+from typing import TYPE_CHECKING, Any
 
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.model import MailProtocol
 from setup_assistant.core.profile_files import check_profile_text, safe_file_stem, write_atomic
+
+if TYPE_CHECKING:  # cryptography's signing machinery is loaded only by the code that signs or loads a signer
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 PROFILE_ID_PREFIX = "org.npomail.setup-assistant"
 # Fixed namespace for uuid5: the same address always gives the same UUIDs, on every computer.
@@ -48,6 +47,10 @@ class ProfileSigner:
 
 def load_signer(certificate_file: Path, key_file: Path) -> ProfileSigner:
     """Loads a PEM certificate (optionally followed by its intermediates) and its unencrypted PEM key."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
     try:
         cert_data = certificate_file.read_bytes()
         key_data = key_file.read_bytes()
@@ -125,7 +128,9 @@ def root_payload(settings: AccountSettings, identifier: str) -> dict[str, Any] |
     root = settings.provider.root
     if root is None:
         return None
-    common_names = root.certificate.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
+    from cryptography.x509.oid import NameOID
+
+    common_names = root.certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     label = str(common_names[0].value) if common_names else root.subject
     return {
         "PayloadType": "com.apple.security.root",
@@ -167,6 +172,9 @@ def build_profile(settings: AccountSettings) -> dict[str, Any]:
 
 def sign_profile(data: bytes, signer: ProfileSigner) -> bytes:
     """CMS/PKCS#7 with the profile inside (an attached signature), DER-encoded, as macOS expects."""
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.serialization import pkcs7
+
     builder = pkcs7.PKCS7SignatureBuilder().set_data(data).add_signer(signer.certificate, signer.key, hashes.SHA256())
     for certificate in signer.chain:
         builder = builder.add_certificate(certificate)

@@ -10,6 +10,11 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+# How long a probe waits for one endpoint, and the grace a silent preferred port gets once the fallback works.
+# Here rather than in probe.py so that the wizard's model can default to them without loading the probe.
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_GRACE = 3.0
+
 
 class MailProtocol(enum.StrEnum):
     IMAP = "imap"

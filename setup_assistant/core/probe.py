@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from setup_assistant.core.certificates import peer_chain, tls_client_context, verify_chain
 from setup_assistant.core.connection import Cancelled, Deadline, LineConnection, NetError, open_connection
 from setup_assistant.core.dialogs import DIALOGS, Dialog
+from setup_assistant.core.model import DEFAULT_GRACE as DEFAULT_GRACE  # defaults of every probe, re-exported
+from setup_assistant.core.model import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from setup_assistant.core.model import (
     CertificateFacts,
     Endpoint,
@@ -27,9 +29,6 @@ from setup_assistant.core.model import (
     Security,
 )
 from setup_assistant.core.provider import PinnedRoot, Provider
-
-DEFAULT_TIMEOUT = 10.0
-DEFAULT_GRACE = 3.0
 
 ProgressCallback = Callable[[EndpointResult], None]
 LoginProgressCallback = Callable[[LoginResult], None]

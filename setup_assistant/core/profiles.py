@@ -9,7 +9,6 @@ failure is reported beside the others' results instead of stopping them.
 
 from __future__ import annotations
 
-import enum
 import subprocess
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -19,6 +18,8 @@ from typing import Any
 
 from setup_assistant.core import apple_mail, history, instructions, outlook, thunderbird
 from setup_assistant.core.account import AccountSettings, NoSecureEndpoint
+from setup_assistant.core.clients import ALL_CLIENTS as ALL_CLIENTS  # re-exported: callers name them from here
+from setup_assistant.core.clients import Client as Client
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
 APP_FOLDER = history.APP_NAME
@@ -27,19 +28,6 @@ MACOS_PROFILES_PANE = "x-apple.systempreferences:com.apple.preferences.configura
 RESTORE_REG_FILE = "outlook-restore.reg"
 
 Opener = Callable[[Sequence[str]], None]
-
-
-class Client(enum.StrEnum):
-    THUNDERBIRD = "thunderbird"
-    OUTLOOK = "outlook"
-    APPLE_MAIL = "apple-mail"
-
-    @property
-    def label(self) -> str:
-        return {"thunderbird": "Thunderbird", "outlook": "Outlook", "apple-mail": "Apple Mail"}[self.value]
-
-
-ALL_CLIENTS: tuple[Client, ...] = tuple(Client)
 
 
 @dataclass(frozen=True)

@@ -5,17 +5,21 @@ A broken provider file is the volunteer's problem to fix, so every error names t
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import Any
-
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
+from typing import TYPE_CHECKING, Any
 
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.resources import default_provider_file
+
+if TYPE_CHECKING:  # cryptography's X.509 parser is loaded when the certificate is first looked into
+    from cryptography import x509
 
 _MAX_PROVIDER_BYTES = 1 << 20
 
@@ -36,13 +40,29 @@ class ServerSettings:
         return Endpoint(self.protocol, self.host, port, security)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class PinnedRoot:
     path: Path
     sha256: str  # lower-case hex of the DER encoding
     pem: bytes
     der: bytes
-    certificate: x509.Certificate
+
+    def __init__(
+        self, path: Path, sha256: str, pem: bytes, der: bytes, certificate: x509.Certificate | None = None
+    ) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "sha256", sha256)
+        object.__setattr__(self, "pem", pem)
+        object.__setattr__(self, "der", der)
+        if certificate is not None:  # already parsed: `certificate` below then returns it as it is
+            self.__dict__["certificate"] = certificate
+
+    @cached_property
+    def certificate(self) -> x509.Certificate:
+        """Parsed on first use, not at load time: the wizard's first page has no need for it."""
+        from cryptography import x509
+
+        return x509.load_der_x509_certificate(self.der)
 
     @property
     def subject(self) -> str:
@@ -130,22 +150,129 @@ def _load_root(trust: dict[str, Any], source: Path) -> PinnedRoot:
         raise ProviderError(
             f"{source}: key 'trust.root_certificate': cannot read {path} ({exc.strerror or exc})"
         ) from None
-    try:
-        cert = x509.load_pem_x509_certificate(raw) if b"-----BEGIN" in raw else x509.load_der_x509_certificate(raw)
-    except ValueError:
-        raise ProviderError(
-            f"{source}: key 'trust.root_certificate': {path} is not a certificate (PEM or DER)"
-        ) from None
-    der = cert.public_bytes(Encoding.DER)
+    certificate = None
+    der = _plain_certificate_der(raw)
+    if der is None:  # not one plain PEM block or DER certificate: cryptography's parser decides
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        certificate = _parse_certificate(raw)
+        if certificate is None:
+            raise _not_a_certificate(source, path)
+        der = certificate.public_bytes(Encoding.DER)
     actual = hashlib.sha256(der).hexdigest()
     if actual != pinned:
+        if certificate is None and _parse_certificate(raw) is None:  # refused either way; give the first reason
+            raise _not_a_certificate(source, path)
         raise ProviderError(
             f"{source}: key 'trust.root_sha256': {path} does not match its pin "
             f"(file has SHA-256 {actual}, pinned {pinned}); refusing to use it"
         )
-    return PinnedRoot(
-        path=path.resolve(), sha256=actual, pem=cert.public_bytes(Encoding.PEM), der=der, certificate=cert
-    )
+    return PinnedRoot(path=path.resolve(), sha256=actual, pem=_pem(der), der=der, certificate=certificate)
+
+
+# Reading the pinned root without cryptography, whose X.509 parser costs the wizard's start-up a noticeable
+# moment: a file shaped like a certificate whose SHA-256 is the pin is the certificate the provider pinned, so
+# the full parse can wait until it is looked into. Anything this reader is not sure about, and any file that
+# fails its pin, goes to cryptography's parser, so a file that is not a certificate is still refused as one.
+
+_PEM_CERTIFICATE = re.compile(rb"\s*-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----\s*")
+_SEQUENCE, _INTEGER, _BIT_STRING, _UTC_TIME, _GENERALIZED_TIME = 0x30, 0x02, 0x03, 0x17, 0x18
+_VERSION, _ISSUER_UID, _SUBJECT_UID, _EXTENSIONS = 0xA0, 0x81, 0x82, 0xA3
+_PEM_LINE = 64
+
+
+def _plain_certificate_der(raw: bytes) -> bytes | None:
+    """The DER of a file that is exactly one PEM certificate block or one DER certificate; None if unsure."""
+    if b"-----BEGIN" in raw:
+        match = _PEM_CERTIFICATE.fullmatch(raw)
+        if match is None:
+            return None
+        try:
+            der = base64.b64decode(b"".join(match.group(1).split()), validate=True)
+        except binascii.Error:
+            return None
+    else:
+        der = raw
+    return der if _shaped_like_certificate(der) else None
+
+
+def _der_element(data: bytes, offset: int, end: int) -> tuple[int, int, int]:
+    """(tag, content start, content end) of the DER element at `offset`; ValueError unless strict DER."""
+    if offset + 2 > end:
+        raise ValueError("truncated")
+    tag, first = data[offset], data[offset + 1]
+    if tag & 0x1F == 0x1F:
+        raise ValueError("multi-byte tag")
+    start = offset + 2
+    if first < 0x80:
+        length = first
+    else:
+        count = first & 0x7F
+        if not 1 <= count <= 4 or start + count > end or data[start] == 0:
+            raise ValueError("bad length")
+        length = int.from_bytes(data[start : start + count], "big")
+        if length < 0x80:
+            raise ValueError("length not minimal")
+        start += count
+    if start + length > end:
+        raise ValueError("truncated")
+    return tag, start, start + length
+
+
+def _der_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    """The elements that exactly fill data[start:end]."""
+    children = []
+    while start < end:
+        child = _der_element(data, start, end)
+        children.append(child)
+        start = child[2]
+    return children
+
+
+def _shaped_like_certificate(der: bytes) -> bool:
+    """X.509's outer structure: SEQUENCE { tbsCertificate, signatureAlgorithm, signature } and the fields of
+    tbsCertificate in order, every length consistent, nothing after the end."""
+    try:
+        tag, start, end = _der_element(der, 0, len(der))
+        if tag != _SEQUENCE or end != len(der):
+            return False
+        outer = _der_children(der, start, end)
+        if [t for t, _, _ in outer] != [_SEQUENCE, _SEQUENCE, _BIT_STRING]:
+            return False
+        tbs = _der_children(der, outer[0][1], outer[0][2])
+        tags = [t for t, _, _ in tbs]
+        if tags[:1] == [_VERSION]:
+            tbs, tags = tbs[1:], tags[1:]
+        required = [_INTEGER, _SEQUENCE, _SEQUENCE, _SEQUENCE, _SEQUENCE, _SEQUENCE]
+        if tags[: len(required)] != required:
+            return False
+        optional = tags[len(required) :]
+        if optional != sorted(set(optional)) or not set(optional) <= {_ISSUER_UID, _SUBJECT_UID, _EXTENSIONS}:
+            return False
+        validity = _der_children(der, tbs[3][1], tbs[3][2])
+        return len(validity) == 2 and all(t in (_UTC_TIME, _GENERALIZED_TIME) for t, _, _ in validity)
+    except ValueError:
+        return False
+
+
+def _parse_certificate(raw: bytes) -> x509.Certificate | None:
+    from cryptography import x509
+
+    try:
+        return x509.load_pem_x509_certificate(raw) if b"-----BEGIN" in raw else x509.load_der_x509_certificate(raw)
+    except ValueError:
+        return None
+
+
+def _not_a_certificate(source: Path, path: Path) -> ProviderError:
+    return ProviderError(f"{source}: key 'trust.root_certificate': {path} is not a certificate (PEM or DER)")
+
+
+def _pem(der: bytes) -> bytes:
+    """The PEM form cryptography writes: 64 base64 characters a line, a newline after the end line."""
+    text = base64.b64encode(der)
+    lines = [text[i : i + _PEM_LINE] for i in range(0, len(text), _PEM_LINE)]
+    return b"-----BEGIN CERTIFICATE-----\n" + b"\n".join(lines) + b"\n-----END CERTIFICATE-----\n"
 
 
 def load_provider(path: str | Path | None = None) -> Provider:

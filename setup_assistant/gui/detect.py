@@ -10,9 +10,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from setup_assistant.core import thunderbird
-from setup_assistant.core.profiles import Client
+from setup_assistant.core.clients import Client
+
+if TYPE_CHECKING:
+    from setup_assistant.core import thunderbird
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ def _thunderbird_command(platform: str) -> tuple[str, ...]:
 
 
 def detect(platform: str, home: Path | None = None) -> dict[Client, Detected]:
+    from setup_assistant.core import thunderbird
+
     try:
         profiles = tuple(thunderbird.find_profiles(home, platform))
     except Exception:  # an unreadable profiles.ini only means "not detected"

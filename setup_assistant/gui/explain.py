@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from setup_assistant.core.account_check import AccountCheck
 from setup_assistant.core.model import EndpointResult, EndpointStatus, LoginStatus, MailProtocol
 from setup_assistant.gui.icons import Status
+
+if TYPE_CHECKING:
+    from setup_assistant.core.account_check import AccountCheck
 
 
 def tr(text: str) -> str:

@@ -8,15 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from setup_assistant.core.account import AccountSettings, settings_from_probe
-from setup_assistant.core.account_check import AccountCheck
 from setup_assistant.core.address import AddressError, EmailAddress, parse_address
-from setup_assistant.core.model import MailProtocol
-from setup_assistant.core.probe import DEFAULT_GRACE, DEFAULT_TIMEOUT
-from setup_assistant.core.profiles import Client, ProfilesOutcome
-from setup_assistant.core.provider import Provider
-from setup_assistant.core.trust import TrustReport
+from setup_assistant.core.model import DEFAULT_GRACE, DEFAULT_TIMEOUT, MailProtocol
+
+if TYPE_CHECKING:  # only named in annotations here; the pages that use them load them when they do
+    from setup_assistant.core.account import AccountSettings
+    from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.core.clients import Client
+    from setup_assistant.core.profiles import ProfilesOutcome
+    from setup_assistant.core.provider import Provider
+    from setup_assistant.core.trust import TrustReport
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,8 @@ class WizardModel:
         """The account as the profile writers want it, from the endpoints that really worked."""
         if self.check is None:
             raise ValueError("no check has run yet")
+        from setup_assistant.core.account import settings_from_probe
+
         return settings_from_probe(
             self.provider,
             self.require_address(),

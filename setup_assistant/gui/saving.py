@@ -12,14 +12,13 @@ import json
 import os
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMarginsF, QSizeF
-from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
-
-from setup_assistant.core.account import AccountSettings
-from setup_assistant.core.account_check import AccountCheck
 from setup_assistant.core.atomic import write_text_atomic
-from setup_assistant.core.settings_sheet import settings_sheet, write_settings_sheet
+
+if TYPE_CHECKING:
+    from setup_assistant.core.account import AccountSettings
+    from setup_assistant.core.account_check import AccountCheck
 
 
 def report_text(check: AccountCheck) -> str:
@@ -32,6 +31,8 @@ def save_report(check: AccountCheck, path: Path) -> None:
 
 def save_settings_sheet(settings: AccountSettings, path: Path) -> None:
     """HTML, or PDF when the name ends in .pdf (for printing straight away)."""
+    from setup_assistant.core.settings_sheet import settings_sheet, write_settings_sheet
+
     if path.suffix.lower() == ".pdf":
         save_pdf(settings_sheet(settings).decode("utf-8"), path)
     else:
@@ -40,6 +41,9 @@ def save_settings_sheet(settings: AccountSettings, path: Path) -> None:
 
 def save_pdf(html: str, path: Path) -> None:
     """Renders simple HTML to an A4 PDF beside `path` first, then puts it in place in one step."""
+    from PySide6.QtCore import QMarginsF, QSizeF  # Qt's PDF classes: loaded only to write a PDF
+    from PySide6.QtGui import QPageLayout, QPageSize, QPdfWriter, QTextDocument
+
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:

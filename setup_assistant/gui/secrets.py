@@ -3,16 +3,18 @@
 Where it goes: Windows Credential Manager, the macOS Keychain, or the desktop's Secret Service (GNOME Keyring,
 KWallet) on Linux. When keyring finds no usable store (a headless Linux, a minimal desktop), `where()` is None
 and the wizard says so instead of offering the option; nothing here ever raises into the GUI.
+keyring itself is loaded on first use (the password page), not when the wizard starts.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-import keyring
-import keyring.backend
-import keyring.errors
 from PySide6.QtCore import QCoreApplication
+
+if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +27,7 @@ class PasswordStoreError(Exception):
     """The store refused or failed; str() is a sentence for the person."""
 
 
-def _usable(backend: keyring.backend.KeyringBackend) -> list[keyring.backend.KeyringBackend]:
+def _usable(backend: KeyringBackend) -> list[KeyringBackend]:
     """The real stores behind a backend: a chainer is unwrapped; the fail and null backends count as none."""
     from keyring.backends import chainer, fail, null
 
@@ -36,7 +38,7 @@ def _usable(backend: keyring.backend.KeyringBackend) -> list[keyring.backend.Key
     return [backend]
 
 
-def describe_backend(backend: keyring.backend.KeyringBackend) -> str:
+def describe_backend(backend: KeyringBackend) -> str:
     module = type(backend).__module__
     if module.startswith("keyring.backends.Windows"):
         return _tr("Windows Credential Manager")
@@ -52,13 +54,18 @@ def describe_backend(backend: keyring.backend.KeyringBackend) -> str:
 class PasswordStore:
     """One service name per provider; the username is the full address, as in the mail program."""
 
-    def __init__(self, service: str, backend: keyring.backend.KeyringBackend | None = None) -> None:
+    def __init__(self, service: str, backend: KeyringBackend | None = None) -> None:
         self.service = service
         self._backend = backend
 
-    def _keyring(self) -> keyring.backend.KeyringBackend | None:
+    def _keyring(self) -> KeyringBackend | None:
         try:
-            backend = self._backend or keyring.get_keyring()
+            if self._backend is not None:
+                backend = self._backend
+            else:
+                import keyring
+
+                backend = keyring.get_keyring()
         except Exception as exc:  # a broken keyring configuration must not stop the wizard
             log.warning("keyring is unusable: %s", type(exc).__name__)
             return None
@@ -100,9 +107,11 @@ class PasswordStore:
         backend = self._keyring()
         if backend is None:
             return
+        from keyring.errors import PasswordDeleteError
+
         try:
             backend.delete_password(self.service, username)
-        except keyring.errors.PasswordDeleteError:
+        except PasswordDeleteError:
             return
         except Exception as exc:
             log.warning("removing from the password store failed: %s", type(exc).__name__)

@@ -5,17 +5,27 @@ the settings store, the password store, and where mail programs keep their data 
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 
-from setup_assistant.core import trust
-from setup_assistant.core.probe import ProbeResult
-from setup_assistant.core.profiles import Opener
-from setup_assistant.core.provider import Provider
-from setup_assistant.core.trust import PlaceKind, Plan, Runner, TrustReport, run_command
 from setup_assistant.gui.secrets import PasswordStore
+
+if TYPE_CHECKING:  # the trust machinery is loaded when a check first needs it, not when the wizard starts
+    from setup_assistant.core.probe import ProbeResult
+    from setup_assistant.core.profiles import Opener
+    from setup_assistant.core.provider import Provider
+    from setup_assistant.core.trust import CommandResult, Plan, Runner, TrustReport
+
+
+def run_command(argv: Sequence[str], timeout: float) -> CommandResult:
+    """The trust package's command runner, loaded on first use."""
+    from setup_assistant.core import trust
+
+    return trust.run_command(argv, timeout)
 
 
 @dataclass
@@ -33,6 +43,8 @@ class Services:
         """The places mail programs read roots from (the user's general NSS database is not a mail program's)."""
         if provider.root is None:
             return None
+        from setup_assistant.core import trust
+
         plan = trust.plan_places(
             provider,
             platform=self.platform,
@@ -40,13 +52,15 @@ class Services:
             thunderbird_profiles=thunderbird_profiles,
             runner=self.trust_runner,
         )
-        plan.places = [p for p in plan.places if p.kind is not PlaceKind.USER_NSS]
+        plan.places = [p for p in plan.places if p.kind is not trust.PlaceKind.USER_NSS]
         return plan
 
     def trust_status(self, provider: Provider, probe: ProbeResult) -> TrustReport | None:
         plan = self.trust_plan(provider)
         if plan is None:
             return None
+        from setup_assistant.core import trust
+
         return trust.trust_status(provider, plan, trust.server_trust(probe))
 
 
@@ -54,4 +68,6 @@ def certificate_needed(report: TrustReport | None) -> bool:
     """True when a place a mail program reads lacks the root and the server's chain needs it there."""
     if report is None or report.other_root:
         return False
+    from setup_assistant.core import trust
+
     return any(r.need is trust.Need.NEEDED and r.present is not True for r in report.places)

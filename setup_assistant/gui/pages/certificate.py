@@ -6,22 +6,28 @@ choice, not an error, and the person can continue without the certificate.
 
 from __future__ import annotations
 
-from cryptography import x509
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizardPage
 
-from setup_assistant.core import trust
-from setup_assistant.core.trust import Outcome, TrustReport
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
 from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body, text_label
 
+if TYPE_CHECKING:  # cryptography and the trust stores are loaded when this page is first shown
+    from cryptography import x509
+
+    from setup_assistant.core import trust
+    from setup_assistant.core.trust import Outcome, TrustReport
+
 
 def _friendly_name(certificate: x509.Certificate) -> str:
     """ "ISRG Root X1 (Internet Security Research Group)" rather than a distinguished name."""
+    from cryptography.x509.oid import NameOID
+
     subject = certificate.subject
 
     def first(oid: x509.ObjectIdentifier) -> str:
@@ -36,6 +42,8 @@ def _friendly_name(certificate: x509.Certificate) -> str:
 
 
 def _level(outcome: Outcome | None) -> Status:
+    from setup_assistant.core.trust import Outcome
+
     if outcome in (Outcome.INSTALLED, Outcome.ALREADY_PRESENT):
         return Status.OK
     if outcome is Outcome.FAILED:
@@ -100,6 +108,8 @@ class CertificatePage(QWizardPage):
         )
 
     def initializePage(self) -> None:
+        from setup_assistant.core import trust
+
         root = self.model.provider.root
         if root is not None:
             self.fingerprint.setText(
@@ -146,6 +156,8 @@ class CertificatePage(QWizardPage):
         check = self.model.check
         if check is None or self._running:
             return
+        from setup_assistant.core import trust
+
         provider = self.model.provider
         services = self.services
         probe = check.probe
@@ -172,6 +184,8 @@ class CertificatePage(QWizardPage):
     def _installed(self, generation: int, report: object) -> None:
         if generation != self._generation:
             return
+        from setup_assistant.core.trust import Outcome, TrustReport
+
         self._running = False
         self.install.setEnabled(True)
         clear_layout(self.results)
@@ -195,6 +209,8 @@ class CertificatePage(QWizardPage):
         self.completeChanged.emit()
 
     def _place_text(self, place: trust.PlaceReport) -> str:
+        from setup_assistant.core.trust import Outcome
+
         label = place.place.label
         if place.outcome is Outcome.INSTALLED:
             return self.tr("Installed in {place}.").format(place=label)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -22,22 +23,24 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from setup_assistant.core.account_check import AccountCheck, check_account
 from setup_assistant.core.model import Endpoint, EndpointResult, LoginResult, LoginStatus, MailProtocol
-from setup_assistant.core.probe import ProbeResult
-from setup_assistant.core.provider import Provider
-from setup_assistant.core.trust import TrustReport
 from setup_assistant.gui.explain import assess, headline, login_text, status_level, status_text, what
 from setup_assistant.gui.icons import Status, status_icon
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.widgets import StatusLine, seconds_text, status_word
 
+if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first check starts
+    from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.core.probe import ProbeResult
+    from setup_assistant.core.provider import Provider
+    from setup_assistant.core.trust import TrustReport
+
+    TrustStatus = Callable[[Provider, ProbeResult], TrustReport | None]
+
 COL_WHAT, COL_RESULT, COL_TIME = 0, 1, 2
 TICK_MS = 200
 log = logging.getLogger(__name__)
-
-TrustStatus = Callable[[Provider, ProbeResult], TrustReport | None]
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,7 @@ class CheckingPage(QWizardPage):
         password = self.model.password or None
         timeout, grace = self.model.timeout, self.model.grace
         trust_status = self.trust_status
+        from setup_assistant.core.account_check import check_account
 
         def work(report: Report) -> _Checked:
             check = check_account(

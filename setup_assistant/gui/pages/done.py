@@ -5,8 +5,6 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from PySide6.QtCore import QProcess, QUrl
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from setup_assistant.gui.guide import next_steps
@@ -89,6 +87,9 @@ class DonePage(QWizardPage):
         return row
 
     def open_item(self, item: DoneItem) -> bool:
+        from PySide6.QtCore import QProcess, QUrl
+        from PySide6.QtGui import QDesktopServices
+
         if item.command:
             return bool(QProcess.startDetached(item.command[0], list(item.command[1:])))
         if item.path is not None:

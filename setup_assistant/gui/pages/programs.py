@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtWidgets import (
@@ -26,21 +27,16 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from setup_assistant.core import history, thunderbird
-from setup_assistant.core.profiles import (
-    ALL_CLIENTS,
-    Client,
-    ClientOutcome,
-    ProfilesOutcome,
-    app_data_dir,
-    write_profiles,
-)
+from setup_assistant.core.clients import ALL_CLIENTS, Client
 from setup_assistant.gui.detect import Detected, detect
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
 from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body
+
+if TYPE_CHECKING:  # the profile writers are loaded when the person first presses "Set up" or "Save files"
+    from setup_assistant.core.profiles import ClientOutcome, ProfilesOutcome
 
 
 def _folder_name(address: str) -> str:
@@ -209,6 +205,9 @@ class ProgramsPage(QWizardPage):
         return False
 
     def start_writing(self) -> None:
+        from setup_assistant.core import history, thunderbird
+        from setup_assistant.core.profiles import app_data_dir, write_profiles
+
         address = self.model.require_address()
         install = self.here.isChecked()
         clients = self.chosen()
@@ -267,6 +266,8 @@ class ProgramsPage(QWizardPage):
             return
         self._running = False
         clear_layout(self.messages)
+        from setup_assistant.core import thunderbird
+
         if isinstance(exc, thunderbird.ThunderbirdRunning):
             text = self.tr(
                 "Thunderbird is open. Quit Thunderbird (File → Quit), then press “{button}” again. Nothing was changed."
@@ -277,6 +278,8 @@ class ProgramsPage(QWizardPage):
         self.completeChanged.emit()
 
     def _written(self, generation: int, request: tuple[object, ...], install: bool, outcome: object) -> None:
+        from setup_assistant.core.profiles import ProfilesOutcome
+
         if generation != self._generation or not isinstance(outcome, ProfilesOutcome):
             return
         self._running = False

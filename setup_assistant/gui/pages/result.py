@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QFont
@@ -22,7 +23,6 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from setup_assistant.core.account_check import AccountCheck
 from setup_assistant.core.model import LoginResult, LoginStatus, MailProtocol
 from setup_assistant.gui.explain import Outcome, assess, headline, login_text, status_level, status_text
 from setup_assistant.gui.flow import PageId
@@ -40,6 +40,9 @@ from setup_assistant.gui.widgets import (
     status_word,
     text_label,
 )
+
+if TYPE_CHECKING:
+    from setup_assistant.core.account_check import AccountCheck
 
 
 def _yes_no(value: bool | None) -> str:

@@ -1,32 +1,33 @@
-"""The files the Result and Done pages save: the help-desk report (JSON) and the printable settings sheet.
+"""The files the Result and Done pages save: the help-desk report (HTML + JSON) and the printable settings sheet.
 
-The report is `AccountCheck.to_json()`, which has no password field; the sheet is the core's
-(`settings_sheet`), which never prints the password. This module only adds the PDF route, through Qt's own
-text renderer, and writes every file whole or not at all.
+The report is the core's diagnostic report built from the wizard's own check (DNS and trust are looked up,
+the servers are not probed again; no password in it); the sheet is the core's (`settings_sheet`), which never
+prints the password. This module only adds the PDF route, through Qt's own text renderer, and writes every
+file whole or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from setup_assistant.core.atomic import write_text_atomic
 
 if TYPE_CHECKING:
     from setup_assistant.core.account import AccountSettings
     from setup_assistant.core.account_check import AccountCheck
 
 
-def report_text(check: AccountCheck) -> str:
-    return json.dumps(check.to_json(), indent=2, ensure_ascii=False) + "\n"
+REPORT_DNS_TIMEOUT = 3.0
 
 
-def save_report(check: AccountCheck, path: Path) -> None:
-    write_text_atomic(path, report_text(check))
+def save_report(check: AccountCheck, path: Path) -> tuple[Path, Path]:
+    """Writes report.html and report.json beside it. Blocks for the DNS lookups: run it on the pool."""
+    from setup_assistant.core.report import report_from_check, write_report
+
+    html_path = path.with_suffix(".html")
+    return write_report(report_from_check(check, dns_timeout=REPORT_DNS_TIMEOUT), html_path)
 
 
 def save_settings_sheet(settings: AccountSettings, path: Path) -> None:

@@ -39,10 +39,10 @@ class MailWizard(QWizard):
         self.address_page = AddressPage(model, services.settings)
         self.password_page = PasswordPage(model, services.passwords)
         self.checking_page = CheckingPage(model, self.jobs, services.trust_status)
-        self.result_page = ResultPage(model, services.passwords)
+        self.result_page = ResultPage(model, services.passwords, self.jobs)
         self.certificate_page = CertificatePage(model, services, self.jobs)
         self.programs_page = ProgramsPage(model, services, self.jobs)
-        self.done_page = DonePage(model)
+        self.done_page = DonePage(model, self.jobs)
         for page_id, page in (
             (PageId.ADDRESS, self.address_page),
             (PageId.PASSWORD, self.password_page),

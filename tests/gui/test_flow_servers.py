@@ -41,7 +41,7 @@ def _finding_texts(page) -> list[str]:
     return texts
 
 
-def test_happy_path_saves_files_for_every_program(make_wizard, mail_servers, tmp_path) -> None:
+def test_happy_path_saves_files_for_every_program(make_wizard, mail_servers, tmp_path, qtbot) -> None:
     password = _password(mail_servers)
     driver = make_wizard(mail_servers.provider_path)
     driver.run_check(USER, password)
@@ -81,11 +81,13 @@ def test_happy_path_saves_files_for_every_program(make_wizard, mail_servers, tmp
     steps = done.next_steps.text()
     assert "http://mail.example.org" in steps and "jane.doe," in steps
 
-    report, sheet = tmp_path / "report.json", tmp_path / "sheet.html"
-    done.save_report_to(report)
+    report, sheet = tmp_path / "report.html", tmp_path / "sheet.html"
+    with qtbot.waitSignal(done.reporter.saved, timeout=30000):
+        done.save_report_to(report)
     done.save_sheet_to(sheet)
-    assert json.loads(report.read_text(encoding="utf-8"))["ok"] is True
+    assert json.loads(report.with_suffix(".json").read_text(encoding="utf-8"))["ok"] is True
     assert password not in report.read_text(encoding="utf-8")
+    assert password not in report.with_suffix(".json").read_text(encoding="utf-8")
     sheet_text = sheet.read_text(encoding="utf-8")
     assert password not in sheet_text
     assert str(mail_servers.ports["imap"]) in sheet_text and str(mail_servers.ports["imaps"]) in sheet_text
@@ -111,18 +113,24 @@ def test_wrong_password_gives_the_postmaster_advice(make_wizard, mail_servers) -
     assert driver.page == PageId.PASSWORD
 
 
-def test_report_never_contains_the_password(make_wizard, mail_servers, tmp_path) -> None:
+def test_report_never_contains_the_password(make_wizard, mail_servers, tmp_path, qtbot) -> None:
     password = _password(mail_servers)
     driver = make_wizard(mail_servers.provider_path)
     driver.run_check(USER, password)
     driver.next(PageId.RESULT)
-    target = tmp_path / "help-desk.json"
-    driver.wizard.result_page.save_report_to(target)
-    text = target.read_text(encoding="utf-8")
+    target = tmp_path / "help-desk.html"
+    result = driver.wizard.result_page
+    with qtbot.waitSignal(result.reporter.saved, timeout=30000):
+        result.save_report_to(target)
+    assert "no password" in result.saved.text()
+    text = target.with_suffix(".json").read_text(encoding="utf-8")
     data = json.loads(text)
-    assert data["email"] == USER and len(data["endpoints"]) == 6 and len(data["logins"]) == 3
-    assert password not in text
-    assert password.encode("utf-8").hex() not in text
+    servers = data["servers"]
+    assert data["email"] == USER and len(servers["endpoints"]) == 6 and len(data["logins"]) == 3
+    assert data["dns"] and data["trust"] and data["os"]
+    for saved in (text, target.read_text(encoding="utf-8")):
+        assert password not in saved
+        assert password.encode("utf-8").hex() not in saved
 
 
 def test_blocked_port_is_explained_and_the_fallback_used(make_wizard, mail_servers, blackhole, tmp_path) -> None:

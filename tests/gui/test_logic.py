@@ -152,11 +152,19 @@ def test_settings_sheet_saves_as_html_or_pdf_without_the_password(qapp, tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sheet.html", "sheet.pdf"]  # no temporary files left
 
 
-def test_report_is_the_check_as_json(tmp_path) -> None:
+def test_report_holds_the_checks_own_results(tmp_path, monkeypatch) -> None:
+    """The wizard's report is built from its own check (no second probe); DNS is stubbed out here."""
+    from setup_assistant.core import report as report_module
+
+    monkeypatch.setattr(report_module, "_dns_section", lambda *args: {"skipped": "test"})
     check = _check({}, LoginStatus.OK)
-    target = tmp_path / "report.json"
-    save_report(check, target)
-    assert json.loads(target.read_text(encoding="utf-8")) == json.loads(json.dumps(check.to_json()))
+    html_path, json_path = save_report(check, tmp_path / "report.json")  # any name: HTML + JSON beside it
+    assert (html_path.suffix, json_path.suffix) == (".html", ".json")
+    data = json.loads(json_path.read_text(encoding="utf-8"))
+    own = json.loads(json.dumps(check.to_json()))
+    assert data["servers"]["endpoints"] == own["endpoints"] and data["logins"] == own["logins"]
+    assert data["ok"] == own["ok"] and data["dns"] == {"skipped": "test"}
+    assert html_path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_job_runner_delivers_progress_result_and_errors_in_the_gui_thread(qtbot) -> None:

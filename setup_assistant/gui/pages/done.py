@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
@@ -11,18 +12,23 @@ from setup_assistant.gui.guide import next_steps
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.pages.result import report_file_name
-from setup_assistant.gui.saving import save_report, save_settings_sheet
+from setup_assistant.gui.report_saver import ReportSaver
+from setup_assistant.gui.saving import save_settings_sheet
 from setup_assistant.gui.widgets import StatusLine, ask_save_path, clear_layout, scroll_body, text_label
+
+if TYPE_CHECKING:
+    from setup_assistant.gui.jobs import JobRunner
 
 
 def sheet_file_name(address: str) -> str:
-    return report_file_name(address).replace("mail-check-", "email-settings-").removesuffix(".json") + ".html"
+    return report_file_name(address).replace("mail-check-", "email-settings-").removesuffix(".html") + ".html"
 
 
 class DonePage(QWizardPage):
-    def __init__(self, model: WizardModel) -> None:
+    def __init__(self, model: WizardModel, jobs: JobRunner | None = None) -> None:
         super().__init__()
         self.model = model
+        self.jobs = jobs
         self.setTitle(self.tr("All set"))
         layout = scroll_body(self)
         self.done_box = QVBoxLayout()
@@ -51,6 +57,7 @@ class DonePage(QWizardPage):
         assert isinstance(outer, QVBoxLayout)
         outer.addLayout(buttons)
         outer.addWidget(self.saved)
+        self.reporter = ReportSaver(self.jobs, self.saved, self.report_button, self)
         self.open_buttons: list[QPushButton] = []
 
     def initializePage(self) -> None:
@@ -140,18 +147,14 @@ class DonePage(QWizardPage):
     def save_report_dialog(self) -> None:
         address = self.model.require_address().address
         path = ask_save_path(
-            self, self.tr("Save a report for the help desk"), report_file_name(address), self.tr("Report (*.json)")
+            self, self.tr("Save a report for the help desk"), report_file_name(address), self.tr("Report (*.html)")
         )
         if path is not None:
             self.save_report_to(path)
 
     def save_report_to(self, path: Path) -> None:
+        """Saves path (.html) and the JSON beside it on the pool; `reporter.saved` fires when done."""
         check = self.model.check
         if check is None:
             return
-        try:
-            save_report(check, path)
-        except OSError as exc:
-            self.saved.setText(self.tr("The report could not be saved: {error}").format(error=exc.strerror or exc))
-            return
-        self.saved.setText(self.tr("Saved: {path}. It contains no password.").format(path=path))
+        self.reporter.save(check, path)

@@ -28,7 +28,7 @@ from setup_assistant.gui.explain import Outcome, assess, headline, login_text, s
 from setup_assistant.gui.flow import PageId
 from setup_assistant.gui.icons import Status, status_icon
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.saving import save_report
+from setup_assistant.gui.report_saver import ReportSaver
 from setup_assistant.gui.secrets import PasswordStore, PasswordStoreError
 from setup_assistant.gui.widgets import (
     Expander,
@@ -43,6 +43,7 @@ from setup_assistant.gui.widgets import (
 
 if TYPE_CHECKING:
     from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.gui.jobs import JobRunner
 
 
 def _yes_no(value: bool | None) -> str:
@@ -52,14 +53,15 @@ def _yes_no(value: bool | None) -> str:
 
 
 def report_file_name(address: str) -> str:
-    return "mail-check-" + re.sub(r"[^A-Za-z0-9@._+-]", "_", address) + ".json"
+    return "mail-check-" + re.sub(r"[^A-Za-z0-9@._+-]", "_", address) + ".html"
 
 
 class ResultPage(QWizardPage):
-    def __init__(self, model: WizardModel, passwords: PasswordStore) -> None:
+    def __init__(self, model: WizardModel, passwords: PasswordStore, jobs: JobRunner | None = None) -> None:
         super().__init__()
         self.model = model
         self.passwords = passwords
+        self.jobs = jobs
         self.outcome: Outcome | None = None
         self.setTitle(self.tr("What the check found"))
         layout = scroll_body(self)
@@ -158,6 +160,7 @@ class ResultPage(QWizardPage):
         row.addStretch(1)
         dl.addLayout(row)
         dl.addWidget(self.saved)
+        self.reporter = ReportSaver(self.jobs, self.saved, self.save_button, self)
         self.details = Expander(self.tr("Details for the help desk"), details)
         layout.addWidget(self.details)
         layout.addStretch(1)
@@ -328,16 +331,12 @@ class ResultPage(QWizardPage):
             self,
             self.tr("Save a report for the help desk"),
             report_file_name(check.address.address),
-            self.tr("Report (*.json)"),
+            self.tr("Report (*.html)"),
         )
         if path is None:
             return
         self.save_report_to(path)
 
     def save_report_to(self, target: Path) -> None:
-        try:
-            save_report(self._check(), target)
-        except OSError as exc:
-            self.saved.setText(self.tr("The report could not be saved: {error}").format(error=exc.strerror or exc))
-            return
-        self.saved.setText(self.tr("Saved: {path}. It contains no password.").format(path=target))
+        """Saves target (.html) and the JSON beside it on the pool; `reporter.saved` fires when done."""
+        self.reporter.save(self._check(), target)

@@ -51,7 +51,7 @@ def run_wizard(provider_path: str | None) -> int:
         settings=QSettings(ORGANIZATION, APPLICATION),
         passwords=PasswordStore(QCoreApplication.translate("App", "{provider} mail").format(provider=provider.name)),
     )
-    wizard = MailWizard(WizardModel(provider), services)
+    wizard = MailWizard(WizardModel(provider), services, defer_pages=True)
     exit_when_shown(wizard)  # only with SETUP_ASSISTANT_EXIT_ON_SHOWN set (bundle smoke test, start-up benchmark)
     wizard.show()
     app.exec()

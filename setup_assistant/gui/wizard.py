@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QCloseEvent
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, QTimer
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QWidget, QWizard
 
 from setup_assistant.gui.flow import PageId, next_page
@@ -11,20 +13,32 @@ from setup_assistant.gui.icons import app_icon
 from setup_assistant.gui.jobs import JobRunner
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.pages.address import AddressPage
-from setup_assistant.gui.pages.certificate import CertificatePage
-from setup_assistant.gui.pages.checking import CheckingPage
-from setup_assistant.gui.pages.done import DonePage
-from setup_assistant.gui.pages.password import PasswordPage
-from setup_assistant.gui.pages.programs import ProgramsPage
-from setup_assistant.gui.pages.result import ResultPage
 from setup_assistant.gui.services import Services, certificate_needed
+
+if TYPE_CHECKING:
+    from setup_assistant.gui.pages.certificate import CertificatePage
+    from setup_assistant.gui.pages.checking import CheckingPage
+    from setup_assistant.gui.pages.done import DonePage
+    from setup_assistant.gui.pages.password import PasswordPage
+    from setup_assistant.gui.pages.programs import ProgramsPage
+    from setup_assistant.gui.pages.result import ResultPage
 
 MINIMUM_SIZE = QSize(640, 560)
 SHUTDOWN_WAIT_MS = 3000
 
 
 class MailWizard(QWizard):
-    def __init__(self, model: WizardModel, services: Services, parent: QWidget | None = None) -> None:
+    password_page: PasswordPage
+    checking_page: CheckingPage
+    result_page: ResultPage
+    certificate_page: CertificatePage
+    programs_page: ProgramsPage
+    done_page: DonePage
+
+    def __init__(
+        self, model: WizardModel, services: Services, parent: QWidget | None = None, *, defer_pages: bool = False
+    ) -> None:
+        """With defer_pages, pages 2-7 are built just after the first page is on screen (a faster start)."""
         super().__init__(parent)
         self.model = model
         self.services = services
@@ -37,6 +51,24 @@ class MailWizard(QWizard):
         self.setMinimumSize(MINIMUM_SIZE)
 
         self.address_page = AddressPage(model, services.settings)
+        self.setPage(PageId.ADDRESS, self.address_page)
+        self.setStartId(PageId.ADDRESS)
+        self.pages_ready = False
+        self._build_after_paint = defer_pages
+        if not defer_pages:
+            self.build_remaining_pages()
+
+    def build_remaining_pages(self) -> None:
+        if self.pages_ready:
+            return
+        from setup_assistant.gui.pages.certificate import CertificatePage
+        from setup_assistant.gui.pages.checking import CheckingPage
+        from setup_assistant.gui.pages.done import DonePage
+        from setup_assistant.gui.pages.password import PasswordPage
+        from setup_assistant.gui.pages.programs import ProgramsPage
+        from setup_assistant.gui.pages.result import ResultPage
+
+        model, services = self.model, self.services
         self.password_page = PasswordPage(model, services.passwords)
         self.checking_page = CheckingPage(model, self.jobs, services.trust_status)
         self.result_page = ResultPage(model, services.passwords, self.jobs)
@@ -44,7 +76,6 @@ class MailWizard(QWizard):
         self.programs_page = ProgramsPage(model, services, self.jobs)
         self.done_page = DonePage(model, self.jobs)
         for page_id, page in (
-            (PageId.ADDRESS, self.address_page),
             (PageId.PASSWORD, self.password_page),
             (PageId.CHECKING, self.checking_page),
             (PageId.RESULT, self.result_page),
@@ -53,7 +84,7 @@ class MailWizard(QWizard):
             (PageId.DONE, self.done_page),
         ):
             self.setPage(page_id, page)
-        self.setStartId(PageId.ADDRESS)
+        self.pages_ready = True
 
     @staticmethod
     def minimum_size() -> QSize:
@@ -65,9 +96,21 @@ class MailWizard(QWizard):
             return int(PageId.ADDRESS)
         return next_page(PageId(current), self.model, lambda m: certificate_needed(m.trust_report))
 
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._build_after_paint:
+            # The first page is on screen now; the others are built while the person starts typing.
+            self._build_after_paint = False
+            QTimer.singleShot(0, self.build_remaining_pages)
+
+    def next(self) -> None:
+        self.build_remaining_pages()  # in case Next comes before the deferred build (it never should)
+        super().next()
+
     def stop_work(self) -> bool:
         """Tells every running core call to stop and waits briefly for the pool; True when all have ended."""
-        self.checking_page.cancel_all()
+        if self.pages_ready:
+            self.checking_page.cancel_all()
         return self.jobs.wait(SHUTDOWN_WAIT_MS)
 
     def done(self, result: int) -> None:

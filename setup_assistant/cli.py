@@ -251,8 +251,8 @@ def main(argv: Sequence[str]) -> int:
     wizard, provider = _wizard_only(argv)
     if wizard:  # the quick path: the first page should not wait for the CLI's imports
         try:
-            if provider:
-                load_provider_or_usage(provider)
+            if provider and sys.stderr is not None:  # a console can show the error; the windowed exe cannot,
+                load_provider_or_usage(provider)  # so there run_wizard shows it in a message box instead
             return _run_gui(provider)
         except UsageError as exc:
             print(f"setup-assistant: {exc}", file=sys.stderr)

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from setup_assistant.core import history
 from setup_assistant.core.account import AccountSettings, NoSecureEndpoint, settings_from_probe, settings_without_probe
 from setup_assistant.core.account_check import AccountCheck
 from setup_assistant.core.address import AddressError, EmailAddress, parse_address
@@ -341,14 +340,15 @@ def _write_person(
     settings = _settings(provider, person, probed)
     target = out_dir / folder
     try:
-        outcome = write_profiles(settings, target, clients, install=False, platform=_EXPORT_PLATFORM)
+        # Not recorded in this computer's history: these files are for other people's computers, and a whole
+        # office would push this computer's own entries out (summary.csv is the batch's record).
+        outcome = write_profiles(settings, target, clients, install=False, platform=_EXPORT_PLATFORM, record=False)
     except (ProfileInputError, OSError) as exc:
         return _result(person, RowStatus.FAILED, folder, f"could not write the profiles: {_reason(exc)}")
     problems = list(outcome.errors)
     written = [c.client.value for c in outcome.clients if not c.error]
     try:
-        sheet = write_settings_sheet(settings, target / SHEET_FILE)
-        history.record_written(person.address.address, "settings-sheet", sheet)  # write_profiles records its own
+        write_settings_sheet(settings, target / SHEET_FILE)
         written.append("settings sheet")
     except NoSecureEndpoint as exc:
         problems.append(f"Settings sheet: {exc}")

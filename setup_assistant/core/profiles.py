@@ -114,10 +114,12 @@ def write_profiles(
     app_data: Path | None = None,
     opener: Opener | None = None,
     home: Path | None = None,
+    record: bool = True,
 ) -> ProfilesOutcome:
     """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
 
     Raises ProfileInputError before writing anything when the name or address cannot go into a file.
+    `record=False` keeps it out of this computer's history (batch exports are for other computers).
     """
     check_profile_text(settings)
     env = _Installing(platform or sys.platform, registry, app_data, opener, home)
@@ -135,7 +137,8 @@ def write_profiles(
         except _PartialFailure as failure:
             result = failure.outcome
         results.append(result)
-        _remember(settings, result)
+        if record:
+            _remember(settings, result)
     return ProfilesOutcome(out_dir, tuple(results), tuple(_password_warnings(settings, results)))
 
 
@@ -187,7 +190,9 @@ def _thunderbird(
 
 
 def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installing) -> ClientOutcome:
-    target = outlook_xml_path(settings, env.platform, env.app_data)
+    # Exported files may be used on another computer, where this user's app folder does not exist: they name
+    # the fixed export folder their instructions describe. Only an install points at this computer's copy.
+    target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
     written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
     sheet = instructions.write_sheet(
         out, instructions.outlook_sheet(settings, xml_folder=str(target.parent), has_prf=written.prf is not None)

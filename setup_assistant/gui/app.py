@@ -49,7 +49,8 @@ def run_wizard(provider_path: str | None) -> int:
         return EXIT_USAGE
     services = Services(
         settings=QSettings(ORGANIZATION, APPLICATION),
-        passwords=PasswordStore(QCoreApplication.translate("App", "{provider} mail").format(provider=provider.name)),
+        # A fixed, untranslated service name: a change of language must not lose a remembered password.
+        passwords=PasswordStore(f"NPOMail Setup Assistant: {provider.id}"),
     )
     wizard = MailWizard(WizardModel(provider), services, defer_pages=True)
     exit_when_shown(wizard)  # only with SETUP_ASSISTANT_EXIT_ON_SHOWN set (bundle smoke test, start-up benchmark)

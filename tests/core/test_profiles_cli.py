@@ -274,3 +274,12 @@ def test_cli_no_probe_writes_the_published_settings(tmp_path, capsys, monkeypatc
     mail = plistlib.loads((tmp_path / "apple-mail" / "jane@example.org.mobileconfig").read_bytes())["PayloadContent"][0]
     assert mail["IncomingMailServerPortNumber"] == 993 and mail["OutgoingMailServerPortNumber"] == 465
     assert outlook.AUTODISCOVER_FILE not in {p.name for p in tmp_path.rglob("*")}
+
+
+def test_exported_outlook_files_on_windows_name_the_export_folder(tmp_path: Path) -> None:
+    """Files saved for another computer cannot point at this user's own app folder (it does not exist there)."""
+    outcome = write_profiles(settings(), tmp_path, [Client.OUTLOOK], platform="win32", app_data=tmp_path / "mine")
+    assert outcome.ok
+    reg = (tmp_path / "outlook" / "outlook-setup.reg").read_bytes().decode("utf-16")
+    assert outlook.EXPORT_XML_ROOT.replace("\\", "\\\\") in reg
+    assert str(tmp_path / "mine") not in reg

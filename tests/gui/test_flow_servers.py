@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QElapsedTimer, QTimer
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtTest import QTest
 
 from setup_assistant.core import history
 from setup_assistant.core.model import EndpointStatus, MailProtocol
@@ -74,7 +75,7 @@ def test_happy_path_saves_files_for_every_program(make_wizard, mail_servers, tmp
     assert list((out / "apple-mail").glob("*.mobileconfig"))
     assert password not in _all_text(out)
     written = {Path(e.path) for e in history.written_for(USER)}  # remembered for the help-desk report
-    assert (out / "thunderbird" / "config-v1.1.xml").resolve() in written
+    assert {(out / c).resolve() for c in ("thunderbird", "outlook", "apple-mail")} == written  # once each
     done = driver.wizard.done_page
     assert any(item.path == out for item in driver.wizard.model.done)
     assert done.open_buttons, "every saved file has a button to open it"
@@ -322,3 +323,43 @@ def test_thunderbird_profile_certificate_and_a_running_thunderbird(make_wizard, 
     done_texts = [item.text for item in driver.wizard.model.done]
     assert any("certificate is installed" in t for t in done_texts)
     assert any(t.startswith("Thunderbird: your account was added") for t in done_texts)
+
+
+def test_pop_tells_how_to_keep_mail_on_the_server_where_files_cannot(make_wizard, mail_servers, tmp_path) -> None:
+    """Apple Mail's and Outlook's POP defaults delete mail from the server; the Done page says what to change."""
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, _password(mail_servers))
+    driver.next(PageId.RESULT)
+    result = driver.wizard.result_page
+    result.details.button.setChecked(True)  # open "Details for the help desk"
+    assert result.table.isVisible()
+    result.table.setCurrentCell(0, 0)
+    result.table.setFocus()
+    QTest.keyClick(result.table, Qt.Key.Key_Tab)  # Tab leaves the details table instead of walking its cells
+    assert result.table.currentRow() == 0 and result.table.currentColumn() == 0
+    result.pop.setChecked(True)
+    driver.next(PageId.PROGRAMS)
+    programs = driver.wizard.programs_page
+    for box in programs.boxes.values():
+        box.setChecked(True)
+    programs.folder.setText(str(tmp_path / "pop"))
+    driver.next(PageId.DONE)
+    notes = [item.text for item in driver.wizard.model.done if item.note]
+    assert any(t.startswith("Apple Mail:") and "Never" in t for t in notes)
+    assert any(t.startswith("Outlook:") and "Leave a copy of messages on the server" in t for t in notes)
+    assert not any(t.startswith("Thunderbird:") for t in notes)  # its file already leaves mail on the server
+    autoconfig = (tmp_path / "pop" / "thunderbird" / "config-v1.1.xml").read_text(encoding="utf-8")
+    assert autoconfig.index('type="pop3"') < autoconfig.index('type="imap"')  # POP was honoured
+
+
+def test_a_rejected_password_is_not_called_ready_to_use(make_wizard, mail_servers, tmp_path) -> None:
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, "not the password")
+    driver.next(PageId.RESULT)
+    driver.next(PageId.PROGRAMS)
+    programs = driver.wizard.programs_page
+    programs.boxes[Client.THUNDERBIRD].setChecked(True)
+    programs.folder.setText(str(tmp_path / "files"))
+    driver.next(PageId.DONE)
+    subtitle = driver.wizard.done_page.subTitle()
+    assert "did not accept the password" in subtitle and "ready to use" not in subtitle

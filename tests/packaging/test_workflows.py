@@ -62,11 +62,12 @@ def test_bundle_job_covers_windows_and_macos_and_uploads_their_installers() -> N
     job = bundle_job()
     matrix = job["strategy"]["matrix"]["include"]
     by_os = {entry["os"]: entry for entry in matrix}
-    assert set(by_os) == {"windows-latest", "macos-latest"}
+    assert set(by_os) == {"windows-latest", "macos-latest", "macos-13"}  # Apple Silicon and Intel Macs
+    assert len({entry["artifact"] for entry in matrix}) == len(matrix)  # one artifact name each
     assert job["runs-on"] == "${{ matrix.os }}"
     # The names build.py gives the installer and the dmg.
     assert by_os["windows-latest"]["upload"] == "dist/*-setup.exe"
-    assert by_os["macos-latest"]["upload"] == "dist/*.dmg"
+    assert by_os["macos-latest"]["upload"] == by_os["macos-13"]["upload"] == "dist/*.dmg"
     uploads = [s for s in steps_of(job) if str(s.get("uses", "")).startswith("actions/upload-artifact@")]
     assert len(uploads) == 1
     assert uploads[0]["with"]["path"] == "${{ matrix.upload }}"

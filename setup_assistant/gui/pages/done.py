@@ -65,7 +65,16 @@ class DonePage(QWizardPage):
         clear_layout(self.done_box)
         self.open_buttons = []
         address = self.model.require_address()
-        self.setSubTitle(self.tr("Your email {address} is ready to use.").format(address=address.address))
+        check = self.model.check
+        if check is not None and check.login_rejected:
+            self.setSubTitle(
+                self.tr(
+                    "{address} is set up, but the server did not accept the password: check it, or ask your "
+                    "postmaster to reset it."
+                ).format(address=address.address)
+            )
+        else:
+            self.setSubTitle(self.tr("Your email {address} is ready to use.").format(address=address.address))
         for item in self.model.done:
             self.done_box.addWidget(self._done_row(item))
         if self.model.password_saved_in:

@@ -6,7 +6,6 @@ while Thunderbird has the profile open, which this page turns into "close Thunde
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from setup_assistant.core.clients import ALL_CLIENTS, Client
+from setup_assistant.core.model import MailProtocol
 from setup_assistant.gui.detect import Detected, detect
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
@@ -40,7 +40,10 @@ if TYPE_CHECKING:  # the profile writers are loaded when the person first presse
 
 
 def _folder_name(address: str) -> str:
-    return re.sub(r"[^A-Za-z0-9@._+-]", "_", address)
+    # The same sanitiser as every other writer, so `report --redact` recognises the folder too.
+    from setup_assistant.core.profile_files import safe_file_stem
+
+    return safe_file_stem(address)
 
 
 class ProgramsPage(QWizardPage):
@@ -205,7 +208,7 @@ class ProgramsPage(QWizardPage):
         return False
 
     def start_writing(self) -> None:
-        from setup_assistant.core import history, thunderbird
+        from setup_assistant.core import thunderbird
         from setup_assistant.core.profiles import app_data_dir, write_profiles
 
         address = self.model.require_address()
@@ -213,8 +216,11 @@ class ProgramsPage(QWizardPage):
         clients = self.chosen()
         profile_text = self.profile.currentData() if (install and Client.THUNDERBIRD in clients) else None
         profile = Path(profile_text) if profile_text else None
+        chosen = Path(self.folder.text().strip()).expanduser()
+        if not chosen.is_absolute():  # never the process's working folder (System32 for a Start-menu launch)
+            chosen = (self.services.home or Path.home()) / chosen
         out_dir = (
-            Path(self.folder.text().strip()).expanduser()
+            chosen
             if not install
             else (self.services.app_data or app_data_dir()) / "files" / _folder_name(address.address)
         )
@@ -239,12 +245,7 @@ class ProgramsPage(QWizardPage):
                 opener=services.opener,
                 home=services.home,
             )
-            for client in outcome.clients:  # for the help-desk report: what this app wrote on this computer
-                for path in client.files:
-                    history.record_written(
-                        address.address, client.client.value, path, installed=client.installed is not None
-                    )
-            return outcome
+            return outcome  # write_profiles has recorded it for the help-desk report
 
         self._running = True
         clear_layout(self.messages)
@@ -355,6 +356,21 @@ class ProgramsPage(QWizardPage):
             items.append(
                 DoneItem(self.tr("{program}: {why}").format(program=label, why=client.skipped), None, note=True)
             )
+        if self.model.protocol is MailProtocol.POP3 and client.files and client.client is not Client.THUNDERBIRD:
+            # Apple Mail's and Outlook's POP defaults delete mail from the server (after a week / 14 days), and
+            # neither file format can switch that off: the guide's POP warning, as one step for the person.
+            step = (
+                self.tr(
+                    "Apple Mail: so webmail and your other devices keep your mail, open Mail › Settings › Accounts › "
+                    "Advanced and set “Remove copy from server after retrieving a message” to Never."
+                )
+                if client.client is Client.APPLE_MAIL
+                else self.tr(
+                    "Outlook: so webmail and your other devices keep your mail, open the account's More Settings › "
+                    "Advanced, tick “Leave a copy of messages on the server” and untick “Remove from server after”."
+                )
+            )
+            items.append(DoneItem(step, None, note=True))
         if sheet is not None:
             items.append(
                 DoneItem(

@@ -101,8 +101,9 @@ class ResultPage(QWizardPage):
             self.tr(
                 "Downloads your mail to this computer. The guide warns that POP and webmail do not go well together: "
                 "by default POP deletes mail from the server, so webmail and your other devices no longer see it. "
-                "The assistant sets POP up to leave your mail on the server. With POP you cannot see the Spam and "
-                "Virus folders in your mail program, only in webmail."
+                "The assistant sets Thunderbird up to leave your mail on the server; Apple Mail and Outlook need one "
+                "setting changed by hand, shown at the end. With POP you cannot see the Spam and Virus folders in "
+                "your mail program, only in webmail."
             )
         )
         for why in (self.imap_why, self.pop_why):
@@ -125,6 +126,7 @@ class ResultPage(QWizardPage):
         layout.addWidget(self.remembered)
 
         self.table = QTableWidget(0, 6)
+        self.table.setTabKeyNavigation(False)  # Tab moves on to the next control instead of cell to cell
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Connection"),

@@ -69,7 +69,7 @@ class MailWizard(QWizard):
         from setup_assistant.gui.pages.result import ResultPage
 
         model, services = self.model, self.services
-        self.password_page = PasswordPage(model, services.passwords)
+        self.password_page = PasswordPage(model, services.passwords, self.jobs)
         self.checking_page = CheckingPage(model, self.jobs, services.trust_status)
         self.result_page = ResultPage(model, services.passwords, self.jobs)
         self.certificate_page = CertificatePage(model, services, self.jobs)
@@ -119,5 +119,4 @@ class MailWizard(QWizard):
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.stop_work()
-        super().closeEvent(event)
+        super().closeEvent(event)  # -> reject() -> done(), which stops the work once

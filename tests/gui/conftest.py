@@ -61,6 +61,9 @@ class Driver:
         self.wizard.next()
         if expect is not None:
             self.qtbot.waitUntil(lambda: self.page == expect, timeout=CHECK_TIMEOUT_MS)
+        if expect in (PageId.PASSWORD, PageId.RESULT):
+            # The password store is asked on the pool (it may show an unlock prompt): wait for its answer.
+            self.qtbot.waitUntil(lambda: not self.wizard.jobs.busy, timeout=CHECK_TIMEOUT_MS)
 
     def enter_address(self, address: str, name: str = "Jane Doe") -> None:
         page = self.wizard.address_page

@@ -363,3 +363,55 @@ def test_a_rejected_password_is_not_called_ready_to_use(make_wizard, mail_server
     driver.next(PageId.DONE)
     subtitle = driver.wizard.done_page.subTitle()
     assert "did not accept the password" in subtitle and "ready to use" not in subtitle
+
+
+def test_back_during_a_write_never_starts_a_second_writer(make_wizard, mail_servers, tmp_path, monkeypatch) -> None:
+    """A write cannot be taken back halfway: after Back and Next, a second one waits until the first has ended."""
+    import threading
+
+    from setup_assistant.core import profiles
+
+    real = profiles.write_profiles
+    calls: list[int] = []
+    running = threading.Lock()
+    overlapped: list[bool] = []
+
+    def slow_write(*args, **kwargs):
+        overlapped.append(not running.acquire(blocking=False))
+        calls.append(1)
+        try:
+            time.sleep(0.8)
+            return real(*args, **kwargs)
+        finally:
+            if not overlapped[-1]:
+                running.release()
+
+    monkeypatch.setattr(profiles, "write_profiles", slow_write)
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, _password(mail_servers))
+    driver.next(PageId.RESULT)
+    driver.next(PageId.PROGRAMS)
+    programs = driver.wizard.programs_page
+    programs.boxes[Client.THUNDERBIRD].setChecked(True)
+    programs.folder.setText(str(tmp_path / "out"))
+    driver.wizard.next()  # starts the (slow) write
+    assert programs.running
+    driver.wizard.back()
+    driver.wizard.next()  # back on the programs page while the first write still runs
+    programs.boxes[Client.THUNDERBIRD].setChecked(True)
+    programs.folder.setText(str(tmp_path / "out"))
+    driver.wizard.next()
+    assert len(calls) == 1 and "Still finishing" in _status_texts(programs.messages)
+    driver.qtbot.waitUntil(lambda: not driver.wizard.jobs.busy, timeout=10000)
+    programs.boxes[Client.THUNDERBIRD].setChecked(True)
+    driver.next(PageId.DONE)
+    assert overlapped == [False] * len(calls)
+
+
+def _status_texts(layout) -> str:
+    texts = []
+    for i in range(layout.count()):
+        widget = layout.itemAt(i).widget()
+        if widget is not None and hasattr(widget, "label"):
+            texts.append(widget.label.text())
+    return " ".join(texts)

@@ -107,3 +107,40 @@ def test_without_a_keyring_backend_the_option_is_disabled_and_explained(make_wiz
     assert services.passwords.where() is None
     assert services.passwords.load("jane.doe@example.org") is None
     services.passwords.delete("jane.doe@example.org")  # nothing to forget, no error
+
+
+def test_a_slow_password_store_never_freezes_the_window(make_wizard, services, memory_keyring, qtbot) -> None:
+    """An OS store waiting for its unlock prompt is asked on the pool: the window keeps processing events."""
+    import time
+
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    from setup_assistant.gui.flow import PageId as Page
+
+    class SlowKeyring(type(memory_keyring)):  # type: ignore[misc]
+        def get_password(self, service: str, username: str) -> str | None:
+            time.sleep(1.0)  # as long as a person takes to answer "unlock your keyring"
+            return "remembered"
+
+    services.passwords = PasswordStore("x", backend=SlowKeyring())
+    driver = make_wizard(None)
+    driver.enter_address("jane.doe@example.org")
+    stalls: list[int] = []
+    clock = QElapsedTimer()
+    clock.start()
+
+    def tick() -> None:
+        stalls.append(clock.restart())
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(20)
+    driver.wizard.next()
+    qtbot.waitUntil(lambda: driver.page == Page.PASSWORD, timeout=5000)
+    page = driver.wizard.password_page
+    assert "Looking" in page.where.text() and not page.remember.isEnabled()  # still asking, window alive
+    with qtbot.waitSignal(page.store_checked, timeout=5000):
+        pass
+    timer.stop()
+    assert max(stalls) < 400, f"the event loop stalled {max(stalls)} ms"
+    assert page.password.text() == "remembered" and page.remember.isChecked()

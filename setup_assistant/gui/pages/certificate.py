@@ -60,6 +60,7 @@ class CertificatePage(QWizardPage):
         self.services = services
         self.jobs = jobs
         self._running = False
+        self._in_flight = False
         self._generation = 0
         provider = model.provider
         self.setTitle(self.tr("Trust the {provider} certificate").format(provider=provider.name))
@@ -153,6 +154,14 @@ class CertificatePage(QWizardPage):
         return self._running
 
     def start_install(self) -> None:
+        if self._in_flight:
+            # Back was pressed while the last run was still working: it cannot be taken back halfway, so a
+            # second run waits until it has ended (never two writers on one profile or certificate store).
+            clear_layout(self.results)
+            self.results.addWidget(
+                StatusLine(Status.PENDING, self.tr("Still finishing what was started before; try again in a moment."))
+            )
+            return
         check = self.model.check
         if check is None or self._running:
             return
@@ -175,6 +184,7 @@ class CertificatePage(QWizardPage):
         clear_layout(self.results)
         self.results.addWidget(StatusLine(Status.PENDING, self.tr("Installing…")))
         self.completeChanged.emit()
+        self._in_flight = True
         self.jobs.start(
             work,
             on_result=lambda report: self._installed(generation, report),
@@ -182,6 +192,7 @@ class CertificatePage(QWizardPage):
         )
 
     def _installed(self, generation: int, report: object) -> None:
+        self._in_flight = False  # the work has ended, whether or not this page still wants its result
         if generation != self._generation:
             return
         from setup_assistant.core.trust import Outcome, TrustReport
@@ -226,6 +237,7 @@ class CertificatePage(QWizardPage):
         return self.tr("Could not install it in {place}: {why}").format(place=label, why=place.message)
 
     def _failed(self, generation: int, exc: object) -> None:
+        self._in_flight = False  # the work has ended, whether or not this page still wants its result
         if generation != self._generation:
             return
         self._running = False

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
 
 from setup_assistant.gui.capslock import CapsLockWatcher
@@ -10,12 +13,19 @@ from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.secrets import PasswordStore
 from setup_assistant.gui.widgets import StatusLine, text_label
 
+if TYPE_CHECKING:
+    from setup_assistant.gui.jobs import JobRunner
+
 
 class PasswordPage(QWizardPage):
-    def __init__(self, model: WizardModel, passwords: PasswordStore) -> None:
+    store_checked = Signal()  # the password store has been asked (on the pool: it may show an unlock prompt)
+
+    def __init__(self, model: WizardModel, passwords: PasswordStore, jobs: JobRunner | None = None) -> None:
         super().__init__()
         self.model = model
         self.passwords = passwords
+        self.jobs = jobs
+        self._generation = 0
         self.setTitle(self.tr("Your password"))
 
         self.password = QLineEdit()
@@ -77,7 +87,35 @@ class PasswordPage(QWizardPage):
     def initializePage(self) -> None:
         address = self.model.require_address()
         self.setSubTitle(self.tr("for {address}").format(address=address.address))
-        where = self.passwords.where()
+        self.password.setFocus()
+        self._generation += 1
+        generation = self._generation
+        username = address.username
+        want_saved = not self.model.password
+        passwords = self.passwords
+
+        def ask(_report: object) -> tuple[str | None, str | None]:
+            # The OS store may ask to be unlocked: never on the GUI thread, so the window keeps repainting.
+            where = passwords.where()
+            saved = passwords.load(username) if (where is not None and want_saved) else None
+            return where, saved
+
+        self.remember.setEnabled(False)
+        self.where.setText(self.tr("Looking for this computer's password store…"))
+        if self.jobs is None:
+            self._store_answered(generation, ask(None))
+        else:
+            self.jobs.start(
+                ask,
+                on_result=lambda answer: self._store_answered(generation, answer),
+                on_error=lambda _exc: self._store_answered(generation, (None, None)),
+            )
+
+    def _store_answered(self, generation: int, answer: object) -> None:
+        if generation != self._generation:
+            return  # the person went back and forth meanwhile
+        assert isinstance(answer, tuple)
+        where, saved = answer
         if where is None:
             self.remember.setChecked(False)
             self.remember.setEnabled(False)
@@ -92,13 +130,11 @@ class PasswordPage(QWizardPage):
             self.where.setText(
                 self.tr("If you tick this, the password is kept in {where}, not in a file.").format(where=where)
             )
-            if not self.model.password:
-                saved = self.passwords.load(address.username)
-                if saved:
-                    self.password.setText(saved)
-                    self.remember.setChecked(True)
-                    self.prefilled.setVisible(True)
-        self.password.setFocus()
+            if saved and not self.model.password:  # never overwrite what the person typed meanwhile
+                self.password.setText(saved)
+                self.remember.setChecked(True)
+                self.prefilled.setVisible(True)
+        self.store_checked.emit()
 
     def _password_changed(self, text: str) -> None:
         self.model.password = text

@@ -54,6 +54,7 @@ class ProgramsPage(QWizardPage):
         self.jobs = jobs
         self.detected: dict[Client, Detected] = {}
         self._running = False
+        self._in_flight = False
         self._written_for: tuple[object, ...] | None = None  # what the last successful write was for
         self._generation = 0
         self.setTitle(self.tr("Your mail programs"))
@@ -208,6 +209,14 @@ class ProgramsPage(QWizardPage):
         return False
 
     def start_writing(self) -> None:
+        if self._in_flight:
+            # Back was pressed while the last run was still working: it cannot be taken back halfway, so a
+            # second run waits until it has ended (never two writers on one profile or certificate store).
+            clear_layout(self.messages)
+            self.messages.addWidget(
+                StatusLine(Status.PENDING, self.tr("Still finishing what was started before; try again in a moment."))
+            )
+            return
         from setup_assistant.core import thunderbird
         from setup_assistant.core.profiles import app_data_dir, write_profiles
 
@@ -252,6 +261,7 @@ class ProgramsPage(QWizardPage):
         self.messages.addWidget(StatusLine(Status.PENDING, self.tr("Writing the settings…")))
         self.completeChanged.emit()
         self.services.settings.setValue("last/clients", [c.value for c in clients])
+        self._in_flight = True
         self.jobs.start(
             work,
             on_result=lambda outcome: self._written(generation, request, install, outcome),
@@ -263,6 +273,7 @@ class ProgramsPage(QWizardPage):
         self._running = False
 
     def _failed(self, generation: int, exc: object) -> None:
+        self._in_flight = False  # the work has ended, whether or not this page still wants its result
         if generation != self._generation:
             return
         self._running = False
@@ -279,6 +290,7 @@ class ProgramsPage(QWizardPage):
         self.completeChanged.emit()
 
     def _written(self, generation: int, request: tuple[object, ...], install: bool, outcome: object) -> None:
+        self._in_flight = False  # the work has ended, whether or not this page still wants its result
         from setup_assistant.core.profiles import ProfilesOutcome
 
         if generation != self._generation or not isinstance(outcome, ProfilesOutcome):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -57,6 +58,8 @@ def report_file_name(address: str) -> str:
 
 
 class ResultPage(QWizardPage):
+    store_done = Signal()  # "Remember my password" has been acted on (on the pool)
+
     def __init__(self, model: WizardModel, passwords: PasswordStore, jobs: JobRunner | None = None) -> None:
         super().__init__()
         self.model = model
@@ -281,26 +284,57 @@ class ResultPage(QWizardPage):
         )
 
     def _remember(self, check: AccountCheck) -> None:
-        """Acts on "Remember my password" once the password is known to work; unticked forgets an old one."""
+        """Acts on "Remember my password" once the password is known to work; unticked forgets an old one.
+
+        The password store may ask to be unlocked, so it is asked on the pool, never on the GUI thread.
+        """
         self.remembered.setVisible(False)
         username = check.address.username
+        passwords = self.passwords
         if self.model.remember_password:
             if not check.logins_ok:
                 return
-            try:
-                where = self.passwords.save(username, self.model.password)
-            except PasswordStoreError as exc:
-                self.model.password_saved_in = None
-                self.remembered.set(Status.WARNING, str(exc))
-            else:
-                self.model.password_saved_in = where
-                self.remembered.set(Status.INFO, self.tr("Your password is now kept in {where}.").format(where=where))
-            self.remembered.setVisible(True)
-        elif self.passwords.where() is not None and self.passwords.load(username) is not None:
-            self.passwords.delete(username)
+            password = self.model.password
+
+            def save(_report: object) -> object:
+                try:
+                    return passwords.save(username, password)
+                except PasswordStoreError as exc:
+                    return exc
+
+            self._in_store(save, self._saved)
+        else:
+
+            def forget(_report: object) -> bool:
+                if passwords.where() is not None and passwords.load(username) is not None:
+                    passwords.delete(username)
+                    return True
+                return False
+
+            self._in_store(forget, self._forgotten)
+
+    def _in_store(self, work: Callable[[object], object], done: Callable[[object], None]) -> None:
+        if self.jobs is None:
+            done(work(None))
+            return
+        self.jobs.start(work, on_result=done, on_error=lambda exc: done(PasswordStoreError(str(exc))))
+
+    def _saved(self, result: object) -> None:
+        if isinstance(result, Exception):
+            self.model.password_saved_in = None
+            self.remembered.set(Status.WARNING, str(result))
+        else:
+            self.model.password_saved_in = str(result)
+            self.remembered.set(Status.INFO, self.tr("Your password is now kept in {where}.").format(where=result))
+        self.remembered.setVisible(True)
+        self.store_done.emit()
+
+    def _forgotten(self, removed: object) -> None:
+        if removed is True:
             self.model.password_saved_in = None
             self.remembered.set(Status.INFO, self.tr("The password remembered earlier was removed from this computer."))
             self.remembered.setVisible(True)
+        self.store_done.emit()
 
     # --- actions ----------------------------------------------------------------------------------------------
 

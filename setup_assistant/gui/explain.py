@@ -17,10 +17,6 @@ if TYPE_CHECKING:
     from setup_assistant.core.account_check import AccountCheck
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Explain", text)
-
-
 @dataclass(frozen=True)
 class Finding:
     level: Status
@@ -44,9 +40,9 @@ _NETWORK_FAILURES = {EndpointStatus.TIMEOUT, EndpointStatus.REFUSED, EndpointSta
 def what(protocol: MailProtocol) -> str:
     """What a protocol is for, in the person's words."""
     return {
-        MailProtocol.IMAP: tr("receiving mail (IMAP)"),
-        MailProtocol.POP3: tr("receiving mail (POP)"),
-        MailProtocol.SMTP: tr("sending mail"),
+        MailProtocol.IMAP: QCoreApplication.translate("Explain", "receiving mail (IMAP)"),
+        MailProtocol.POP3: QCoreApplication.translate("Explain", "receiving mail (POP)"),
+        MailProtocol.SMTP: QCoreApplication.translate("Explain", "sending mail"),
     }[protocol]
 
 
@@ -57,18 +53,18 @@ def _capitalized(text: str) -> str:
 def status_text(status: EndpointStatus) -> str:
     """A short status for the live rows; the icon beside it carries the same meaning."""
     return {
-        EndpointStatus.OK: tr("Works, encrypted"),
-        EndpointStatus.DNS_ERROR: tr("Server name not found"),
-        EndpointStatus.TIMEOUT: tr("No answer (blocked?)"),
-        EndpointStatus.REFUSED: tr("Connection refused"),
-        EndpointStatus.RESET: tr("Connection cut off"),
-        EndpointStatus.NO_STARTTLS: tr("No encryption offered"),
-        EndpointStatus.BAD_GREETING: tr("Not a mail server"),
-        EndpointStatus.TLS_ERROR: tr("Encryption failed"),
-        EndpointStatus.UNTRUSTED_CERTIFICATE: tr("Certificate not trusted"),
-        EndpointStatus.EXPIRED_CERTIFICATE: tr("Certificate expired"),
-        EndpointStatus.HOSTNAME_MISMATCH: tr("Certificate for another server"),
-        EndpointStatus.CANCELLED: tr("Stopped"),
+        EndpointStatus.OK: QCoreApplication.translate("Explain", "Works, encrypted"),
+        EndpointStatus.DNS_ERROR: QCoreApplication.translate("Explain", "Server name not found"),
+        EndpointStatus.TIMEOUT: QCoreApplication.translate("Explain", "No answer (blocked?)"),
+        EndpointStatus.REFUSED: QCoreApplication.translate("Explain", "Connection refused"),
+        EndpointStatus.RESET: QCoreApplication.translate("Explain", "Connection cut off"),
+        EndpointStatus.NO_STARTTLS: QCoreApplication.translate("Explain", "No encryption offered"),
+        EndpointStatus.BAD_GREETING: QCoreApplication.translate("Explain", "Not a mail server"),
+        EndpointStatus.TLS_ERROR: QCoreApplication.translate("Explain", "Encryption failed"),
+        EndpointStatus.UNTRUSTED_CERTIFICATE: QCoreApplication.translate("Explain", "Certificate not trusted"),
+        EndpointStatus.EXPIRED_CERTIFICATE: QCoreApplication.translate("Explain", "Certificate expired"),
+        EndpointStatus.HOSTNAME_MISMATCH: QCoreApplication.translate("Explain", "Certificate for another server"),
+        EndpointStatus.CANCELLED: QCoreApplication.translate("Explain", "Stopped"),
     }[status]
 
 
@@ -82,31 +78,37 @@ def status_level(status: EndpointStatus) -> Status:
 
 def login_text(status: LoginStatus) -> str:
     return {
-        LoginStatus.OK: tr("Password accepted"),
-        LoginStatus.REJECTED: tr("Password not accepted"),
-        LoginStatus.ERROR: tr("Could not sign in"),
+        LoginStatus.OK: QCoreApplication.translate("Explain", "Password accepted"),
+        LoginStatus.REJECTED: QCoreApplication.translate("Explain", "Password not accepted"),
+        LoginStatus.ERROR: QCoreApplication.translate("Explain", "Could not sign in"),
     }[status]
 
 
 def _why_not(result: EndpointResult | None) -> str:
     """Why the preferred port was not used, as the start of a sentence."""
     if result is None:
-        return tr("Port {port} could not be checked").format(port="?")
+        return QCoreApplication.translate("Explain", "Port {port} could not be checked").format(port="?")
     port = result.endpoint.port
     status = result.status
     if status is EndpointStatus.TIMEOUT:
-        return tr("Your network blocks port {port}").format(port=port)
+        return QCoreApplication.translate("Explain", "Your network blocks port {port}").format(port=port)
     if status in (EndpointStatus.REFUSED, EndpointStatus.RESET):
-        return tr("Port {port} refuses connections on this network").format(port=port)
+        return QCoreApplication.translate("Explain", "Port {port} refuses connections on this network").format(
+            port=port
+        )
     if status is EndpointStatus.NO_STARTTLS:
-        return tr(
-            "The server on port {port} did not offer encryption (something on this network may remove it)"
+        return QCoreApplication.translate(
+            "Explain", "The server on port {port} did not offer encryption (something on this network may remove it)"
         ).format(port=port)
     if status.is_certificate_problem:
-        return tr("The certificate on port {port} could not be verified").format(port=port)
+        return QCoreApplication.translate("Explain", "The certificate on port {port} could not be verified").format(
+            port=port
+        )
     if status is EndpointStatus.DNS_ERROR:
-        return tr("The server name could not be looked up for port {port}").format(port=port)
-    return tr("Port {port} did not work").format(port=port)
+        return QCoreApplication.translate("Explain", "The server name could not be looked up for port {port}").format(
+            port=port
+        )
+    return QCoreApplication.translate("Explain", "Port {port} did not work").format(port=port)
 
 
 def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
@@ -115,21 +117,24 @@ def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
         return None
     first = bad[0]
     if first.status is EndpointStatus.EXPIRED_CERTIFICATE:
-        text = tr(
+        text = QCoreApplication.translate(
+            "Explain",
             "The server's certificate is out of date ({detail}). If this computer's date and time are wrong, "
-            "correct them and check again; otherwise tell your help desk."
+            "correct them and check again; otherwise tell your help desk.",
         ).format(detail=first.detail)
     elif first.status is EndpointStatus.HOSTNAME_MISMATCH:
-        text = tr(
+        text = QCoreApplication.translate(
+            "Explain",
             "The server answered with a certificate for a different server ({detail}). Something on this "
             "network may be intercepting mail. Do not use this network for email; try another one or ask your "
-            "help desk."
+            "help desk.",
         ).format(detail=first.detail)
     else:
-        text = tr(
+        text = QCoreApplication.translate(
+            "Explain",
             "The server's certificate is not vouched for by anyone this computer trusts, not even by the "
             "provider's own certificate authority. Something on this network may be intercepting mail (this "
-            "happens on some hotel and public Wi-Fi). Try another network, or ask your help desk."
+            "happens on some hotel and public Wi-Fi). Try another network, or ask your help desk.",
         )
     return Finding(Status.ERROR, text)
 
@@ -142,7 +147,12 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
     findings: list[Finding] = []
     if probe.cancelled:
         return Outcome.STOPPED, [
-            Finding(Status.STOPPED, tr("The check was stopped before it finished. Press “Check again” to restart it."))
+            Finding(
+                Status.STOPPED,
+                QCoreApplication.translate(
+                    "Explain", "The check was stopped before it finished. Press “Check again” to restart it."
+                ),
+            )
         ]
 
     if not any(r.ok for r in results):
@@ -150,15 +160,17 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
         if cert is not None:
             return Outcome.CERTIFICATE, [cert]
         if all(r.status is EndpointStatus.DNS_ERROR for r in results):
-            text = tr(
+            text = QCoreApplication.translate(
+                "Explain",
                 "The mail server's name ({host}) could not be looked up. This computer may not be connected to "
-                "the internet. Check your connection (can you open a web page?), then press “Check again”."
+                "the internet. Check your connection (can you open a web page?), then press “Check again”.",
             ).format(host=provider.server(MailProtocol.IMAP).host)
         else:
-            text = tr(
+            text = QCoreApplication.translate(
+                "Explain",
                 "The mail server could not be reached at all. Check that this computer is connected to the "
                 "internet (can you open a web page?), then press “Check again”. If it still fails, this network "
-                "may block email: try another network, or ask your help desk."
+                "may block email: try another network, or ask your help desk.",
             )
         return Outcome.NO_CONNECTION, [Finding(Status.ERROR, text)]
 
@@ -181,10 +193,11 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
             findings.append(
                 Finding(
                     Status.ERROR,
-                    tr(
+                    QCoreApplication.translate(
+                        "Explain",
                         "{What} does not work on this network: neither port {port} nor port {other} can be used "
                         "securely. Some networks (hotels, guest Wi-Fi) block email; try another network, or ask "
-                        "your help desk."
+                        "your help desk.",
                     ).format(What=_capitalized(what(proto)), port=preferred.port, other=fallback.port),
                 )
             )
@@ -194,19 +207,25 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
             findings.append(
                 Finding(
                     Status.WARNING,
-                    tr("{why}, so the secure port {port} will be used for {what} instead.").format(
-                        why=_why_not(pref_result), port=chosen.port, what=what(proto)
-                    ),
+                    QCoreApplication.translate(
+                        "Explain", "{why}, so the secure port {port} will be used for {what} instead."
+                    ).format(why=_why_not(pref_result), port=chosen.port, what=what(proto)),
                 )
             )
         else:
-            works.append(tr("{what} on port {port}").format(what=what(proto), port=chosen.port))
+            works.append(
+                QCoreApplication.translate("Explain", "{what} on port {port}").format(
+                    what=what(proto), port=chosen.port
+                )
+            )
     if works:
         findings.insert(
             0,
             Finding(
                 Status.OK,
-                tr("Works securely: {list}.").format(list=tr(" and ").join(works)),
+                QCoreApplication.translate("Explain", "Works securely: {list}.").format(
+                    list=QCoreApplication.translate("Explain", " and ").join(works)
+                ),
             ),
         )
 
@@ -214,22 +233,24 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
         findings.append(
             Finding(
                 Status.INFO,
-                tr(
+                QCoreApplication.translate(
+                    "Explain",
                     "The password was not tested because none was typed. The mail program will ask for it the "
-                    "first time it connects."
+                    "first time it connects.",
                 ),
             )
         )
     elif check.login_rejected:
         outcome = Outcome.WRONG_PASSWORD
-        reset = provider.extra.get("password_reset", tr("your postmaster"))
+        reset = provider.extra.get("password_reset", QCoreApplication.translate("Explain", "your postmaster"))
         findings.insert(
             0,
             Finding(
                 Status.ERROR,
-                tr(
+                QCoreApplication.translate(
+                    "Explain",
                     "The server did not accept the password for {address}. Go back and type it again (is Caps "
-                    "Lock on?). If you do not know your password, {who} can reset it for you."
+                    "Lock on?). If you do not know your password, {who} can reset it for you.",
                 ).format(address=check.address.address, who=reset),
             ),
         )
@@ -240,25 +261,41 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
         findings.append(
             Finding(
                 Status.WARNING,
-                tr(
+                QCoreApplication.translate(
+                    "Explain",
                     "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
-                    "few minutes."
+                    "few minutes.",
                 ).format(detail=failed.detail),
             )
         )
     elif check.logins_ok:
-        findings.append(Finding(Status.OK, tr("Your password was accepted.")))
+        findings.append(Finding(Status.OK, QCoreApplication.translate("Explain", "Your password was accepted.")))
     return outcome, findings
 
 
 def headline(outcome: Outcome) -> tuple[Status, str]:
     return {
-        Outcome.WORKS: (Status.OK, tr("Everything works.")),
-        Outcome.WORKS_WITH_CHANGES: (Status.OK, tr("Your email works, with a small change.")),
-        Outcome.WRONG_PASSWORD: (Status.ERROR, tr("The password was not accepted.")),
-        Outcome.LOGIN_FAILED: (Status.WARNING, tr("The servers answer, but signing in failed.")),
-        Outcome.NO_CONNECTION: (Status.ERROR, tr("The mail server could not be reached.")),
-        Outcome.CERTIFICATE: (Status.ERROR, tr("The server's certificate could not be trusted.")),
-        Outcome.PARTLY_BLOCKED: (Status.ERROR, tr("Part of your email is blocked on this network.")),
-        Outcome.STOPPED: (Status.STOPPED, tr("The check was stopped.")),
+        Outcome.WORKS: (Status.OK, QCoreApplication.translate("Explain", "Everything works.")),
+        Outcome.WORKS_WITH_CHANGES: (
+            Status.OK,
+            QCoreApplication.translate("Explain", "Your email works, with a small change."),
+        ),
+        Outcome.WRONG_PASSWORD: (Status.ERROR, QCoreApplication.translate("Explain", "The password was not accepted.")),
+        Outcome.LOGIN_FAILED: (
+            Status.WARNING,
+            QCoreApplication.translate("Explain", "The servers answer, but signing in failed."),
+        ),
+        Outcome.NO_CONNECTION: (
+            Status.ERROR,
+            QCoreApplication.translate("Explain", "The mail server could not be reached."),
+        ),
+        Outcome.CERTIFICATE: (
+            Status.ERROR,
+            QCoreApplication.translate("Explain", "The server's certificate could not be trusted."),
+        ),
+        Outcome.PARTLY_BLOCKED: (
+            Status.ERROR,
+            QCoreApplication.translate("Explain", "Part of your email is blocked on this network."),
+        ),
+        Outcome.STOPPED: (Status.STOPPED, QCoreApplication.translate("Explain", "The check was stopped.")),
     }[outcome]

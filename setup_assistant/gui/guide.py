@@ -13,10 +13,6 @@ from setup_assistant.core.model import MailProtocol
 from setup_assistant.core.provider import Provider
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Guide", text)
-
-
 @dataclass(frozen=True)
 class NextStep:
     title: str
@@ -39,31 +35,35 @@ def _purge_days(provider: Provider) -> int | None:
 def _join(names: list[str]) -> str:
     if len(names) <= 1:
         return "".join(names)
-    return tr("{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
+    return QCoreApplication.translate("Guide", "{first} and {last}").format(first=", ".join(names[:-1]), last=names[-1])
 
 
 def next_steps(provider: Provider, address: EmailAddress, protocol: MailProtocol) -> list[NextStep]:
     webmail = provider.webmail_url(address.domain)
     steps = [
         NextStep(
-            tr("Webmail"),
-            tr(
-                "Read your mail in a web browser. Log in there with your short username, {short}, not the full address."
+            QCoreApplication.translate("Guide", "Webmail"),
+            QCoreApplication.translate(
+                "Guide",
+                "Read your mail in a web browser. Log in there with your short username, {short}, "
+                "not the full address.",
             ).format(short=address.short_username),
             webmail,
         ),
         NextStep(
-            tr("Changing your password"),
-            tr(
+            QCoreApplication.translate("Guide", "Changing your password"),
+            QCoreApplication.translate(
+                "Guide",
                 "Log in to webmail and click Options → Change Password. Then type the new password in your mail "
-                "program too."
+                "program too.",
             ),
         ),
         NextStep(
-            tr("Forwarding or a vacation message"),
-            tr(
+            QCoreApplication.translate("Guide", "Forwarding or a vacation message"),
+            QCoreApplication.translate(
+                "Guide",
                 "Log in to webmail and click Options → Forwarding and Vacation Message. Only one of the two can be "
-                "on at a time."
+                "on at a time.",
             ),
         ),
     ]
@@ -71,29 +71,32 @@ def next_steps(provider: Provider, address: EmailAddress, protocol: MailProtocol
     if folders:
         named = _join(folders)
         if protocol is MailProtocol.IMAP:
-            text = tr(
+            text = QCoreApplication.translate(
+                "Guide",
                 "Messages marked as spam or viruses are moved to the folders {folders} on the server. With IMAP you "
-                "see these folders in your mail program and in webmail."
+                "see these folders in your mail program and in webmail.",
             ).format(folders=named)
         else:
-            text = tr(
+            text = QCoreApplication.translate(
+                "Guide",
                 "Messages marked as spam or viruses are moved to the folders {folders} on the server. With POP your "
-                "mail program cannot show these folders: look at them in webmail."
+                "mail program cannot show these folders: look at them in webmail.",
             ).format(folders=named)
         days = _purge_days(provider)
         if days is not None:
-            text += " " + tr("Messages in these folders, and in the Trash, are deleted after {days} days.").format(
-                days=days
-            )
-        steps.append(NextStep(tr("Spam and viruses"), text))
+            text += " " + QCoreApplication.translate(
+                "Guide", "Messages in these folders, and in the Trash, are deleted after {days} days."
+            ).format(days=days)
+        steps.append(NextStep(QCoreApplication.translate("Guide", "Spam and viruses"), text))
     group = provider.group_address(address.domain)
     if group:
         steps.append(
             NextStep(
-                tr("Writing to everyone"),
-                tr(
+                QCoreApplication.translate("Guide", "Writing to everyone"),
+                QCoreApplication.translate(
+                    "Guide",
                     "To write to everyone in your organization, send a message to {group}. This works only from "
-                    "webmail: mail from outside to this address is refused, to prevent spam."
+                    "webmail: mail from outside to this address is refused, to prevent spam.",
                 ).format(group=group),
             )
         )

@@ -19,10 +19,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("PasswordStore", text)
-
-
 class PasswordStoreError(Exception):
     """The store refused or failed; str() is a sentence for the person."""
 
@@ -41,14 +37,18 @@ def _usable(backend: KeyringBackend) -> list[KeyringBackend]:
 def describe_backend(backend: KeyringBackend) -> str:
     module = type(backend).__module__
     if module.startswith("keyring.backends.Windows"):
-        return _tr("Windows Credential Manager")
+        return QCoreApplication.translate("PasswordStore", "Windows Credential Manager")
     if module.startswith("keyring.backends.macOS"):
-        return _tr("the macOS Keychain")
+        return QCoreApplication.translate("PasswordStore", "the macOS Keychain")
     if module.startswith(("keyring.backends.SecretService", "keyring.backends.libsecret")):
-        return _tr("your desktop's password store (Secret Service, for example GNOME Keyring)")
+        return QCoreApplication.translate(
+            "PasswordStore", "your desktop's password store (Secret Service, for example GNOME Keyring)"
+        )
     if module.startswith("keyring.backends.kwallet"):
-        return _tr("KDE Wallet")
-    return _tr("the password store “{name}”").format(name=getattr(backend, "name", type(backend).__name__))
+        return QCoreApplication.translate("PasswordStore", "KDE Wallet")
+    return QCoreApplication.translate("PasswordStore", "the password store “{name}”").format(
+        name=getattr(backend, "name", type(backend).__name__)
+    )
 
 
 class PasswordStore:
@@ -92,13 +92,19 @@ class PasswordStore:
         """Stores the password; returns where. Raises PasswordStoreError with a human message."""
         backend = self._keyring()
         if backend is None:
-            raise PasswordStoreError(_tr("This computer has no password store that the assistant can use."))
+            raise PasswordStoreError(
+                QCoreApplication.translate(
+                    "PasswordStore", "This computer has no password store that the assistant can use."
+                )
+            )
         try:
             backend.set_password(self.service, username, password)
         except Exception as exc:
             log.warning("saving to the password store failed: %s", type(exc).__name__)
             raise PasswordStoreError(
-                _tr("The password could not be saved in {where}.").format(where=describe_backend(backend))
+                QCoreApplication.translate("PasswordStore", "The password could not be saved in {where}.").format(
+                    where=describe_backend(backend)
+                )
             ) from None
         return describe_backend(_usable(backend)[0])
 

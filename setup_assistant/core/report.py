@@ -224,6 +224,10 @@ def redact_data(data: dict[str, Any], address: EmailAddress) -> dict[str, Any]:
     forms = {address.address, address.ascii_address, safe_file_stem(address.address)}
     patterns = [re.compile(re.escape(form), re.IGNORECASE) for form in sorted(forms, key=len, reverse=True)]
     result: dict[str, Any] = _mask(data, patterns, masked)
+    # Paths also carry the computer's user name (/home/jane, C:\Users\jane): show the home folder as ~.
+    home = str(Path.home())
+    if len(home) > 1:
+        result = _mask(result, [re.compile(re.escape(home) + r"(?=[\\/]|$)", re.IGNORECASE)], "~")
     return result
 
 

@@ -313,3 +313,13 @@ def test_report_from_an_existing_check_needs_no_second_probe(
     assert data["dns"] and data["trust"]
     for path in (html_path, json_path):
         assert password not in path.read_text(encoding="utf-8")
+
+
+def test_redact_also_hides_the_home_folder_in_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "janedoe-home"
+    monkeypatch.setenv("HOME", str(home))
+    address = parse_address(ADDRESS)
+    data = {"profiles_written": [{"path": f"{home}/.thunderbird/abc.default/prefs.js"}], "other": f"{home}x/keep"}
+    redacted = redact_data(data, address)
+    assert redacted["profiles_written"][0]["path"] == "~/.thunderbird/abc.default/prefs.js"
+    assert redacted["other"] == f"{home}x/keep"  # only the home folder itself, not a longer name

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from setup_assistant import __version__
@@ -48,6 +49,18 @@ def add_provider_option(parser: argparse.ArgumentParser, *, top_level: bool = Fa
         default=None if top_level else argparse.SUPPRESS,
         help="provider settings file (TOML); default: the shipped NPOMail settings",
     )
+
+
+def output_folder(text: str) -> Path:
+    """The --out folder, created if needed; a usage error (exit 2) when it cannot be."""
+    path = Path(text).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"{text}: exists and is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"{text}: cannot create the folder ({exc.strerror or exc})") from None
+    return path
 
 
 def add_password_option(parser: argparse.ArgumentParser) -> None:

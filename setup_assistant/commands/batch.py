@@ -20,6 +20,7 @@ from setup_assistant.cli import (
     _positive_seconds,
     add_provider_option,
     load_provider_or_usage,
+    output_folder,
 )
 
 
@@ -51,17 +52,6 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=cmd_batch)
 
 
-def _output_folder(text: str) -> Path:
-    path = Path(text).expanduser()
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"{text}: exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{text}: cannot create the folder ({exc.strerror or exc})") from None
-    return path
-
-
 def cmd_batch(args: argparse.Namespace) -> int:
     from setup_assistant.core.batch import BatchFileError, RowResult, read_people, run_batch
     from setup_assistant.core.profiles import ALL_CLIENTS, Client
@@ -71,7 +61,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         people = read_people(Path(args.csv).expanduser(), provider)
     except BatchFileError as exc:
         raise UsageError(str(exc)) from None
-    out_dir = _output_folder(args.out)
+    out_dir = output_folder(args.out)
     clients = [Client(c) for c in args.client] if args.client else list(ALL_CLIENTS)
 
     def show(result: RowResult) -> None:

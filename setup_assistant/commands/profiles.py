@@ -21,6 +21,7 @@ from setup_assistant.cli import (
     add_password_option,
     add_provider_option,
     load_provider_or_usage,
+    output_folder,
     parse_address_or_usage,
     read_password,
 )
@@ -125,7 +126,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         check_profile_text(settings_without_probe(provider, address, **options))
     except ProfileInputError as exc:
         raise UsageError(str(exc)) from None
-    out_dir = _output_folder(args.out)
+    out_dir = output_folder(args.out)
     password = read_password(args)
     if args.include_password:
         options["password"] = password
@@ -175,17 +176,6 @@ def _thunderbird_profile(text: str | None, clients: list[Any]) -> Path | None:
     path = Path(text).expanduser()
     if not path.is_dir():
         raise UsageError(f"{text}: no such Thunderbird profile folder")
-    return path
-
-
-def _output_folder(text: str) -> Path:
-    path = Path(text).expanduser()
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"{text}: exists and is not a folder")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"{text}: cannot create the folder ({exc.strerror or exc})") from None
     return path
 
 

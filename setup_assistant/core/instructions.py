@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.html_page import Piece, fill
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -28,9 +29,6 @@ code { background: #f2f2f2; padding: 0.1em 0.3em; border-radius: 3px; }
 .warning { border-left: 4px solid #b00020; background: #fdecee; padding: 0.6em 1em; }
 """
 
-# A paragraph is a list of pieces: plain text, or (tag, text) for <code>/<strong>/<em>.
-Piece = str | tuple[str, str]
-
 
 class _Page:
     def __init__(self, title: str) -> None:
@@ -47,12 +45,12 @@ class _Page:
         ET.SubElement(self.body, "h2").text = text
 
     def paragraph(self, *pieces: Piece, css: str | None = None) -> None:
-        _fill(ET.SubElement(self.body, "p", {"class": css} if css else {}), pieces)
+        fill(ET.SubElement(self.body, "p", {"class": css} if css else {}), pieces)
 
     def steps(self, *steps: Sequence[Piece]) -> None:
         ol = ET.SubElement(self.body, "ol")
         for step in steps:
-            _fill(ET.SubElement(ol, "li"), step)
+            fill(ET.SubElement(ol, "li"), step)
 
     def table(self, rows: Sequence[tuple[str, str]]) -> None:
         table = ET.SubElement(self.body, "table")
@@ -63,20 +61,6 @@ class _Page:
 
     def render(self) -> bytes:
         return b"<!DOCTYPE html>\n" + ET.tostring(self.html, encoding="unicode", method="html").encode("utf-8")
-
-
-def _fill(element: ET.Element, pieces: Sequence[Piece]) -> None:
-    last: ET.Element | None = None
-    for piece in pieces:
-        if isinstance(piece, str):
-            if last is None:
-                element.text = (element.text or "") + piece
-            else:
-                last.tail = (last.tail or "") + piece
-        else:
-            tag, text = piece
-            last = ET.SubElement(element, tag)
-            last.text = text
 
 
 # --- The settings table --------------------------------------------------------------------------------

@@ -71,17 +71,23 @@ class JobRunner(QObject):
         on_error: Callable[[Exception], None] | None = None,
         on_progress: Callable[[Any], None] | None = None,
     ) -> Job:
-        job = Job(work)
+        # Parented to the runner (GUI thread): when a pool thread drops the last Python reference, the QObject
+        # is not destroyed there; it is deleted with deleteLater once `finished` has reached the GUI thread.
+        job = Job(work, self)
         if on_progress is not None:
             job.progress.connect(on_progress)
         if on_result is not None:
             job.succeeded.connect(on_result)
         if on_error is not None:
             job.failed.connect(on_error)
-        job.finished.connect(lambda: self._running.discard(job))
+        job.finished.connect(lambda: self._ended(job))
         self._running.add(job)
         self._pool.start(_Runnable(job))
         return job
+
+    def _ended(self, job: Job) -> None:
+        self._running.discard(job)
+        job.deleteLater()
 
     @property
     def busy(self) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, QStandardPaths, Qt, QTimer
@@ -145,8 +146,15 @@ def seconds_text(ms: int) -> str:
 def ask_save_path(parent: QWidget, title: str, file_name: str, file_filter: str) -> Path | None:
     """The platform's Save dialog, starting in Documents; None when the person cancels."""
     folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    chosen, _filter = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
-    return Path(chosen) if chosen else None
+    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    if not path.suffix:  # some dialogs do not add the extension of the chosen filter (e.g. "PDF (*.pdf)")
+        match = re.search(r"\*(\.[A-Za-z0-9]+)", selected or file_filter)
+        if match:
+            path = path.with_suffix(match.group(1))
+    return path
 
 
 def clear_layout(layout: QVBoxLayout) -> None:

@@ -116,6 +116,8 @@ class MailWizard(QWizard):
     def done(self, result: int) -> None:
         self.stop_work()
         self.model.forget_password()
+        if self.pages_ready:
+            self.password_page.password.clear()  # the field held it too
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -96,6 +96,7 @@ def test_happy_path_saves_files_for_every_program(make_wizard, mail_servers, tmp
     assert finish.isVisible() and finish.isEnabled()
     finish.click()
     assert driver.wizard.model.password == ""  # forgotten when the wizard closes
+    assert driver.wizard.password_page.password.text() == ""  # and so is the field that held it
 
 
 def test_wrong_password_gives_the_postmaster_advice(make_wizard, mail_servers) -> None:

@@ -92,8 +92,14 @@ def resolve(
             done.set()
 
     threading.Thread(target=work, name=f"resolve {host}", daemon=True).start()
-    while not done.wait(_check(cancel, deadline, f"looking up {host}")):
-        pass
+    try:
+        while not done.wait(_check(cancel, deadline, f"looking up {host}")):
+            pass
+    except NetError:
+        # A lookup that never returns is a DNS problem, not a blocked port: say so.
+        raise NetError(
+            "dns-error", f"the name {host} could not be looked up in time (no DNS server answered)"
+        ) from None
     if "error" in box:
         exc = box["error"]
         assert isinstance(exc, BaseException)

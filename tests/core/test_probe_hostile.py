@@ -406,3 +406,19 @@ def test_a_server_that_goes_quiet_mid_dialog_is_not_called_a_firewall(certs, ser
     result = _probe(serve(quiet), "imap", "starttls", certs, timeout=0.8)
     assert result.status is EndpointStatus.TIMEOUT
     assert "stopped answering" in result.detail and "firewall" not in result.detail
+
+
+def test_a_dns_lookup_that_never_returns_is_a_dns_error_not_a_timeout(certs, monkeypatch) -> None:
+    import socket
+
+    def hung(*args, **kwargs):
+        time.sleep(5)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", hung)
+    endpoint = Endpoint(MailProtocol.IMAP, "mail.example.org", 143, Security.STARTTLS)
+    started = time.monotonic()
+    result = probe_endpoint(endpoint, certs.pinned, timeout=0.5)
+    assert time.monotonic() - started < 1.5
+    assert result.status is EndpointStatus.DNS_ERROR
+    assert "mail.example.org" in result.detail and "DNS" in result.detail

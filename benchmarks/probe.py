@@ -7,7 +7,6 @@ Prints figures; it is not a test.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import socket
 import statistics
 import sys
@@ -19,13 +18,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import trustme  # noqa: E402
-from cryptography import x509  # noqa: E402
-from cryptography.hazmat.primitives.serialization import Encoding  # noqa: E402
 
 from setup_assistant.core.probe import probe_endpoint, probe_provider  # noqa: E402
 from setup_assistant.core.provider import load_provider  # noqa: E402
 from tests.servers.dovecot import DovecotServer, missing_reason  # noqa: E402
 from tests.servers.latency import DelayRelay  # noqa: E402
+from tests.servers.provider_file import write_ca  # noqa: E402
 
 
 def main() -> int:
@@ -47,8 +45,7 @@ def main() -> int:
     ca = trustme.CA()
     work = Path(tempfile.mkdtemp(prefix="sa-bench-"))
     ca_path = work / "ca.pem"
-    ca.cert_pem.write_to_path(str(ca_path))
-    sha = hashlib.sha256(x509.load_pem_x509_certificate(ca.cert_pem.bytes()).public_bytes(Encoding.DER)).hexdigest()
+    sha = write_ca(ca, ca_path)
     server = DovecotServer(ca).start()
     try:
         print(f"runs: {args.runs} (median shown), timeout {args.timeout:g} s, grace {args.grace:g} s")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
 from collections.abc import Iterator
@@ -57,10 +56,8 @@ class MailServers:
 
 @pytest.fixture(scope="session")
 def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServers]:
-    from cryptography import x509
-    from cryptography.hazmat.primitives.serialization import Encoding
-
     from tests.servers.dovecot import USERS, DovecotServer, missing_reason
+    from tests.servers.provider_file import write_ca
 
     reason = missing_reason()
     if reason:
@@ -70,9 +67,7 @@ def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServe
     ca = trustme.CA(organization_name="Setup Assistant Test CA")
     directory = tmp_path_factory.mktemp("mail-servers")
     ca_path = directory / "test-ca.pem"
-    ca.cert_pem.write_to_path(str(ca_path))
-    der = x509.load_pem_x509_certificate(ca.cert_pem.bytes()).public_bytes(Encoding.DER)
-    sha = hashlib.sha256(der).hexdigest()
+    sha = write_ca(ca, ca_path)
     server = DovecotServer(ca).start()
     provider_path = directory / "provider.toml"
     provider_path.write_text(server.provider_toml(ca_path, sha), encoding="utf-8")

@@ -13,6 +13,7 @@ import pytest
 
 from tests.servers import hostile
 from tests.servers.hostile import HostileServer
+from tests.servers.provider_file import PORT_NAMES, provider_toml
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,14 +23,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_ctrl_c_cancels_within_a_second(tmp_path: Path, command: list[str]) -> None:
     server = HostileServer(hostile.silent)
     try:
-        ports = "\n".join(
-            f'[servers.{p}]\nhost = "127.0.0.1"\nstarttls_port = {server.port}\nssl_port = {server.port}'
-            for p in ("imap", "pop3", "smtp")
-        )
         provider = tmp_path / "silent.toml"
-        provider.write_text(
-            f'[provider]\nid = "s"\nname = "Silent"\nwebmail = "http://mail.{{domain}}"\n{ports}\n', encoding="utf-8"
-        )
+        silent = {name: server.port for names in PORT_NAMES.values() for name in names}
+        provider.write_text(provider_toml(silent, host="127.0.0.1", name="Silent"), encoding="utf-8")
         args = [a.replace("{out}", str(tmp_path / "out")) for a in command]
         proc = subprocess.Popen(
             [

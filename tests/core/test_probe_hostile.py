@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,14 +10,13 @@ from pathlib import Path
 
 import pytest
 import trustme
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 
 from setup_assistant.core.model import Endpoint, EndpointStatus, LoginStatus, MailProtocol, Security
 from setup_assistant.core.probe import check_login, probe_endpoint, probe_provider
 from setup_assistant.core.provider import PinnedRoot, Provider, load_provider
 from tests.servers import hostile
 from tests.servers.hostile import HostileServer
+from tests.servers.provider_file import provider_toml, write_ca
 
 PASSWORD = "s3cret-Pa55word-never-in-clear"
 USER = "jane.doe@example.org"
@@ -29,9 +27,7 @@ class Certs:
         self.dir = directory
         self.ca = trustme.CA(organization_name="Hostile Test Provider CA")
         self.ca_path = directory / "ca.pem"
-        self.ca.cert_pem.write_to_path(str(self.ca_path))
-        der = x509.load_pem_x509_certificate(self.ca.cert_pem.bytes()).public_bytes(Encoding.DER)
-        self.ca_sha = hashlib.sha256(der).hexdigest()
+        self.ca_sha = write_ca(self.ca, self.ca_path)
         now = dt.datetime.now(dt.UTC)
         self.good = self._context("good", self.ca.issue_cert("localhost", "127.0.0.1"))
         self.expired = self._context(
@@ -51,28 +47,7 @@ class Certs:
         return hostile.server_context(cert, key)
 
     def provider(self, ports: dict[str, int], path: Path | None = None) -> Provider:
-        p = {"imap": 1, "imaps": 1, "pop3": 1, "pop3s": 1, "submission": 1, "submissions": 1, **ports}
-        text = f"""[provider]
-id = "hostile"
-name = "Hostile"
-webmail = "http://mail.{{domain}}"
-prefer = "starttls"
-[servers.imap]
-host = "localhost"
-starttls_port = {p["imap"]}
-ssl_port = {p["imaps"]}
-[servers.pop3]
-host = "localhost"
-starttls_port = {p["pop3"]}
-ssl_port = {p["pop3s"]}
-[servers.smtp]
-host = "localhost"
-starttls_port = {p["submission"]}
-ssl_port = {p["submissions"]}
-[trust]
-root_certificate = "{self.ca_path}"
-root_sha256 = "{self.ca_sha}"
-"""
+        text = provider_toml(ports, ca_path=self.ca_path, ca_sha256=self.ca_sha, provider_id="hostile", name="Hostile")
         path = path or self.dir / "provider.toml"
         path.write_text(text, encoding="utf-8")
         return load_provider(path)

@@ -238,14 +238,10 @@ def main(argv: list[str] | None = None) -> int:
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
     try:
-        import hashlib
-
-        from cryptography import x509
-        from cryptography.hazmat.primitives.serialization import Encoding
+        from tests.servers.provider_file import write_ca
 
         ca_path = ca_dir / "test-ca.pem"
-        ca.cert_pem.write_to_path(str(ca_path))
-        sha = hashlib.sha256(x509.load_pem_x509_certificate(ca.cert_pem.bytes()).public_bytes(Encoding.DER)).hexdigest()
+        sha = write_ca(ca, ca_path)
         written = render_all(args.out, server.provider_toml(ca_path, sha), USERS[USER], silent.getsockname()[1])
     finally:
         silent.close()

@@ -6,7 +6,6 @@ Everything here runs the PyInstaller build (tests/packaging/conftest.py), never 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import subprocess
 import sys
@@ -102,15 +101,13 @@ class LocalTlsServers:
 
     def __init__(self, directory: Path) -> None:
         import trustme
-        from cryptography import x509
-        from cryptography.hazmat.primitives.serialization import Encoding
 
         from tests.servers import hostile
+        from tests.servers.provider_file import provider_toml, write_ca
 
         ca = trustme.CA(organization_name="Bundle Smoke Test CA")
         ca_path = directory / "ca.pem"
-        ca.cert_pem.write_to_path(str(ca_path))
-        sha = hashlib.sha256(x509.load_pem_x509_certificate(ca.cert_pem.bytes()).public_bytes(Encoding.DER)).hexdigest()
+        sha = write_ca(ca, ca_path)
         leaf = ca.issue_cert("localhost", "127.0.0.1", not_after=dt.datetime.now(dt.UTC) + dt.timedelta(days=30))
         cert, key = directory / "leaf.crt", directory / "leaf.key"
         cert.write_bytes(b"".join(p.bytes() for p in leaf.cert_chain_pems))
@@ -131,28 +128,10 @@ class LocalTlsServers:
                 else hostile.ssl_server(protocol, context)
             )
             self.servers[name] = hostile.HostileServer(behaviour)
-        p = {name: server.port for name, server in self.servers.items()}
+        ports = {name: server.port for name, server in self.servers.items()}
         self.provider_path = directory / "provider.toml"
-        lines = [
-            "[provider]",
-            'id = "smoke"',
-            'name = "Smoke Test Mail"',
-            'webmail = "http://mail.{domain}"',
-            'prefer = "starttls"',
-        ]
-        for section, plain, tls in (
-            ("imap", "imap", "imaps"),
-            ("pop3", "pop3", "pop3s"),
-            ("smtp", "submission", "submissions"),
-        ):
-            lines += [
-                f"[servers.{section}]",
-                'host = "localhost"',
-                f"starttls_port = {p[plain]}",
-                f"ssl_port = {p[tls]}",
-            ]
-        lines += ["[trust]", f"root_certificate = {json.dumps(str(ca_path))}", f'root_sha256 = "{sha}"']
-        self.provider_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        text = provider_toml(ports, ca_path=ca_path, ca_sha256=sha, provider_id="smoke", name="Smoke Test Mail")
+        self.provider_path.write_text(text, encoding="utf-8")
 
     def close(self) -> None:
         for server in self.servers.values():

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import trustme
 
+from tests.servers.provider_file import provider_toml
+
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
 
 USERS = {
@@ -253,33 +255,7 @@ service stats {{
         shutil.rmtree(self.workdir, ignore_errors=True)
 
     def provider_toml(self, ca_path: Path, ca_sha256: str, *, ports: dict[str, int] | None = None) -> str:
-        p = {**self.ports, **(ports or {})}
-        return f"""[provider]
-id = "test"
-name = "Test Mail"
-organization = "Test Co-op"
-webmail = "http://mail.{{domain}}"
-prefer = "starttls"
-
-[servers.imap]
-host = "{self.host}"
-starttls_port = {p["imap"]}
-ssl_port = {p["imaps"]}
-
-[servers.pop3]
-host = "{self.host}"
-starttls_port = {p["pop3"]}
-ssl_port = {p["pop3s"]}
-
-[servers.smtp]
-host = "{self.host}"
-starttls_port = {p["submission"]}
-ssl_port = {p["submissions"]}
-
-[trust]
-root_certificate = "{ca_path}"
-root_sha256 = "{ca_sha256}"
-"""
+        return provider_toml({**self.ports, **(ports or {})}, host=self.host, ca_path=ca_path, ca_sha256=ca_sha256)
 
 
 def _port_open(port: int) -> bool:

@@ -51,20 +51,14 @@ def logo_pngs(directory: Path = ICONS) -> dict[int, bytes]:
 def render_svg(svg: Path, size: int) -> bytes | None:
     """A PNG of `svg` at `size` px, or None without QtSvg (it is a build-time tool, never bundled)."""
     try:
-        from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
-        from PySide6.QtGui import QImage, QPainter
-        from PySide6.QtSvg import QSvgRenderer
+        from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+        from setup_assistant.gui.icons import svg_image
     except ImportError:
         return None
-    renderer = QSvgRenderer(str(svg))
-    if not renderer.isValid():
+    image = svg_image(svg, size)
+    if image is None:
         return None
-    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-    image.fill(Qt.GlobalColor.transparent)
-    painter = QPainter(image)
-    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    renderer.render(painter)
-    painter.end()
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)

@@ -10,8 +10,8 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QSize
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
 
 from setup_assistant.core.resources import resource_path
 
@@ -57,24 +57,35 @@ def logo_pixmap(size: int, device_pixel_ratio: float = 1.0) -> QPixmap:
     return pixmap
 
 
-def render_pngs(directory: Path | None = None) -> list[Path]:
-    """Renders every SVG source to the PNG sizes the app loads (run after changing an SVG)."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QImage, QPainter
+def svg_image(svg: Path, size: int) -> QImage | None:
+    """An SVG drawn at size x size px on a transparent square (None if it cannot be read).
+
+    A developer and build-time tool (the app ships PNGs): QtSvg is imported only here.
+    """
     from PySide6.QtSvg import QSvgRenderer
 
+    renderer = QSvgRenderer(str(svg))
+    if not renderer.isValid():
+        return None
+    image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(image)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    renderer.render(painter)
+    painter.end()
+    return image
+
+
+def render_pngs(directory: Path | None = None) -> list[Path]:
+    """Renders every SVG source to the PNG sizes the app loads (run after changing an SVG)."""
     directory = directory or icons_dir()
     written: list[Path] = []
     for svg in sorted(directory.glob("*.svg")):
-        renderer = QSvgRenderer(str(svg))
         sizes = LOGO_SIZES if svg.stem == "logo" else STATUS_SIZES
         for size in sizes:
-            image = QImage(size, size, QImage.Format.Format_ARGB32_Premultiplied)
-            image.fill(Qt.GlobalColor.transparent)
-            painter = QPainter(image)
-            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            renderer.render(painter)
-            painter.end()
+            image = svg_image(svg, size)
+            if image is None:
+                continue
             target = directory / f"{svg.stem}-{size}.png"
             image.save(str(target))
             written.append(target)

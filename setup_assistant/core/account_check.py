@@ -8,7 +8,7 @@ from typing import Any
 
 from setup_assistant import __version__
 from setup_assistant.core.address import EmailAddress
-from setup_assistant.core.model import LoginResult, LoginStatus, MailProtocol
+from setup_assistant.core.model import EndpointStatus, LoginResult, LoginStatus, MailProtocol
 from setup_assistant.core.probe import (
     DEFAULT_GRACE,
     DEFAULT_TIMEOUT,
@@ -50,6 +50,23 @@ class AccountCheck:
             return "Cancelled before the check finished."
         rec = self.probe.recommended
         if not self.probe.secure_setup_exists:
+            unreachable = {
+                EndpointStatus.DNS_ERROR,
+                EndpointStatus.TIMEOUT,
+                EndpointStatus.REFUSED,
+                EndpointStatus.RESET,
+            }
+            statuses = {r.status for r in self.probe.endpoints}
+            if statuses <= unreachable:
+                why = (
+                    "the server name could not be looked up"
+                    if statuses == {EndpointStatus.DNS_ERROR}
+                    else ("no port answered")
+                )
+                return (
+                    f"None of {self.provider.name}'s servers could be reached ({why}): check this computer's "
+                    "network connection, then try again."
+                )
             missing = []
             if rec.imap is None and rec.pop3 is None:
                 missing.append("incoming mail (IMAP/POP3)")

@@ -56,12 +56,12 @@ def parse_address(text: object) -> EmailAddress:
         raise AddressError("Please type your email address.")
     if len(value) > _MAX_INPUT:
         raise AddressError("That is too long to be an email address.")
-    if any(c.isspace() for c in value):
-        raise AddressError("An email address cannot contain spaces.")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise AddressError("The address contains a control character; please type it again.")
     if "@" not in value:
         raise AddressError("There is no @ in that address: type it in full, like name@your-domain.org.")
+    if any(c.isspace() for c in value):
+        raise AddressError("An email address cannot contain spaces.")
     if value.count("@") > 1:
         raise AddressError("There is more than one @ in that address.")
     local, _, domain = value.partition("@")

@@ -44,6 +44,7 @@ def test_real_addresses_are_accepted(text: str, address: str, ascii_domain: str)
         ("jane@example..org", "misplaced dot"),
         ("jane.@example.org", "misplaced dot"),
         ("ja ne@example.org", "spaces"),
+        ("jane at example.org", "no @"),
         ("jane@192.168.1.1", "IP address"),
         ("jane@[192.168.1.1]", "IP address"),
         ("jane\x00@example.org", "control character"),

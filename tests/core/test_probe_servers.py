@@ -182,3 +182,16 @@ def test_incoming_protocols_are_named_lower_case(mail_servers) -> None:
     provider = load_provider(mail_servers.provider_path)
     assert [p.value for p in MailProtocol] == ["imap", "pop3", "smtp"]
     assert provider.preferred(MailProtocol.POP3).port == mail_servers.ports["pop3"]
+
+
+def test_nothing_reachable_says_check_the_network(tmp_path) -> None:
+    from tests.servers.dovecot import free_port
+    from tests.servers.provider_file import PORT_NAMES, provider_toml
+
+    closed = {name: free_port() for names in PORT_NAMES.values() for name in names}  # nothing listens there
+    path = tmp_path / "closed.toml"
+    path.write_text(provider_toml(closed, host="127.0.0.1", name="Closed Mail"), encoding="utf-8")
+    proc = run_cli("probe", "jane@example.org", "--provider", str(path), "--quiet", "--timeout", "3")
+    assert proc.returncode == 1
+    assert "None of Closed Mail's servers could be reached (no port answered)" in proc.stdout
+    assert "network connection" in proc.stdout

@@ -247,9 +247,9 @@ def test_unreachable_servers_still_give_both_files(
     assert run_report(mail_servers, dns_server, out, provider=provider, monkeypatch=monkeypatch) == 1
     data = json.loads((tmp_path / "r" / "diag.json").read_text(encoding="utf-8"))
     assert {e["status"] for e in data["servers"]["endpoints"]} == {"refused"}
-    assert data["ok"] is False and data["verdict"].startswith("No secure connection works")
+    assert data["ok"] is False and data["verdict"].startswith("None of Test Mail's servers could be reached")
     assert data["trust"]["server"]["verdict"] == "unreachable"
-    assert "No secure connection works" in Page(out.read_bytes()).text
+    assert "None of Test Mail's servers could be reached" in Page(out.read_bytes()).text
 
 
 @pytest.mark.parametrize(

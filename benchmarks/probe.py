@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 import trustme  # noqa: E402
 
-from setup_assistant.core.probe import probe_endpoint, probe_provider  # noqa: E402
+from setup_assistant.core.probing.probe import probe_endpoint, probe_provider  # noqa: E402
 from setup_assistant.core.provider import load_provider  # noqa: E402
 from tests.servers.dovecot import DovecotServer, missing_reason  # noqa: E402
 from tests.servers.latency import DelayRelay  # noqa: E402

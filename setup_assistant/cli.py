@@ -153,7 +153,7 @@ def _probe_table(check: Any) -> str:
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
-    from setup_assistant.core.account_check import check_account
+    from setup_assistant.core.probing.account_check import check_account
 
     provider = load_provider_or_usage(args.provider)
     address = parse_address_or_usage(args.email)

@@ -54,3 +54,38 @@ def test_core_never_imports_qt() -> None:
             if any(n.split(".")[0] in ("PySide6", "shiboken6", "PyQt6", "PyQt5") for n in names):
                 offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+# The core's floors, lowest first: a module may import its own floor and the ones below, never one above.
+CORE_FLOORS = ("", "probing", "clients", "trust", "helpdesk")
+
+
+def _floor(module: str) -> int | None:
+    """The floor of a setup_assistant.core module name, or None for anything outside the core."""
+    parts = module.split(".")
+    if parts[:2] != ["setup_assistant", "core"]:
+        return None
+    room = parts[2] if len(parts) > 2 and parts[2] in CORE_FLOORS else ""
+    return CORE_FLOORS.index(room)
+
+
+def test_core_floors_never_import_upwards() -> None:
+    offenders = []
+    core = ROOT / "setup_assistant" / "core"
+    for path in core.rglob("*.py"):
+        relative = path.relative_to(ROOT).with_suffix("")
+        own = _floor(".".join(relative.parts))
+        assert own is not None
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                targets = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("setup_"):
+                targets = [node.value]  # importlib.import_module("setup_assistant.core....")
+            for target in targets:
+                floor = _floor(target)
+                if floor is not None and floor > own:
+                    offenders.append(f"{relative}: {target}")
+    assert offenders == [], "a lower floor of the core imports a higher one"

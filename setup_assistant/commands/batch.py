@@ -53,8 +53,8 @@ def register(subparsers: Any) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from setup_assistant.core.batch import BatchFileError, RowResult, read_people, run_batch
-    from setup_assistant.core.profiles import ALL_CLIENTS, Client
+    from setup_assistant.core.clients.profiles import ALL_CLIENTS, Client
+    from setup_assistant.core.helpdesk.batch import BatchFileError, RowResult, read_people, run_batch
 
     provider = load_provider_or_usage(args.provider)
     try:

@@ -103,7 +103,7 @@ def _table(report: Any) -> str:
 
 
 def cmd_dns(args: argparse.Namespace) -> int:
-    from setup_assistant.core.dns_checks import check_dns
+    from setup_assistant.core.helpdesk.dns_checks import check_dns
     from setup_assistant.core.provider import ProviderError
 
     provider = load_provider_or_usage(args.provider)

@@ -94,11 +94,11 @@ def register(subparsers: Any) -> None:
 
 def cmd_profiles(args: argparse.Namespace) -> int:
     from setup_assistant.core.account import settings_from_probe, settings_without_probe
-    from setup_assistant.core.account_check import AccountCheck, check_account
-    from setup_assistant.core.apple_mail import SigningError, load_signer
+    from setup_assistant.core.clients.apple_mail import SigningError, load_signer
+    from setup_assistant.core.clients.profiles import ALL_CLIENTS, Client, write_profiles
     from setup_assistant.core.model import MailProtocol
+    from setup_assistant.core.probing.account_check import AccountCheck, check_account
     from setup_assistant.core.profile_files import ProfileInputError, check_profile_text
-    from setup_assistant.core.profiles import ALL_CLIENTS, Client, write_profiles
 
     provider = load_provider_or_usage(args.provider)
     address = parse_address_or_usage(args.email)

@@ -62,7 +62,7 @@ def register(subparsers: Any) -> None:
 
 
 def _output(text: str) -> Path:
-    from setup_assistant.core.report import report_paths
+    from setup_assistant.core.helpdesk.report import report_paths
 
     path = Path(text).expanduser()
     try:
@@ -82,9 +82,9 @@ def _output(text: str) -> Path:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from setup_assistant.core.dns_checks import DEFAULT_DNS_TIMEOUT, provider_mail_hosts
+    from setup_assistant.core.helpdesk.dns_checks import DEFAULT_DNS_TIMEOUT, provider_mail_hosts
+    from setup_assistant.core.helpdesk.report import DiagnosticReport, build_report, write_report
     from setup_assistant.core.provider import ProviderError
-    from setup_assistant.core.report import DiagnosticReport, build_report, write_report
 
     provider = load_provider_or_usage(args.provider)
     address = parse_address_or_usage(args.email)

@@ -46,7 +46,7 @@ def register(subparsers: Any) -> None:
 
 
 def _output(text: str) -> Path:
-    from setup_assistant.core.settings_sheet import SHEET_FILE
+    from setup_assistant.core.helpdesk.settings_sheet import SHEET_FILE
 
     path = Path(text).expanduser()
     if path.is_dir():
@@ -61,10 +61,10 @@ def _output(text: str) -> Path:
 def cmd_sheet(args: argparse.Namespace) -> int:
     from setup_assistant.core import history
     from setup_assistant.core.account import NoSecureEndpoint, settings_from_probe, settings_without_probe
-    from setup_assistant.core.account_check import check_account
+    from setup_assistant.core.helpdesk.settings_sheet import write_settings_sheet
     from setup_assistant.core.model import MailProtocol
+    from setup_assistant.core.probing.account_check import check_account
     from setup_assistant.core.profile_files import ProfileInputError, check_profile_text
-    from setup_assistant.core.settings_sheet import write_settings_sheet
 
     provider = load_provider_or_usage(args.provider)
     address = parse_address_or_usage(args.email)

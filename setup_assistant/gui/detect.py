@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from setup_assistant.core.clients import Client
 
 if TYPE_CHECKING:
-    from setup_assistant.core import thunderbird
+    from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def _thunderbird_command(platform: str) -> tuple[str, ...]:
 
 
 def detect(platform: str, home: Path | None = None) -> dict[Client, Detected]:
-    from setup_assistant.core import thunderbird
+    from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
     try:
         profiles = tuple(thunderbird.find_profiles(home, platform))

@@ -14,7 +14,7 @@ from setup_assistant.core.model import EndpointResult, EndpointStatus, LoginStat
 from setup_assistant.gui.icons import Status
 
 if TYPE_CHECKING:
-    from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.core.probing.account_check import AccountCheck
 
 
 @dataclass(frozen=True)

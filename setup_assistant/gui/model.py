@@ -15,9 +15,9 @@ from setup_assistant.core.model import DEFAULT_GRACE, DEFAULT_TIMEOUT, MailProto
 
 if TYPE_CHECKING:  # only named in annotations here; the pages that use them load them when they do
     from setup_assistant.core.account import AccountSettings
-    from setup_assistant.core.account_check import AccountCheck
     from setup_assistant.core.clients import Client
-    from setup_assistant.core.profiles import ProfilesOutcome
+    from setup_assistant.core.clients.profiles import ProfilesOutcome
+    from setup_assistant.core.probing.account_check import AccountCheck
     from setup_assistant.core.provider import Provider
     from setup_assistant.core.trust import TrustReport
 

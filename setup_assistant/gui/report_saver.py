@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from setup_assistant.gui.saving import save_report
 
 if TYPE_CHECKING:
-    from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.core.probing.account_check import AccountCheck
     from setup_assistant.gui.jobs import JobRunner
 
 

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from setup_assistant.core.account import AccountSettings
-    from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.core.probing.account_check import AccountCheck
 
 
 REPORT_DNS_TIMEOUT = 3.0
@@ -24,7 +24,7 @@ REPORT_DNS_TIMEOUT = 3.0
 
 def save_report(check: AccountCheck, path: Path) -> tuple[Path, Path]:
     """Writes report.html and report.json beside it. Blocks for the DNS lookups: run it on the pool."""
-    from setup_assistant.core.report import report_from_check, write_report
+    from setup_assistant.core.helpdesk.report import report_from_check, write_report
 
     html_path = path.with_suffix(".html")
     return write_report(report_from_check(check, dns_timeout=REPORT_DNS_TIMEOUT), html_path)
@@ -32,7 +32,7 @@ def save_report(check: AccountCheck, path: Path) -> tuple[Path, Path]:
 
 def save_settings_sheet(settings: AccountSettings, path: Path) -> None:
     """HTML, or PDF when the name ends in .pdf (for printing straight away)."""
-    from setup_assistant.core.settings_sheet import settings_sheet, write_settings_sheet
+    from setup_assistant.core.helpdesk.settings_sheet import settings_sheet, write_settings_sheet
 
     if path.suffix.lower() == ".pdf":
         save_pdf(settings_sheet(settings).decode("utf-8"), path)

@@ -15,8 +15,8 @@ from PySide6.QtCore import QSettings
 from setup_assistant.gui.secrets import PasswordStore
 
 if TYPE_CHECKING:  # the trust machinery is loaded when a check first needs it, not when the wizard starts
-    from setup_assistant.core.probe import ProbeResult
-    from setup_assistant.core.profiles import Opener
+    from setup_assistant.core.clients.profiles import Opener
+    from setup_assistant.core.probing.probe import ProbeResult
     from setup_assistant.core.provider import Provider
     from setup_assistant.core.trust import CommandResult, Plan, Runner, TrustReport
 

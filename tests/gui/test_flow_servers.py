@@ -14,8 +14,8 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from PySide6.QtTest import QTest
 
 from setup_assistant.core import history
+from setup_assistant.core.clients.profiles import Client
 from setup_assistant.core.model import EndpointStatus, MailProtocol
-from setup_assistant.core.profiles import Client
 from setup_assistant.gui.explain import Outcome
 from setup_assistant.gui.flow import PageId
 from setup_assistant.gui.icons import Status
@@ -276,7 +276,7 @@ def test_remembered_password_goes_to_the_keyring_only_after_it_worked(
 
 
 def test_thunderbird_profile_certificate_and_a_running_thunderbird(make_wizard, mail_servers, services) -> None:
-    from setup_assistant.core import thunderbird
+    from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
     home = services.home
     assert home is not None
@@ -370,7 +370,7 @@ def test_back_during_a_write_never_starts_a_second_writer(make_wizard, mail_serv
     """A write cannot be taken back halfway: after Back and Next, a second one waits until the first has ended."""
     import threading
 
-    from setup_assistant.core import profiles
+    from setup_assistant.core.clients import profiles
 
     real = profiles.write_profiles
     calls: list[int] = []

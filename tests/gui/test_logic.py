@@ -7,7 +7,6 @@ import threading
 from pathlib import Path
 
 from setup_assistant.core.account import settings_from_probe
-from setup_assistant.core.account_check import AccountCheck
 from setup_assistant.core.address import parse_address
 from setup_assistant.core.model import (
     EndpointResult,
@@ -17,7 +16,8 @@ from setup_assistant.core.model import (
     MailProtocol,
     Security,
 )
-from setup_assistant.core.probe import ProbeResult, recommend, recommend_outlook
+from setup_assistant.core.probing.account_check import AccountCheck
+from setup_assistant.core.probing.probe import ProbeResult, recommend, recommend_outlook
 from setup_assistant.core.provider import load_provider
 from setup_assistant.gui.explain import Outcome, assess
 from setup_assistant.gui.flow import END, PageId, next_page
@@ -154,7 +154,7 @@ def test_settings_sheet_saves_as_html_or_pdf_without_the_password(qapp, tmp_path
 
 def test_report_holds_the_checks_own_results(tmp_path, monkeypatch) -> None:
     """The wizard's report is built from its own check (no second probe); DNS is stubbed out here."""
-    from setup_assistant.core import report as report_module
+    from setup_assistant.core.helpdesk import report as report_module
 
     monkeypatch.setattr(report_module, "_dns_section", lambda *args: {"skipped": "test"})
     check = _check({}, LoginStatus.OK)

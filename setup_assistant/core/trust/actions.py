@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from setup_assistant.core import history
-from setup_assistant.core.probe import DEFAULT_TIMEOUT, probe_provider
+from setup_assistant.core.probing.probe import DEFAULT_TIMEOUT, probe_provider
 from setup_assistant.core.provider import PinnedRoot, Provider
 from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, verify_pin
 from setup_assistant.core.trust.needs import (
@@ -183,14 +183,14 @@ def _follower_message(place: Place, leader: Place, pref_on: bool) -> str:
 
 
 def _pref_on(place: Place) -> bool:
-    from setup_assistant.core import thunderbird
+    from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
     return place.path is not None and thunderbird.enterprise_roots_enabled(place.path)
 
 
 def _turn_on_pref(place: Place, leader_outcome: Outcome) -> tuple[Outcome, str]:
     """Sets security.enterprise_roots.enabled in the profile (refused while Thunderbird runs)."""
-    from setup_assistant.core import thunderbird
+    from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
     assert place.path is not None
     try:

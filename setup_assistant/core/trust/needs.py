@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from setup_assistant.core.model import TrustedBy
-from setup_assistant.core.probe import ProbeResult
+from setup_assistant.core.probing.probe import ProbeResult
 
 
 class Anchor(enum.StrEnum):

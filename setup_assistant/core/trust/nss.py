@@ -152,7 +152,7 @@ class NssDatabase:
         if not self.thunderbird_profile:
             yield
             return
-        from setup_assistant.core.thunderbird import hold_profile
+        from setup_assistant.core.clients.thunderbird.writer import hold_profile
 
         with hold_profile(self.directory, self.platform):
             yield
@@ -161,7 +161,7 @@ class NssDatabase:
         refusal = self._refusal()
         if refusal:
             return ActionResult(Outcome.FAILED, refusal)
-        from setup_assistant.core.thunderbird import ThunderbirdRunning
+        from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning
 
         try:
             with self._held():
@@ -229,7 +229,7 @@ class NssDatabase:
             return ActionResult(Outcome.FAILED, refusal)
         if not self._has_database():
             return ActionResult(Outcome.ABSENT, f"there is no certificate database in {self.directory}")
-        from setup_assistant.core.thunderbird import ThunderbirdRunning
+        from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning
 
         try:
             with self._held():

@@ -65,7 +65,7 @@ def nickname_for(provider: Provider) -> str:
 def find_thunderbird_profiles(home: Path | None, platform: str) -> tuple[list[Path], str | None]:
     """Every profile of every Thunderbird installation found; a note instead when they cannot be listed."""
     try:  # imported late: the profile finder lives with the Thunderbird setup
-        thunderbird = importlib.import_module("setup_assistant.core.thunderbird")
+        thunderbird = importlib.import_module("setup_assistant.core.clients.thunderbird.writer")
     except ImportError:
         return [], "Thunderbird profiles could not be looked up on this computer; name one with --thunderbird-profile"
     try:

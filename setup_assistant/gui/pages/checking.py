@@ -31,8 +31,8 @@ from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.widgets import StatusLine, seconds_text, status_word
 
 if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first check starts
-    from setup_assistant.core.account_check import AccountCheck
-    from setup_assistant.core.probe import ProbeResult
+    from setup_assistant.core.probing.account_check import AccountCheck
+    from setup_assistant.core.probing.probe import ProbeResult
     from setup_assistant.core.provider import Provider
     from setup_assistant.core.trust import TrustReport
 
@@ -134,7 +134,7 @@ class CheckingPage(QWizardPage):
         password = self.model.password or None
         timeout, grace = self.model.timeout, self.model.grace
         trust_status = self.trust_status
-        from setup_assistant.core.account_check import check_account
+        from setup_assistant.core.probing.account_check import check_account
 
         def work(report: Report) -> _Checked:
             check = check_account(

@@ -36,7 +36,7 @@ from setup_assistant.gui.services import Services
 from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body
 
 if TYPE_CHECKING:  # the profile writers are loaded when the person first presses "Set up" or "Save files"
-    from setup_assistant.core.profiles import ClientOutcome, ProfilesOutcome
+    from setup_assistant.core.clients.profiles import ClientOutcome, ProfilesOutcome
 
 
 def _folder_name(address: str) -> str:
@@ -217,8 +217,8 @@ class ProgramsPage(QWizardPage):
                 StatusLine(Status.PENDING, self.tr("Still finishing what was started before; try again in a moment."))
             )
             return
-        from setup_assistant.core import thunderbird
-        from setup_assistant.core.profiles import app_data_dir, write_profiles
+        from setup_assistant.core.clients.profiles import app_data_dir, write_profiles
+        from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
         address = self.model.require_address()
         install = self.here.isChecked()
@@ -278,7 +278,7 @@ class ProgramsPage(QWizardPage):
             return
         self._running = False
         clear_layout(self.messages)
-        from setup_assistant.core import thunderbird
+        from setup_assistant.core.clients.thunderbird import writer as thunderbird
 
         if isinstance(exc, thunderbird.ThunderbirdRunning):
             text = self.tr(
@@ -291,7 +291,7 @@ class ProgramsPage(QWizardPage):
 
     def _written(self, generation: int, request: tuple[object, ...], install: bool, outcome: object) -> None:
         self._in_flight = False  # the work has ended, whether or not this page still wants its result
-        from setup_assistant.core.profiles import ProfilesOutcome
+        from setup_assistant.core.clients.profiles import ProfilesOutcome
 
         if generation != self._generation or not isinstance(outcome, ProfilesOutcome):
             return

@@ -43,7 +43,7 @@ from setup_assistant.gui.widgets import (
 )
 
 if TYPE_CHECKING:
-    from setup_assistant.core.account_check import AccountCheck
+    from setup_assistant.core.probing.account_check import AccountCheck
     from setup_assistant.gui.jobs import JobRunner
 
 

@@ -1,0 +1,217 @@
+"""HKEY_CURRENT_USER as far as the Outlook setup needs it: the values, regedit's .reg file format, and a small
+adapter (the real winreg on Windows, an in-memory one everywhere else) so that what reads and writes Outlook's
+registry is tested on every platform."""
+
+from __future__ import annotations
+
+import codecs
+import enum
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+REG_HEADER = "Windows Registry Editor Version 5.00"
+
+
+class RegistryError(Exception):
+    """The registry could not be read or changed; nothing this call changed is left behind."""
+
+
+class RegistryKind(enum.StrEnum):
+    SZ = "REG_SZ"
+    EXPAND_SZ = "REG_EXPAND_SZ"
+    DWORD = "REG_DWORD"
+
+
+@dataclass(frozen=True)
+class RegistryValue:
+    key: str  # below HKEY_CURRENT_USER
+    name: str
+    kind: RegistryKind
+    data: str | int
+
+
+def setup_reg(values: Sequence[RegistryValue]) -> bytes:
+    """A regedit file that sets the values."""
+    return _reg_file([(v.key, v.name, v) for v in values])
+
+
+def undo_reg(values: Sequence[RegistryValue], previous: Sequence[RegistryValue | None] | None = None) -> bytes:
+    """A regedit file that removes the values, or puts back what was there before when that is known."""
+    before = list(previous) if previous is not None else [None] * len(values)
+    return _reg_file([(v.key, v.name, old) for v, old in zip(values, before, strict=True)])
+
+
+def _reg_file(entries: Iterable[tuple[str, str, RegistryValue | None]]) -> bytes:
+    """regedit's own export format: UTF-16 LE with a BOM, CRLF line ends, a blank line after each key."""
+    grouped: dict[str, list[str]] = {}
+    for key, name, value in entries:
+        data = "-" if value is None else _reg_data(value)
+        grouped.setdefault(key, []).append(f"{_reg_string(name)}={data}")
+    lines = [REG_HEADER, ""]
+    for key, assignments in grouped.items():
+        lines += [f"[HKEY_CURRENT_USER\\{key}]", *assignments, ""]
+    return codecs.BOM_UTF16_LE + ("\r\n".join(lines) + "\r\n").encode("utf-16-le")
+
+
+def _reg_string(text: str) -> str:
+    if any(c in text for c in "\r\n\x00"):
+        raise ValueError("a registry string in a .reg file cannot contain a line break")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _reg_data(value: RegistryValue) -> str:
+    if value.kind is RegistryKind.DWORD:
+        if not isinstance(value.data, int) or not 0 <= value.data <= 0xFFFFFFFF:
+            raise ValueError(f"{value.name}: a REG_DWORD must be a number from 0 to 4294967295")
+        return f"dword:{value.data:08x}"
+    if not isinstance(value.data, str):
+        raise ValueError(f"{value.name}: a {value.kind.value} value must be text")
+    if value.kind is RegistryKind.EXPAND_SZ:
+        raw = (value.data + "\x00").encode("utf-16-le")
+        return "hex(2):" + ",".join(f"{b:02x}" for b in raw)
+    return _reg_string(value.data)
+
+
+# --- Registry adapter ----------------------------------------------------------------------------------
+
+
+class Registry(Protocol):
+    """HKEY_CURRENT_USER, as far as this assistant needs it."""
+
+    def read(self, key: str, name: str) -> RegistryValue | None: ...
+
+    def write(self, value: RegistryValue) -> None: ...
+
+    def delete(self, key: str, name: str) -> None: ...
+
+
+class MemoryRegistry:
+    """An in-memory HKCU for tests; key and value names are case-insensitive, as in Windows."""
+
+    def __init__(self, values: Iterable[RegistryValue] = ()) -> None:
+        self._values: dict[tuple[str, str], RegistryValue] = {}
+        for value in values:
+            self.write(value)
+
+    @staticmethod
+    def _slot(key: str, name: str) -> tuple[str, str]:
+        return key.lower(), name.lower()
+
+    def read(self, key: str, name: str) -> RegistryValue | None:
+        return self._values.get(self._slot(key, name))
+
+    def write(self, value: RegistryValue) -> None:
+        self._values[self._slot(value.key, value.name)] = value
+
+    def delete(self, key: str, name: str) -> None:
+        self._values.pop(self._slot(key, name), None)
+
+    def values(self) -> list[RegistryValue]:
+        return list(self._values.values())
+
+
+class WindowsRegistry:
+    """The real HKEY_CURRENT_USER through winreg: no administrator rights needed."""
+
+    def __init__(self) -> None:
+        if sys.platform != "win32":
+            raise RegistryError("the Windows registry exists only on Windows")
+
+    def read(self, key: str, name: str) -> RegistryValue | None:
+        if sys.platform == "win32":
+            import winreg
+
+            try:
+                with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
+                    data, kind = winreg.QueryValueEx(handle, name)
+            except FileNotFoundError:
+                return None
+            except OSError as exc:
+                raise RegistryError(f"cannot read HKCU\\{key}\\{name}: {exc.strerror or exc}") from None
+            kinds = {
+                winreg.REG_SZ: RegistryKind.SZ,
+                winreg.REG_EXPAND_SZ: RegistryKind.EXPAND_SZ,
+                winreg.REG_DWORD: RegistryKind.DWORD,
+            }
+            if kind not in kinds:
+                raise RegistryError(f"HKCU\\{key}\\{name} holds a kind of value this assistant does not change")
+            return RegistryValue(key, name, kinds[kind], data)
+        raise RegistryError("the Windows registry exists only on Windows")
+
+    def write(self, value: RegistryValue) -> None:
+        if sys.platform == "win32":
+            import winreg
+
+            kinds = {
+                RegistryKind.SZ: winreg.REG_SZ,
+                RegistryKind.EXPAND_SZ: winreg.REG_EXPAND_SZ,
+                RegistryKind.DWORD: winreg.REG_DWORD,
+            }
+            try:
+                with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, value.key, 0, winreg.KEY_SET_VALUE) as handle:
+                    winreg.SetValueEx(handle, value.name, 0, kinds[value.kind], value.data)
+            except OSError as exc:
+                raise RegistryError(f"cannot write HKCU\\{value.key}\\{value.name}: {exc.strerror or exc}") from None
+            return
+        raise RegistryError("the Windows registry exists only on Windows")
+
+    def delete(self, key: str, name: str) -> None:
+        if sys.platform == "win32":
+            import winreg
+
+            try:
+                with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key, 0, winreg.KEY_SET_VALUE) as handle:
+                    winreg.DeleteValue(handle, name)
+            except FileNotFoundError:
+                return
+            except OSError as exc:
+                raise RegistryError(f"cannot remove HKCU\\{key}\\{name}: {exc.strerror or exc}") from None
+            return
+        raise RegistryError("the Windows registry exists only on Windows")
+
+
+@dataclass(frozen=True)
+class RegistryChange:
+    """What apply_registry set, and what each value held before (None: it did not exist)."""
+
+    values: tuple[RegistryValue, ...]
+    previous: tuple[RegistryValue | None, ...]
+
+    @property
+    def changed(self) -> bool:
+        return any(old != new for new, old in zip(self.values, self.previous, strict=True))
+
+    def restore_reg(self) -> bytes:
+        """A .reg file that puts every value back as it was before."""
+        return undo_reg(self.values, self.previous)
+
+
+def apply_registry(values: Sequence[RegistryValue], registry: Registry) -> RegistryChange:
+    """Sets the values; all or nothing: on a failure, what this call changed is put back."""
+    previous = tuple(registry.read(v.key, v.name) for v in values)  # reads first: a refusal changes nothing
+    done: list[tuple[RegistryValue, RegistryValue | None]] = []
+    try:
+        for value, old in zip(values, previous, strict=True):
+            if old != value:
+                registry.write(value)
+                done.append((value, old))
+    except RegistryError:
+        for value, old in reversed(done):
+            _put_back(registry, value, old)
+        raise
+    return RegistryChange(tuple(values), previous)
+
+
+def restore_registry(change: RegistryChange, registry: Registry) -> None:
+    """Undoes apply_registry: each value as it was before."""
+    for value, old in zip(change.values, change.previous, strict=True):
+        _put_back(registry, value, old)
+
+
+def _put_back(registry: Registry, value: RegistryValue, old: RegistryValue | None) -> None:
+    if old is None:
+        registry.delete(value.key, value.name)
+    else:
+        registry.write(old)

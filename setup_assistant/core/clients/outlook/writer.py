@@ -1,0 +1,295 @@
+"""Classic Outlook for Windows (2016 to Microsoft 365): Autodiscover XML, the registry values that make
+Outlook read it, and a .prf profile file as the second route.
+
+Outlook gets the SSL ports (993/995/465) the guide recommends for it, and STARTTLS only where SSL is
+blocked. Every Autodiscover element is spelled out because Outlook's defaults are wrong for this host:
+an absent <SPA> means SPA on, an absent <LoginName> means the part before the @. The registry values
+live under HKCU only, so no administrator is needed, and the undo file removes exactly what setup adds.
+"""
+
+from __future__ import annotations
+
+import codecs
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+
+from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.clients.outlook.registry import RegistryKind, RegistryValue, setup_reg, undo_reg
+from setup_assistant.core.model import Endpoint, MailProtocol, Security
+from setup_assistant.core.profile_files import check_profile_text, check_text, write_atomic
+
+AUTODISCOVER_NS = "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"
+OUTLOOK_RESPONSE_NS = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
+
+OUTLOOK_KEY = r"Software\Microsoft\Office\16.0\Outlook"  # 16.0 = Outlook 2016, 2019, 2021, 2024 and 365
+AUTODISCOVER_KEY = OUTLOOK_KEY + r"\AutoDiscover"
+SETUP_KEY = OUTLOOK_KEY + r"\Setup"
+
+AUTODISCOVER_FILE = "autodiscover.xml"
+SETUP_REG_FILE = "outlook-setup.reg"
+UNDO_REG_FILE = "outlook-undo.reg"
+PRF_FILE = "outlook.prf"
+
+# Where an exported autodiscover.xml goes on a Windows computer this assistant does not run on: a fixed
+# path, because a .reg file cannot name another person's profile folder.
+EXPORT_XML_ROOT = r"C:\Users\Public\Documents\NPOMail Setup Assistant\outlook"
+
+
+def outlook_endpoints(settings: AccountSettings) -> tuple[Endpoint, Endpoint]:
+    """Incoming and outgoing endpoint for Outlook: SSL first, STARTTLS only if SSL did not work."""
+    return settings.incoming(ssl_first=True), settings.outgoing(ssl_first=True)
+
+
+def export_xml_folder(settings: AccountSettings) -> str:
+    """The per-domain folder for an exported autodiscover.xml (Outlook reads one file per mail domain)."""
+    return str(PureWindowsPath(EXPORT_XML_ROOT) / settings.address.ascii_domain)
+
+
+# --- Autodiscover (POX) ---------------------------------------------------------------------------------
+
+
+def autodiscover_xml(settings: AccountSettings) -> bytes:
+    """The POX Autodiscover response Outlook reads from the local file."""
+    check_profile_text(settings)
+    incoming, outgoing = outlook_endpoints(settings)
+    # Plain tags with literal xmlns attributes give exactly the documented shape (a default namespace on
+    # Autodiscover, another on Response) instead of ElementTree's ns0:/ns1: prefixes.
+    root = ET.Element("Autodiscover", {"xmlns": AUTODISCOVER_NS})
+    response = ET.SubElement(root, "Response", {"xmlns": OUTLOOK_RESPONSE_NS})
+    if settings.display_name:
+        user = ET.SubElement(response, "User")
+        ET.SubElement(user, "DisplayName").text = settings.display_name
+    account = ET.SubElement(response, "Account")
+    ET.SubElement(account, "AccountType").text = "email"
+    ET.SubElement(account, "Action").text = "settings"
+    _protocol(account, incoming, settings.username)
+    _protocol(account, outgoing, settings.username)
+    ET.indent(root)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
+
+
+def _protocol(account: ET.Element, endpoint: Endpoint, username: str) -> None:
+    smtp = endpoint.protocol is MailProtocol.SMTP
+    element = ET.SubElement(account, "Protocol")
+    fields = [
+        ("Type", endpoint.protocol.label),
+        ("Server", endpoint.host),
+        ("Port", str(endpoint.port)),
+        ("LoginName", username),
+        ("DomainRequired", "off"),
+        ("SPA", "off"),
+        # SSL stays on even for STARTTLS: Outlook 2010+ follows <Encryption>, and an old Outlook that only
+        # reads <SSL> then fails to connect instead of falling back to an unencrypted connection.
+        ("SSL", "on"),
+        ("Encryption", "SSL" if endpoint.security is Security.SSL else "TLS"),
+        ("AuthRequired", "on"),
+    ]
+    if smtp:
+        fields += [("UsePOPAuth", "on"), ("SMTPLast", "off")]
+    for tag, text in fields:
+        ET.SubElement(element, tag).text = text
+
+
+# --- Registry values --------------------------------------------------------------------------------
+
+
+def registry_values(settings: AccountSettings, xml_path: str) -> tuple[RegistryValue, ...]:
+    """The HKCU values that make classic Outlook use the local autodiscover.xml for this domain."""
+    check_text(xml_path, "path of autodiscover.xml")
+    if not (PureWindowsPath(xml_path).is_absolute() or Path(xml_path).is_absolute()):
+        raise ValueError(f"the path of autodiscover.xml must be a full Windows path, not {xml_path!r}")
+    domains = dict.fromkeys((settings.address.domain, settings.address.ascii_domain))
+    values = [RegistryValue(AUTODISCOVER_KEY, domain, RegistryKind.SZ, xml_path) for domain in domains]
+    values += [
+        RegistryValue(AUTODISCOVER_KEY, "PreferLocalXML", RegistryKind.DWORD, 1),
+        RegistryValue(AUTODISCOVER_KEY, "ExcludeExplicitO365Endpoint", RegistryKind.DWORD, 1),
+        RegistryValue(SETUP_KEY, "DisableOffice365SimplifiedAccountCreation", RegistryKind.DWORD, 1),
+    ]
+    return tuple(values)
+
+
+# --- .prf profile file ---------------------------------------------------------------------------------
+
+# Section 7 of a .prf: Microsoft's fixed property mappings, as the Office Customization Tool writes them.
+_PRF_MAPPING = {
+    MailProtocol.IMAP: (
+        "IMAP_I_Mail",
+        [
+            "AccountType=IMAP",
+            "AccountName=PT_UNICODE,0x0002",
+            "DisplayName=PT_UNICODE,0x000B",
+            "EmailAddress=PT_UNICODE,0x000C",
+            "IMAPServer=PT_UNICODE,0x0100",
+            "IMAPUserName=PT_UNICODE,0x0101",
+            "IMAPUseSPA=PT_LONG,0x0108",
+            "Organization=PT_UNICODE,0x0107",
+            "ReplyEmailAddress=PT_UNICODE,0x0103",
+            "IMAPPort=PT_LONG,0x0104",
+            "IMAPUseSSL=PT_LONG,0x0105",
+            "SMTPServer=PT_UNICODE,0x0200",
+            "SMTPUseAuth=PT_LONG,0x0203",
+            "SMTPAuthMethod=PT_LONG,0x0208",
+            "SMTPUserName=PT_UNICODE,0x0204",
+            "SMTPUseSPA=PT_LONG,0x0207",
+            "ConnectionType=PT_LONG,0x000F",
+            "ConnectionOID=PT_UNICODE,0x0010",
+            "SMTPPort=PT_LONG,0x0201",
+            "SMTPSecureConnection=PT_LONG,0x020A",
+            "ServerTimeOut=PT_LONG,0x0209",
+            "CheckNewImap=PT_LONG,0x1100",
+            "RootFolder=PT_UNICODE,0x1101",
+        ],
+    ),
+    MailProtocol.POP3: (
+        "I_Mail",
+        [
+            "AccountType=POP3",
+            "AccountName=PT_UNICODE,0x0002",
+            "DisplayName=PT_UNICODE,0x000B",
+            "EmailAddress=PT_UNICODE,0x000C",
+            "POP3Server=PT_UNICODE,0x0100",
+            "POP3UserName=PT_UNICODE,0x0101",
+            "POP3UseSPA=PT_LONG,0x0108",
+            "Organization=PT_UNICODE,0x0107",
+            "ReplyEmailAddress=PT_UNICODE,0x0103",
+            "POP3Port=PT_LONG,0x0104",
+            "POP3UseSSL=PT_LONG,0x0105",
+            "SMTPServer=PT_UNICODE,0x0200",
+            "SMTPUseAuth=PT_LONG,0x0203",
+            "SMTPAuthMethod=PT_LONG,0x0208",
+            "SMTPUserName=PT_UNICODE,0x0204",
+            "SMTPUseSPA=PT_LONG,0x0207",
+            "ConnectionType=PT_LONG,0x000F",
+            "ConnectionOID=PT_UNICODE,0x0010",
+            "SMTPPort=PT_LONG,0x0201",
+            "SMTPSecureConnection=PT_LONG,0x020A",
+            "ServerTimeOut=PT_LONG,0x0209",
+            "LeaveOnServer=PT_LONG,0x1000",
+        ],
+    ),
+}
+
+SMTP_SECURE_SSL, SMTP_SECURE_STARTTLS = 1, 2  # ENCRYPT_CONN_SSL / ENCRYPT_CONN_TLS
+SMTP_AUTH_SAME_AS_INCOMING = 0  # SMTPAuthMethod SAME_AS_POP
+LEAVE_ON_SERVER, REMOVE_AFTER_DAYS = 0x1, 0x2  # LeaveOnServer flags; the number of days goes in the high word
+
+
+def prf_supported(settings: AccountSettings) -> bool:
+    """A .prf can only say "SSL" for incoming mail (STARTTLS there is undocumented), so it needs SSL to work."""
+    incoming, _ = outlook_endpoints(settings)
+    return incoming.security is Security.SSL
+
+
+def leave_on_server_flags(settings: AccountSettings) -> int:
+    """POP always leaves mail on the server; removal after N days only if the person chose N."""
+    days = settings.pop_delete_after_days
+    if days is None:
+        return LEAVE_ON_SERVER
+    if days > 0xFFFF:
+        raise ValueError("days before deletion must be at most 65535")
+    return (days << 16) | LEAVE_ON_SERVER | REMOVE_AFTER_DAYS
+
+
+def prf_text(settings: AccountSettings, profile_name: str) -> str:
+    """A profile file for `outlook.exe /importprf` that adds the account to the default Outlook profile."""
+    check_profile_text(settings)
+    check_text(profile_name, "Outlook profile name")
+    if not prf_supported(settings):
+        raise ValueError("a .prf file can only set up incoming mail over SSL, and SSL did not work")
+    incoming, outgoing = outlook_endpoints(settings)
+    imap = settings.protocol is MailProtocol.IMAP
+    section, mapping = _PRF_MAPPING[settings.protocol]
+    prefix = "IMAP" if imap else "POP3"
+    account = [
+        "UniqueService=No",
+        f"AccountName={settings.address.address}",
+        *([f"DisplayName={settings.display_name}"] if settings.display_name else []),
+        f"EmailAddress={settings.address.address}",
+        f"{prefix}Server={incoming.host}",
+        f"{prefix}UserName={settings.username}",
+        f"{prefix}UseSPA=0",
+        f"{prefix}Port={incoming.port}",
+        f"{prefix}UseSSL=1",
+        f"SMTPServer={outgoing.host}",
+        "SMTPUseAuth=1",
+        f"SMTPAuthMethod={SMTP_AUTH_SAME_AS_INCOMING}",
+        f"SMTPUserName={settings.username}",
+        "SMTPUseSPA=0",
+        f"SMTPPort={outgoing.port}",
+        f"SMTPSecureConnection={SMTP_SECURE_SSL if outgoing.security is Security.SSL else SMTP_SECURE_STARTTLS}",
+        "ServerTimeOut=60",
+    ]
+    if not imap:
+        account.append(f"LeaveOnServer=0x{leave_on_server_flags(settings):x}")
+    lines = [
+        "; Outlook profile file written by the NPOMail Setup Assistant.",
+        '; Use it with Outlook closed: outlook.exe /importprf "<full path of this file>"',
+        "; No password is stored here: Outlook asks for it the first time it connects.",
+        "",
+        "[General]",
+        "Custom=1",
+        f"ProfileName={profile_name}",
+        "DefaultProfile=Yes",
+        # Append keeps every other account of the existing profile; Outlook keeps a "Backup Of" copy.
+        "OverwriteProfile=Append",
+        "ModifyDefaultProfileIfPresent=TRUE",
+        "",
+        "[Service List]",
+        "",
+        "[Internet Account List]",
+        f"Account1={section}",
+        "",
+        "[Account1]",
+        *account,
+        "",
+        f"[{section}]",
+        *mapping,
+        "",
+    ]
+    return "\r\n".join(lines)
+
+
+def prf_bytes(text: str) -> bytes:
+    """Plain ASCII, as Microsoft's own samples, unless a name needs Unicode: then UTF-16 LE with a BOM."""
+    if text.isascii():
+        return text.encode("ascii")
+    return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+
+
+# --- Files ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutlookFiles:
+    autodiscover: Path
+    setup_reg: Path
+    undo_reg: Path
+    prf: Path | None  # None when SSL is blocked for incoming mail
+    xml_target: str  # where setup_reg expects autodiscover.xml on the Windows computer
+    values: tuple[RegistryValue, ...]
+
+    @property
+    def paths(self) -> list[Path]:
+        return [p for p in (self.autodiscover, self.setup_reg, self.undo_reg, self.prf) if p is not None]
+
+
+def write_outlook_files(
+    settings: AccountSettings, out_dir: Path, *, xml_target: str, profile_name: str
+) -> OutlookFiles:
+    """Writes autodiscover.xml, the setup/undo .reg pair (pointing at xml_target) and outlook.prf."""
+    check_profile_text(settings)
+    values = registry_values(settings, xml_target)
+    xml = autodiscover_xml(settings)
+    setup, undo = setup_reg(values), undo_reg(values)
+    prf = prf_bytes(prf_text(settings, profile_name)) if prf_supported(settings) else None
+    autodiscover_path = write_atomic(out_dir / AUTODISCOVER_FILE, xml)
+    setup_path = write_atomic(out_dir / SETUP_REG_FILE, setup)
+    undo_path = write_atomic(out_dir / UNDO_REG_FILE, undo)
+    prf_path = None
+    if prf is not None:
+        prf_path = write_atomic(out_dir / PRF_FILE, prf)
+    else:
+        (out_dir / PRF_FILE).unlink(missing_ok=True)  # an older one would carry settings that no longer work
+    return OutlookFiles(autodiscover_path, setup_path, undo_path, prf_path, xml_target, values)

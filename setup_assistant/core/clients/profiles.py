@@ -1,0 +1,279 @@
+"""Writes every requested mail program's files, with an instruction page beside each, and applies them
+on this computer only when asked.
+
+A plain export never touches the user's mail programs. With install=True: the default Thunderbird profile
+gets the account, Outlook's registry is set on Windows (after copying autodiscover.xml to this app's own
+per-user folder), and on macOS the Apple Mail profile is opened for the person to approve. One client's
+failure is reported beside the others' results instead of stopping them.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePath, PureWindowsPath
+from typing import Any
+
+from setup_assistant.core import history
+from setup_assistant.core.account import AccountSettings, NoSecureEndpoint
+from setup_assistant.core.clients import ALL_CLIENTS as ALL_CLIENTS  # re-exported: callers name them from here
+from setup_assistant.core.clients import Client as Client
+from setup_assistant.core.clients import apple_mail, instructions
+from setup_assistant.core.clients.outlook import registry as outlook_registry
+from setup_assistant.core.clients.outlook import writer as outlook
+from setup_assistant.core.clients.thunderbird import writer as thunderbird
+from setup_assistant.core.profile_files import check_profile_text, write_atomic
+
+APP_FOLDER = history.APP_NAME
+# System Settings' profiles pane (Privacy & Security › Profiles; General › Device Management on macOS 15).
+MACOS_PROFILES_PANE = "x-apple.systempreferences:com.apple.preferences.configurationprofiles"
+RESTORE_REG_FILE = "outlook-restore.reg"
+
+Opener = Callable[[Sequence[str]], None]
+
+
+@dataclass(frozen=True)
+class ClientOutcome:
+    client: Client
+    files: tuple[Path, ...] = ()
+    installed: str | None = None  # what was applied on this computer
+    skipped: str | None = None  # why installing did not apply here
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "client": self.client.value,
+            "files": [str(p) for p in self.files],
+            "installed": self.installed,
+            "skipped": self.skipped,
+            "error": self.error,
+        }
+
+
+@dataclass(frozen=True)
+class ProfilesOutcome:
+    out_dir: Path
+    clients: tuple[ClientOutcome, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> list[Path]:
+        return [p for c in self.clients for p in c.files]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{c.client.label}: {c.error}" for c in self.clients if c.error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "out_dir": str(self.out_dir),
+            "ok": self.ok,
+            "clients": [c.to_json() for c in self.clients],
+            "warnings": list(self.warnings),
+        }
+
+
+@dataclass
+class _Installing:
+    platform: str
+    registry: outlook_registry.Registry | None
+    app_data: Path | None
+    opener: Opener | None
+    home: Path | None
+
+
+def app_data_dir() -> Path:
+    """This app's own per-user folder (on Windows %LOCALAPPDATA%\\NPOMail Setup Assistant)."""
+    return history.data_dir()
+
+
+def outlook_xml_path(settings: AccountSettings, platform: str, app_data: Path | None = None) -> PurePath:
+    """Where outlook-setup.reg expects autodiscover.xml: this user's app folder on Windows (where --install
+    puts it), else a fixed path the instructions name."""
+    if platform == "win32":
+        return _local_outlook_folder(settings, app_data) / outlook.AUTODISCOVER_FILE
+    return PureWindowsPath(outlook.export_xml_folder(settings)) / outlook.AUTODISCOVER_FILE
+
+
+def _local_outlook_folder(settings: AccountSettings, app_data: Path | None) -> Path:
+    return (app_data or app_data_dir()) / "outlook" / settings.address.ascii_domain
+
+
+def write_profiles(
+    settings: AccountSettings,
+    out_dir: Path,
+    clients: Iterable[Client] = ALL_CLIENTS,
+    *,
+    install: bool = False,
+    thunderbird_profile: Path | None = None,
+    apple_signer: apple_mail.ProfileSigner | None = None,
+    platform: str | None = None,
+    registry: outlook_registry.Registry | None = None,
+    app_data: Path | None = None,
+    opener: Opener | None = None,
+    home: Path | None = None,
+    record: bool = True,
+) -> ProfilesOutcome:
+    """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
+
+    Raises ProfileInputError before writing anything when the name or address cannot go into a file.
+    `record=False` keeps it out of this computer's history (batch exports are for other computers).
+    """
+    check_profile_text(settings)
+    env = _Installing(platform or sys.platform, registry, app_data, opener, home)
+    results = []
+    for client in dict.fromkeys(clients):
+        try:
+            if client is Client.THUNDERBIRD:
+                result = _thunderbird(settings, out_dir / client.value, install, thunderbird_profile, env)
+            elif client is Client.OUTLOOK:
+                result = _outlook(settings, out_dir / client.value, install, env)
+            else:
+                result = _apple_mail(settings, out_dir / client.value, install, apple_signer, env)
+        except (NoSecureEndpoint, OSError, thunderbird.ProfileWriteError, outlook_registry.RegistryError) as exc:
+            result = ClientOutcome(client, error=_message(exc))
+        except _PartialFailure as failure:
+            result = failure.outcome
+        results.append(result)
+        if record:
+            _remember(settings, result)
+    return ProfilesOutcome(out_dir, tuple(results), tuple(_password_warnings(settings, results)))
+
+
+def _remember(settings: AccountSettings, result: ClientOutcome) -> None:
+    """Notes what was written (and applied) so a help-desk report can list it later."""
+    if result.files:  # one entry per client and folder keeps the record short even for a whole office
+        folder = result.files[0].parent
+        history.record_written(settings.address.address, result.client.value, folder, installed=bool(result.installed))
+
+
+class _PartialFailure(Exception):
+    """The files were written but applying them failed: report both."""
+
+    def __init__(self, outcome: ClientOutcome) -> None:
+        super().__init__(outcome.error)
+        self.outcome = outcome
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror}"
+    return str(exc) or type(exc).__name__
+
+
+def _thunderbird(
+    settings: AccountSettings, out: Path, install: bool, profile: Path | None, env: _Installing
+) -> ClientOutcome:
+    autoconfig = thunderbird.write_autoconfig(settings, out)
+    sheet = instructions.write_sheet(out, instructions.thunderbird_sheet(settings, autoconfig.name))
+    files = (autoconfig, sheet)
+    if profile is None and not install:
+        return ClientOutcome(Client.THUNDERBIRD, files)
+    if profile is None:
+        found = thunderbird.find_profiles(env.home, env.platform)
+        if not found:
+            return ClientOutcome(
+                Client.THUNDERBIRD,
+                files,
+                skipped="no Thunderbird profile found on this computer (start Thunderbird once, or name the "
+                "profile folder)",
+            )
+        profile = found[0].path
+    try:
+        result = thunderbird.install_account(settings, profile)
+    except (thunderbird.ProfileWriteError, OSError) as exc:
+        raise _PartialFailure(ClientOutcome(Client.THUNDERBIRD, files, error=_message(exc))) from None
+    return ClientOutcome(Client.THUNDERBIRD, files, installed=result.message)
+
+
+def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installing) -> ClientOutcome:
+    # Exported files may be used on another computer, where this user's app folder does not exist: they name
+    # the fixed export folder their instructions describe. Only an install points at this computer's copy.
+    target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
+    written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
+    sheet = instructions.write_sheet(
+        out, instructions.outlook_sheet(settings, xml_folder=str(target.parent), has_prf=written.prf is not None)
+    )
+    files = (*written.paths, sheet)
+    if not install:
+        return ClientOutcome(Client.OUTLOOK, files)
+    if env.platform != "win32":
+        return ClientOutcome(Client.OUTLOOK, files, skipped="Outlook's settings can only be applied on Windows")
+    try:
+        installed = _install_outlook(settings, written, env)
+    except (outlook_registry.RegistryError, OSError) as exc:
+        raise _PartialFailure(ClientOutcome(Client.OUTLOOK, files, error=_message(exc))) from None
+    return ClientOutcome(Client.OUTLOOK, files, installed=installed)
+
+
+def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, env: _Installing) -> str:
+    """Puts autodiscover.xml in this app's folder first, then points Outlook's registry at it."""
+    local = _local_outlook_folder(settings, env.app_data)
+    write_atomic(local / outlook.AUTODISCOVER_FILE, written.autodiscover.read_bytes())
+    xml_path = written.xml_target  # the exported .reg and the registry name the same file
+    values = outlook.registry_values(settings, xml_path)
+    registry = env.registry if env.registry is not None else outlook_registry.WindowsRegistry()
+    change = outlook_registry.apply_registry(values, registry)
+    restore = local / RESTORE_REG_FILE
+    if change.changed and not restore.exists():  # keep the state from before the first change, not a later one
+        write_atomic(restore, change.restore_reg())
+    state = "set" if change.changed else "already set"
+    return f"Outlook's registry {state}: it reads {xml_path} for {settings.address.domain} (undo: {restore})"
+
+
+def _apple_mail(
+    settings: AccountSettings,
+    out: Path,
+    install: bool,
+    signer: apple_mail.ProfileSigner | None,
+    env: _Installing,
+) -> ClientOutcome:
+    profile = apple_mail.write_mobileconfig(settings, out, signer)
+    sheet = instructions.write_sheet(
+        out, instructions.apple_mail_sheet(settings, profile_name=profile.name, signed=signer is not None)
+    )
+    files = (profile, sheet)
+    if not install:
+        return ClientOutcome(Client.APPLE_MAIL, files)
+    if env.platform != "darwin":
+        return ClientOutcome(Client.APPLE_MAIL, files, skipped="Apple Mail profiles can only be opened on macOS")
+    opener = env.opener or _open_with_macos
+    try:
+        opener(["open", str(profile)])
+        opener(["open", MACOS_PROFILES_PANE])
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise _PartialFailure(
+            ClientOutcome(Client.APPLE_MAIL, files, error=f"could not open the profile: {_message(exc)}")
+        ) from None
+    return ClientOutcome(
+        Client.APPLE_MAIL,
+        files,
+        installed=f"opened {profile.name}: approve it in System Settings › Privacy & Security › Profiles",
+    )
+
+
+def _open_with_macos(command: Sequence[str]) -> None:
+    subprocess.run(list(command), check=True, timeout=30, capture_output=True)
+
+
+# The files whose writers embed the password when the person asked for it (see thunderbird.build_autoconfig
+# and apple_mail.build_payload); decided by name, not by searching bytes, since XML and plists escape < & >.
+_FILES_THAT_HOLD_A_PASSWORD = (thunderbird.AUTOCONFIG_FILE, apple_mail.MOBILECONFIG_SUFFIX)
+
+
+def _password_warnings(settings: AccountSettings, results: Sequence[ClientOutcome]) -> list[str]:
+    """Names every written file that holds the password (only possible when the person asked for it)."""
+    if settings.password is None:
+        return []
+    holding = [p for r in results for p in r.files if p.name.endswith(_FILES_THAT_HOLD_A_PASSWORD)]
+    if not holding:
+        return []
+    listed = ", ".join(str(p) for p in holding)
+    return [f"Your password is written in clear text in {listed}: keep it private and delete it after use."]

@@ -1,0 +1,208 @@
+"""A printable one-page sheet for one person: their settings as the provider's guide lays them out, filled
+in, then webmail and the next steps the guide describes.
+
+The settings table comes from the instruction pages' builder (`instructions.settings_rows`), reshaped into the
+guide's incoming / outgoing groups, so both always agree. The password is always "********": the sheet is
+meant to be printed and handed over. The HTML is plain enough for Qt's QTextDocument, which the wizard uses
+to print it to PDF.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.clients.instructions import settings_rows
+from setup_assistant.core.history import APP_NAME
+from setup_assistant.core.html_page import HtmlPage, Piece
+from setup_assistant.core.model import Endpoint, MailProtocol
+from setup_assistant.core.profile_files import check_profile_text, write_atomic
+
+SHEET_FILE = "settings-sheet.html"
+PASSWORD_SHOWN = "********"
+
+_CSS = """
+@page { margin: 12mm; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 9pt;
+       max-width: 46em; margin: 1em auto; padding: 0 1em; line-height: 120%; color: #1d1d1f; }
+h1 { font-size: 1.4em; margin: 0 0 0.15em; }
+h2 { font-size: 1.1em; margin: 0.7em 0 0.2em; }
+p { margin: 0.2em 0; }
+ul { margin: 0.2em 0; padding-left: 1.2em; }
+li { margin: 0.1em 0; }
+table { border-collapse: collapse; width: 100%; margin: 0.3em 0; }
+th, td { text-align: left; padding: 1px 5px; border: 1px solid #c9d1d6; vertical-align: top; }
+th { font-weight: 600; background: #f2f5f7; }
+th.group { background: #dfe8ee; }
+code { font-family: ui-monospace, Menlo, Consolas, monospace; }
+.muted { color: #50606a; }
+.note { border-left: 4px solid #c77c00; background: #fff7e6; padding: 0.2em 0.6em; }
+@media print { body { margin: 0; max-width: none; } }
+"""
+
+_PERSONAL = ("Email address", "Your name")
+_SECURITY_WORDS = {
+    "STARTTLS": "STARTTLS (“TLS” in the guide)",
+    "SSL/TLS": "SSL/TLS (“SSL” in the guide)",
+}
+
+Rows = list[tuple[str, str]]
+
+
+def guide_table(settings: AccountSettings) -> list[tuple[str, Rows]]:
+    """The guide's "Account settings" table with this person's values, as (group title, rows) pairs.
+
+    Uses the provider's preferred security first (the guide: "choosing TLS"), with the other ports that
+    worked listed after, for programs that only offer SSL. Raises NoSecureEndpoint when nothing secure
+    worked for the person's incoming protocol or for sending.
+    """
+    personal: Rows = []
+    incoming: Rows = []
+    outgoing: Rows = []
+    for label, value in settings_rows(settings, "thunderbird"):
+        if label in _PERSONAL:
+            personal.append((label, value))
+        elif label == "Password":
+            incoming.append((label, PASSWORD_SHOWN))
+        elif label == "Authentication":
+            incoming.append(("Secure password authentication", "OFF (a normal password)"))
+        elif label.startswith("Outgoing"):
+            outgoing.append((label, _SECURITY_WORDS.get(value, value)))
+        else:
+            incoming.append((label, _SECURITY_WORDS.get(value, value)))
+    groups = [
+        ("You", personal),
+        (f"Incoming mail ({settings.protocol.label})", incoming),
+        ("Outgoing mail (SMTP)", outgoing),
+    ]
+    others = _other_ports(settings)
+    if others:
+        title = "Other settings that also worked" if settings.probed else "Other published settings"
+        groups.append((title, others))
+    return groups
+
+
+def _other_ports(settings: AccountSettings) -> Rows:
+    rows: Rows = []
+    for protocol, where in ((settings.protocol, "Incoming"), (MailProtocol.SMTP, "Outgoing")):
+        for endpoint in settings.ordered(protocol)[1:]:
+            rows.append((f"{where} ({protocol.label})", f"port {endpoint.port} with {_security(endpoint)}"))
+    return rows
+
+
+def _security(endpoint: Endpoint) -> str:
+    return _SECURITY_WORDS[endpoint.security.label]
+
+
+def settings_sheet(settings: AccountSettings, *, date: dt.date | None = None) -> bytes:
+    """The sheet as HTML. Never holds the password, even when `settings` carries one."""
+    check_profile_text(settings)
+    address, provider = settings.address, settings.provider
+    groups = guide_table(settings)
+    when = (date or dt.date.today()).isoformat()
+    page = HtmlPage(f"Email settings for {address.address}", _CSS, heading=f"Your {provider.name} email settings")
+    who = f"{settings.display_name} — {address.address}" if settings.display_name else address.address
+    page.paragraph(("strong", who), f" · prepared {when} by the {APP_NAME}", css="muted")
+
+    page.grouped(groups, css="settings", label_width="42%")
+    page.paragraph(*_tested_note(settings), css="muted")
+    _pop_note(page, settings)
+
+    page.heading("Webmail")
+    url = provider.webmail_url(address.domain)
+    page.paragraph(
+        "Read and send mail in a web browser at ",
+        ("strong", url),
+        ". Log in there with your short username ",
+        ("code", address.short_username),
+        " (without the @ part) and your email password. The connection is always encrypted.",
+    )
+    page.heading("Next steps")
+    page.bullets(_next_steps(settings))
+    page.paragraph(f"Your password is not on this sheet. Your username is {address.address}.", css="muted")
+    return page.render()
+
+
+def _tested_note(settings: AccountSettings) -> list[Piece]:
+    if not settings.probed:
+        return ["These are the provider's published settings; they were not tested when this sheet was made."]
+    worked = [e for p in MailProtocol for e in settings.ordered(p)]
+    listed = ", ".join(f"{e.protocol.label} {e.port} ({e.security.label})" for e in worked)
+    return [f"Tested when this sheet was made; these connections worked: {listed}."]
+
+
+def _pop_note(page: HtmlPage, settings: AccountSettings) -> None:
+    if settings.protocol is not MailProtocol.POP3:
+        return
+    days = settings.pop_delete_after_days
+    keep = f"removes them {days} days after download" if days else "never removes them"
+    page.paragraph(
+        ("strong", "POP: keep your mail on the server. "),
+        "By default a POP program downloads and deletes every message, so webmail and your other devices "
+        f"would no longer see it. Tick “Leave messages on the server”; this setup {keep}.",
+        css="note",
+    )
+
+
+def _next_steps(settings: AccountSettings) -> list[list[Piece]]:
+    address, provider = settings.address, settings.provider
+    extra = provider.extra
+    steps: list[list[Piece]] = [
+        [
+            ("strong", "Change your password: "),
+            "log in to webmail and click ",
+            ("strong", "Options → Change Password"),
+            ", enter your current password and the new one twice, and click Submit. Then type the new password "
+            "in your mail program too.",
+        ],
+    ]
+    reset = extra.get("password_reset")
+    if isinstance(reset, str) and reset.strip():
+        steps[0].append(f" Forgotten it? Ask {reset.strip()} to reset it.")
+    steps.append(
+        [
+            ("strong", "Forwarding or a vacation message: "),
+            "in webmail, click ",
+            ("strong", "Options → Forwarding and Vacation Message"),
+            ". Either one can be active, not both at once.",
+        ]
+    )
+    folders = extra.get("spam_folders")
+    days = extra.get("purge_days")
+    if isinstance(folders, list) and folders and all(isinstance(f, str) for f in folders):
+        names = " and ".join(str(f) for f in folders)
+        purge = f" Messages there (and in the Trash) are deleted after {days} days." if isinstance(days, int) else ""
+        where = "webmail" if settings.protocol is MailProtocol.POP3 else "webmail or your mail program (IMAP)"
+        steps.append(
+            [
+                ("strong", "Spam and viruses: "),
+                f"suspected spam and viruses go into the folders {names} on the server. You see them only in "
+                f"{where}; POP programs never download them.{purge}",
+            ]
+        )
+    group = provider.group_address(address.domain)
+    if group:
+        steps.append(
+            [
+                ("strong", "Writing to everyone: "),
+                ("code", group),
+                " reaches every account in your organization, but only when you send from webmail.",
+            ]
+        )
+    if provider.root is not None:
+        steps.append(
+            [
+                ("strong", "Certificate warnings: "),
+                f"if your mail program complains about the server's certificate, the {APP_NAME} can install "
+                "the provider's root certificate for you (",
+                ("code", "setup-assistant trust install"),
+                ").",
+            ]
+        )
+    return steps
+
+
+def write_settings_sheet(settings: AccountSettings, path: Path, *, date: dt.date | None = None) -> Path:
+    """Writes the whole sheet or nothing (temp file beside it, then rename)."""
+    return write_atomic(path, settings_sheet(settings, date=date))

@@ -1,0 +1,129 @@
+"""One check of a person's account: probe, recommendation, logins and a verdict, as plain data."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from setup_assistant import __version__
+from setup_assistant.core.address import EmailAddress
+from setup_assistant.core.model import EndpointStatus, LoginResult, LoginStatus, MailProtocol
+from setup_assistant.core.probing.probe import (
+    DEFAULT_GRACE,
+    DEFAULT_TIMEOUT,
+    LoginProgressCallback,
+    ProbeResult,
+    ProgressCallback,
+    check_logins,
+    login_endpoints,
+    probe_provider,
+)
+from setup_assistant.core.provider import Provider
+
+
+@dataclass(frozen=True)
+class AccountCheck:
+    address: EmailAddress
+    provider: Provider
+    probe: ProbeResult
+    logins: tuple[LoginResult, ...]
+    password_given: bool
+
+    @property
+    def logins_ok(self) -> bool:
+        return bool(self.logins) and all(r.status is LoginStatus.OK for r in self.logins)
+
+    @property
+    def login_rejected(self) -> bool:
+        return any(r.status is LoginStatus.REJECTED for r in self.logins)
+
+    @property
+    def ok(self) -> bool:
+        if self.probe.cancelled or not self.probe.secure_setup_exists:
+            return False
+        return self.logins_ok if self.password_given else True
+
+    def verdict(self) -> str:
+        """One line for a volunteer: what works, or the first thing to fix."""
+        if self.probe.cancelled:
+            return "Cancelled before the check finished."
+        rec = self.probe.recommended
+        if not self.probe.secure_setup_exists:
+            unreachable = {
+                EndpointStatus.DNS_ERROR,
+                EndpointStatus.TIMEOUT,
+                EndpointStatus.REFUSED,
+                EndpointStatus.RESET,
+            }
+            statuses = {r.status for r in self.probe.endpoints}
+            if statuses <= unreachable:
+                why = (
+                    "the server name could not be looked up"
+                    if statuses == {EndpointStatus.DNS_ERROR}
+                    else ("no port answered")
+                )
+                return (
+                    f"None of {self.provider.name}'s servers could be reached ({why}): check this computer's "
+                    "network connection, then try again."
+                )
+            missing = []
+            if rec.imap is None and rec.pop3 is None:
+                missing.append("incoming mail (IMAP/POP3)")
+            if rec.smtp is None:
+                missing.append("outgoing mail (SMTP)")
+            return "No secure connection works for " + " and ".join(missing) + "; see the details above."
+        if self.login_rejected:
+            return (
+                "The server rejected the address or password. Check them; your postmaster can reset a "
+                "forgotten password."
+            )
+        if self.password_given and not self.logins_ok:
+            return "The servers can be reached securely, but a login could not be completed; try again later."
+        parts = [f"{p.label} {e.port} ({e.security.label})" for p in MailProtocol if (e := rec.get(p))]
+        tail = " and the logins work." if self.password_given else " (no password given, logins not tested)."
+        return "Secure setup found: " + ", ".join(parts) + tail
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "app_version": __version__,
+            "email": self.address.address,
+            "provider": {
+                "id": self.provider.id,
+                "name": self.provider.name,
+                "file": str(self.provider.source),
+            },
+            "ok": self.ok,
+            "verdict": self.verdict(),
+            "elapsed_ms": self.probe.elapsed_ms,
+            "endpoints": [r.to_json() for r in self.probe.endpoints],
+            "logins": [r.to_json() for r in self.logins],
+            "recommended": {**self.probe.recommended.to_json(), "outlook": self.probe.outlook.to_json()},
+        }
+
+
+def check_account(
+    provider: Provider,
+    address: EmailAddress,
+    password: str | None = None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    grace: float = DEFAULT_GRACE,
+    cancel: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+    login_progress: LoginProgressCallback | None = None,
+) -> AccountCheck:
+    """Probes the provider and, with a password, tests the login on each recommended endpoint."""
+    probe = probe_provider(provider, timeout=timeout, grace=grace, cancel=cancel, progress=progress)
+    logins: tuple[LoginResult, ...] = ()
+    if password and not probe.cancelled:
+        logins = check_logins(
+            login_endpoints(probe.recommended),
+            address.username,
+            password,
+            provider.root,
+            timeout=timeout,
+            cancel=cancel,
+            progress=login_progress,
+        )
+    return AccountCheck(address, provider, probe, logins, password_given=bool(password))

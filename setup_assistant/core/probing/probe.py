@@ -1,0 +1,345 @@
+"""Parallel probing of every endpoint, the recommendation, and the login checks.
+
+All six endpoints are probed at once, so a full probe takes about as long as the slowest one; once
+the fallback (SSL) works, a silent preferred port only gets a short grace instead of the full timeout.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+
+from setup_assistant.core.model import DEFAULT_GRACE as DEFAULT_GRACE  # defaults of every probe, re-exported
+from setup_assistant.core.model import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from setup_assistant.core.model import (
+    CertificateFacts,
+    Endpoint,
+    EndpointResult,
+    EndpointStatus,
+    LoginResult,
+    LoginStatus,
+    MailProtocol,
+    Recommendation,
+    Security,
+)
+from setup_assistant.core.probing.certificates import peer_chain, tls_client_context, verify_chain
+from setup_assistant.core.probing.connection import Cancelled, Deadline, LineConnection, NetError, open_connection
+from setup_assistant.core.probing.dialogs import DIALOGS, Dialog
+from setup_assistant.core.provider import PinnedRoot, Provider
+
+ProgressCallback = Callable[[EndpointResult], None]
+LoginProgressCallback = Callable[[LoginResult], None]
+SendObserver = Callable[[bytes, bool], None]
+
+
+class _Refused(Exception):
+    """Verification failed: the session ends before anything else is sent."""
+
+    def __init__(self, status: EndpointStatus, detail: str, facts: CertificateFacts | None) -> None:
+        super().__init__(detail)
+        self.status, self.detail, self.facts = status, detail, facts
+
+
+@dataclass
+class _Session:
+    conn: LineConnection
+    dialog: Dialog
+    facts: CertificateFacts
+
+
+def _establish(
+    endpoint: Endpoint,
+    pinned: PinnedRoot | None,
+    deadline: Deadline,
+    cancel: threading.Event | None,
+    on_send: SendObserver | None = None,
+) -> _Session:
+    """Connects and brings TLS up the endpoint's way, verifying the certificate before any command."""
+    sock = open_connection(endpoint.host, endpoint.port, deadline, cancel)
+    conn = LineConnection(sock, deadline, cancel, on_send=on_send)
+    try:
+        dialog = DIALOGS[endpoint.protocol](conn)
+        if endpoint.security is Security.STARTTLS:
+            dialog.greet()
+            dialog.fetch_capabilities()
+            if not dialog.offers_starttls():
+                raise NetError(
+                    "no-starttls",
+                    f"the server on port {endpoint.port} does not offer STARTTLS, so it cannot be used securely",
+                )
+            dialog.starttls()
+            tls = conn.start_tls(tls_client_context(), endpoint.host)
+            facts = _verify(tls, endpoint, pinned)
+            dialog.fetch_capabilities()  # what was said before TLS cannot be trusted
+        else:
+            tls = conn.start_tls(tls_client_context(), endpoint.host)
+            facts = _verify(tls, endpoint, pinned)
+            dialog.greet()
+            dialog.fetch_capabilities()
+        return _Session(conn, dialog, facts)
+    except BaseException:
+        conn.close()
+        raise
+
+
+def _verify(tls: object, endpoint: Endpoint, pinned: PinnedRoot | None) -> CertificateFacts:
+    import ssl
+
+    assert isinstance(tls, ssl.SSLSocket)
+    verdict = verify_chain(peer_chain(tls), endpoint.host, tls.version() or "unknown", pinned)
+    if verdict.status is not EndpointStatus.OK or verdict.facts is None:
+        raise _Refused(verdict.status, verdict.detail, verdict.facts)
+    return verdict.facts
+
+
+def _describe_timeout(endpoint: Endpoint, graced: bool, timeout: float) -> str:
+    if graced:
+        return (
+            f"port {endpoint.port} did not answer within the grace period after the other port worked; "
+            "a firewall on this network probably blocks it"
+        )
+    return f"port {endpoint.port} did not answer within {timeout:g} s; a firewall may block it"
+
+
+def probe_endpoint(
+    endpoint: Endpoint,
+    pinned: PinnedRoot | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    cancel: threading.Event | None = None,
+    deadline: Deadline | None = None,
+    graced: threading.Event | None = None,
+    on_send: SendObserver | None = None,
+) -> EndpointResult:
+    """Probes one endpoint; never raises except when cancelled."""
+    started = time.monotonic()
+    deadline = deadline or Deadline(timeout)
+    facts: CertificateFacts | None = None
+    caps: tuple[str, ...] = ()
+    try:
+        session = _establish(endpoint, pinned, deadline, cancel, on_send)
+        facts, caps = session.facts, tuple(session.dialog.capabilities)
+        session.dialog.quit()
+        session.conn.close()
+        status, detail = EndpointStatus.OK, f"{endpoint.security.label} works; the certificate is valid"
+        if not (facts.trusted_by.mozilla or facts.trusted_by.os):
+            detail += " (only with the provider's root certificate installed)"
+    except Cancelled:
+        status, detail = EndpointStatus.CANCELLED, "cancelled"
+    except _Refused as exc:
+        status, detail, facts = exc.status, exc.detail, exc.facts
+    except NetError as exc:
+        status = EndpointStatus(exc.kind)
+        detail = exc.message
+        if status is EndpointStatus.TIMEOUT and not exc.server_spoke:
+            detail = _describe_timeout(endpoint, graced is not None and graced.is_set(), timeout)
+    except Exception as exc:  # a hostile server must never crash the probe
+        status, detail = EndpointStatus.TLS_ERROR, f"unexpected failure: {type(exc).__name__}: {exc}"
+    elapsed = int((time.monotonic() - started) * 1000)
+    return EndpointResult(endpoint, status, detail, elapsed, facts, caps)
+
+
+def recommend(results: Iterable[EndpointResult], prefer: Security) -> Recommendation:
+    """Per protocol, the preferred security if it works, else the other; never anything without TLS."""
+    return _pick(results, (prefer, Security.SSL if prefer is Security.STARTTLS else Security.STARTTLS))
+
+
+def recommend_outlook(results: Iterable[EndpointResult]) -> Recommendation:
+    """Outlook: SSL ports where SSL works (the guide: Outlook "seems to only do SSL")."""
+    return _pick(results, (Security.SSL, Security.STARTTLS))
+
+
+def _pick(results: Iterable[EndpointResult], order: tuple[Security, Security]) -> Recommendation:
+    ok = {(r.endpoint.protocol, r.endpoint.security): r.endpoint for r in results if r.ok}
+    chosen: dict[MailProtocol, Endpoint | None] = {}
+    for protocol in MailProtocol:
+        chosen[protocol] = next((ok[(protocol, s)] for s in order if (protocol, s) in ok), None)
+    return Recommendation(chosen[MailProtocol.IMAP], chosen[MailProtocol.POP3], chosen[MailProtocol.SMTP])
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    endpoints: tuple[EndpointResult, ...]
+    recommended: Recommendation
+    outlook: Recommendation
+    elapsed_ms: int
+    cancelled: bool = False
+
+    def result_for(self, endpoint: Endpoint) -> EndpointResult | None:
+        return next((r for r in self.endpoints if r.endpoint == endpoint), None)
+
+    @property
+    def secure_setup_exists(self) -> bool:
+        rec = self.recommended
+        return (rec.imap is not None or rec.pop3 is not None) and rec.smtp is not None
+
+
+def probe_provider(
+    provider: Provider,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    grace: float = DEFAULT_GRACE,
+    cancel: threading.Event | None = None,
+    progress: ProgressCallback | None = None,
+    on_send: SendObserver | None = None,
+) -> ProbeResult:
+    """Probes all endpoints in parallel and reports each through `progress` as it finishes."""
+    started = time.monotonic()
+    caller_cancel = cancel
+    cancel = cancel or threading.Event()  # our own, so an interrupt (Ctrl-C) can stop the workers
+    endpoints = provider.endpoints()
+    deadlines = {e: Deadline(timeout) for e in endpoints}
+    graced = {e: threading.Event() for e in endpoints}
+    results: dict[Endpoint, EndpointResult] = {}
+    with ThreadPoolExecutor(max_workers=len(endpoints), thread_name_prefix="probe") as pool:
+        futures: dict[Future[EndpointResult], Endpoint] = {
+            pool.submit(
+                probe_endpoint,
+                e,
+                provider.root,
+                timeout=timeout,
+                cancel=cancel,
+                deadline=deadlines[e],
+                graced=graced[e],
+                on_send=on_send,
+            ): e
+            for e in endpoints
+        }
+        pending = set(futures)
+        while pending:
+            try:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            except BaseException:
+                cancel.set()  # KeyboardInterrupt and the like: stop every worker within a tenth of a second
+                raise
+            for future in done:
+                result = future.result()
+                results[result.endpoint] = result
+                if result.ok and result.endpoint.security is provider.fallback:
+                    preferred = provider.preferred(result.endpoint.protocol)
+                    if preferred not in results:
+                        graced[preferred].set()
+                        deadlines[preferred].tighten(grace)
+                if progress is not None:
+                    progress(result)
+    ordered = tuple(results[e] for e in endpoints)
+    return ProbeResult(
+        endpoints=ordered,
+        recommended=recommend(ordered, provider.prefer),
+        outlook=recommend_outlook(ordered),
+        elapsed_ms=int((time.monotonic() - started) * 1000),
+        cancelled=caller_cancel is not None and caller_cancel.is_set(),
+    )
+
+
+def check_login(
+    endpoint: Endpoint,
+    username: str,
+    password: str,
+    pinned: PinnedRoot | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    cancel: threading.Event | None = None,
+    on_send: SendObserver | None = None,
+) -> LoginResult:
+    """Logs in over TLS only (the certificate verified first) and logs out again."""
+    started = time.monotonic()
+    deadline = Deadline(timeout)
+
+    def done(status: LoginStatus, detail: str) -> LoginResult:
+        detail = scrub(detail, username, password)
+        return LoginResult(endpoint, status, detail, int((time.monotonic() - started) * 1000))
+
+    try:
+        session = _establish(endpoint, pinned, deadline, cancel, on_send)
+    except Cancelled:
+        return done(LoginStatus.ERROR, "cancelled")
+    except _Refused as exc:
+        return done(LoginStatus.ERROR, f"not attempted: {exc.detail}")
+    except NetError as exc:
+        return done(LoginStatus.ERROR, f"could not connect: {exc.message}")
+    except Exception as exc:
+        return done(LoginStatus.ERROR, f"unexpected failure: {type(exc).__name__}")
+    try:
+        assert session.conn.encrypted
+        outcome = session.dialog.login(username, password)
+        if outcome.status is LoginStatus.OK:
+            session.dialog.quit()
+        detail = outcome.detail
+        if outcome.status is LoginStatus.REJECTED:
+            detail += "; check the address and password; your postmaster can reset a forgotten password"
+        return done(outcome.status, detail)
+    except Cancelled:
+        return done(LoginStatus.ERROR, "cancelled")
+    except NetError as exc:
+        return done(LoginStatus.ERROR, f"the login did not complete: {exc.message}")
+    except Exception as exc:
+        return done(LoginStatus.ERROR, f"unexpected failure: {type(exc).__name__}")
+    finally:
+        session.conn.close()
+
+
+def _secret_forms(username: str, password: str) -> list[str]:
+    """Every form in which the password went to the server and so could come back in its reply."""
+    import base64
+
+    forms = {
+        password,
+        base64.b64encode(password.encode()).decode(),
+        base64.b64encode(f"\0{username}\0{password}".encode()).decode(),
+        password.replace("\\", "\\\\").replace('"', '\\"'),
+    }
+    return sorted((f for f in forms if f), key=len, reverse=True)
+
+
+def scrub(text: str, username: str, password: str) -> str:
+    """Removes the password (and its encodings) from server text before it is shown, printed or saved."""
+    for form in _secret_forms(username, password):
+        text = text.replace(form, "********")
+    return text
+
+
+def login_endpoints(recommended: Recommendation) -> list[Endpoint]:
+    return [e for p in MailProtocol if (e := recommended.get(p)) is not None]
+
+
+def check_logins(
+    endpoints: list[Endpoint],
+    username: str,
+    password: str,
+    pinned: PinnedRoot | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    cancel: threading.Event | None = None,
+    progress: LoginProgressCallback | None = None,
+    on_send: SendObserver | None = None,
+) -> tuple[LoginResult, ...]:
+    """Logs in on each endpoint in parallel; order of the result follows `endpoints`."""
+    if not endpoints:
+        return ()
+    results: dict[Endpoint, LoginResult] = {}
+    cancel = cancel or threading.Event()
+    with ThreadPoolExecutor(max_workers=len(endpoints), thread_name_prefix="login") as pool:
+        futures = {
+            pool.submit(check_login, e, username, password, pinned, timeout=timeout, cancel=cancel, on_send=on_send): e
+            for e in endpoints
+        }
+        try:
+            for future in _as_completed(futures):
+                result = future.result()
+                results[result.endpoint] = result
+                if progress is not None:
+                    progress(result)
+        except BaseException:
+            cancel.set()
+            raise
+    return tuple(results[e] for e in endpoints)
+
+
+def _as_completed(futures: dict[Future[LoginResult], Endpoint]) -> Iterable[Future[LoginResult]]:
+    from concurrent.futures import as_completed
+
+    return as_completed(futures)

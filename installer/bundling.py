@@ -222,3 +222,27 @@ def bundle_size(path: Path) -> int:
             if not os.path.islink(full):
                 total += os.path.getsize(full)
     return total
+
+
+def write_build_info(path: Path, root: Path) -> Path:
+    """Records what goes into the bundle (the app's own collect_build_info, run in the build's environment).
+
+    The commit comes from GITHUB_SHA on a runner, else from git; SETUP_ASSISTANT_LOCK_FILE names the lock file
+    that build.py checked the environment against.
+    """
+    import json
+    import sys
+
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    import PySide6.QtCore  # noqa: F401  (loaded so that Qt's own version is recorded)
+
+    from setup_assistant.core.build_info import collect_build_info
+
+    info = collect_build_info(
+        root, commit=os.environ.get("GITHUB_SHA") or None, lock_file=os.environ.get("SETUP_ASSISTANT_LOCK_FILE")
+    )
+    info["frozen"] = True
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(info, indent=1, sort_keys=True), encoding="utf-8")
+    return path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import threading
@@ -17,6 +18,7 @@ from typing import Any, NoReturn, TextIO
 
 from setup_assistant import __version__
 
+_log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 
 
@@ -105,6 +107,9 @@ def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str 
     except (OSError, UnicodeDecodeError):
         raise UsageError("the password on standard input could not be read") from None
     password = line.rstrip("\r\n")
+    from setup_assistant.core import logs
+
+    logs.hide_secret(password)
     if not password:
         raise UsageError("--password-stdin was given but standard input held no password")
     return password
@@ -188,7 +193,15 @@ def build_parser() -> argparse.ArgumentParser:
         prog="setup-assistant",
         description="Set up a mail program for NPOMail. Without a command, opens the setup wizard.",
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {__version__}",
+        help="show the version and exit (with --verbose: what went into this copy: commit, Python, Qt, packages)",
+    )
+    parser.add_argument(
+        "--verbose", action="store_true", help="also print the log lines (what was tried and answered) on stderr"
+    )
     add_provider_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -260,9 +273,23 @@ def _wizard_only(argv: Sequence[str]) -> tuple[bool, str | None]:
     return False, None
 
 
+def _split_verbose(argv: Sequence[str]) -> tuple[list[str], bool]:
+    """`--verbose` is global and may stand anywhere before `--`: it prints the log lines on stderr."""
+    args = list(argv)
+    end = args.index("--") if "--" in args else len(args)
+    verbose = "--verbose" in args[:end]
+    return [a for i, a in enumerate(args) if not (i < end and a == "--verbose")], verbose
+
+
 def main(argv: Sequence[str]) -> int:
+    argv, verbose = _split_verbose(argv)
+    if verbose and "--version" in argv:
+        from setup_assistant.core.build_info import build_info, describe
+
+        print(describe(build_info()))
+        return EXIT_OK
     wizard, provider = _wizard_only(argv)
-    if wizard:  # the quick path: the first page should not wait for the CLI's imports
+    if wizard:  # the quick path: the first page should not wait for the CLI's imports (the wizard starts its log)
         try:
             if provider and sys.stderr is not None:  # a console can show the error; the windowed exe cannot,
                 load_provider_or_usage(provider)  # so there run_wizard shows it in a message box instead
@@ -270,20 +297,36 @@ def main(argv: Sequence[str]) -> int:
         except UsageError as exc:
             print(f"setup-assistant: {exc}", file=sys.stderr)
             return EXIT_USAGE
+    from setup_assistant.core import logs
+
+    logs.start_logging(verbose=sys.stderr if verbose and sys.stderr is not None else None, program="cli")
     parser = build_parser()
     args = parser.parse_args(list(argv))
     func: Command | None = getattr(args, "func", None)
+    _log.info("command %s", args.command or "wizard")
     try:
         if func is None:
             if args.provider:
                 load_provider_or_usage(args.provider)
             return _run_gui(args.provider)
-        return int(func(args))
+        code = int(func(args))
+        _log.info("command %s finished with exit code %d", args.command, code)
+        return code
     except UsageError as exc:
+        _log.info("usage error: %s", exc)
         print(f"setup-assistant: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
+        _log.info("cancelled")
         print("setup-assistant: cancelled", file=sys.stderr)
         return EXIT_PROBLEM
     except BrokenPipeError:
+        return EXIT_PROBLEM
+    except Exception as exc:  # a defect: one human line for the person, the traceback for the help desk
+        logs.log_exception(_log, f"command {args.command} failed unexpectedly", exc)
+        print(
+            f"setup-assistant: something went wrong inside the assistant ({type(exc).__name__}); "
+            f"the details are in the log: {logs.log_file()}",
+            file=sys.stderr,
+        )
         return EXIT_PROBLEM

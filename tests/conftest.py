@@ -32,6 +32,7 @@ def _private_app_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pyt
     """No test writes into the real user's app folder (the CLI subprocesses inherit this too)."""
     folder = tmp_path_factory.mktemp("app-data")
     monkeypatch.setenv("SETUP_ASSISTANT_DATA_DIR", str(folder))
+    monkeypatch.setenv("SETUP_ASSISTANT_LOG_DIR", str(folder / "logs"))
     return folder
 
 

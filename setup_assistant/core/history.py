@@ -15,9 +15,9 @@ from typing import Any
 
 import platformdirs
 
+from setup_assistant import APP_NAME as APP_NAME  # re-exported: callers name it from here
 from setup_assistant.core.atomic import write_text_atomic
 
-APP_NAME = "NPOMail Setup Assistant"
 _MAX_ENTRIES = 5000
 
 

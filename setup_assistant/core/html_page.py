@@ -37,6 +37,12 @@ class HtmlPage:
         fill(element, pieces)
         return element
 
+    def preformatted(self, text: str, parent: ET.Element | None = None) -> ET.Element:
+        """Lines kept as they are (a log), as text: never read as markup."""
+        element = ET.SubElement(self.body if parent is None else parent, "pre")
+        element.text = text
+        return element
+
     def bullets(self, items: Sequence[Sequence[Piece]], parent: ET.Element | None = None) -> ET.Element:
         ul = ET.SubElement(self.body if parent is None else parent, "ul")
         for item in items:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -33,8 +35,17 @@ def _install_translations(app: QCoreApplication) -> None:
         app.installTranslator(ours)
 
 
+def _log_uncaught(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    """An error in a slot would otherwise vanish (Qt prints it to a console the windowed app does not have)."""
+    logging.getLogger("setup_assistant.gui").error("uncaught %s", kind.__name__, exc_info=(kind, exc, tb))
+
+
 def run_wizard(provider_path: str | None) -> int:
     """Shows the wizard; 0 when the person finished it, 1 when they closed it early, 2 for a bad provider file."""
+    from setup_assistant.core import logs
+
+    logs.start_logging(program="wizard")
+    sys.excepthook = _log_uncaught
     app = QApplication.instance()
     if not isinstance(app, QApplication):
         app = QApplication(sys.argv[:1])

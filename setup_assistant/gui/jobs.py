@@ -36,7 +36,7 @@ class Job(QObject):
         try:
             result = self._work(self.progress.emit)
         except Exception as exc:  # a worker error becomes a message on the page, never a crash
-            log.warning("background job failed: %s: %s", type(exc).__name__, exc)
+            log.error("background job failed: %s", type(exc).__name__, exc_info=exc)
             self.failed.emit(exc)
         else:
             self.succeeded.emit(result)

@@ -397,6 +397,7 @@ def test_back_during_a_write_never_starts_a_second_writer(make_wizard, mail_serv
     programs.folder.setText(str(tmp_path / "out"))
     driver.wizard.next()  # starts the (slow) write
     assert programs.running
+    driver.qtbot.waitUntil(lambda: len(calls) == 1, timeout=10000)  # the pool thread has really begun writing
     driver.wizard.back()
     driver.wizard.next()  # back on the programs page while the first write still runs
     programs.boxes[Client.THUNDERBIRD].setChecked(True)

@@ -23,9 +23,10 @@ from typing import Any
 import dns.resolver
 
 from setup_assistant import __version__
-from setup_assistant.core import history
+from setup_assistant.core import history, logs
 from setup_assistant.core.address import EmailAddress
 from setup_assistant.core.atomic import write_text_atomic
+from setup_assistant.core.build_info import build_info
 from setup_assistant.core.helpdesk.dns_checks import DEFAULT_DNS_TIMEOUT, check_dns
 from setup_assistant.core.html_page import Cell, HtmlPage
 from setup_assistant.core.probing.account_check import AccountCheck, check_account
@@ -36,6 +37,7 @@ from setup_assistant.core.trust import Plan, plan_places, server_trust, trust_st
 
 PASSWORD_MASK = "********"
 TITLE = "NPOMail Setup Assistant diagnostic report"
+LOG_LINES = 300  # this run's log: what was tried and answered, for the help desk
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; font-size: 10pt;
@@ -150,6 +152,8 @@ def _assemble(
         "logins": account["logins"],
         "trust": _trust_section(provider, check, trust_plan),
         "profiles_written": [asdict(entry) for entry in history.written_for(address.address)],
+        "build": build_info(),
+        "log": logs.run_lines(limit=LOG_LINES),
     }
     if password:
         # Only server text can echo the password, and it only reaches the login details; check_login has
@@ -295,6 +299,8 @@ def render_html(data: dict[str, Any]) -> bytes:
     _logins_html(page, data.get("logins") or [], bool(data.get("password_given")))
     _trust_html(page, data.get("trust") or {})
     _profiles_html(page, data.get("profiles_written") or [])
+    _build_html(page, data.get("build") or {})
+    _log_html(page, data.get("log") or [])
     page.paragraph(f"{TITLE}. It never contains the password.", css="muted")
     return page.render()
 
@@ -459,3 +465,26 @@ def _profiles_html(page: HtmlPage, entries: list[dict[str, Any]]) -> None:
         for e in entries
     ]
     page.grid(["For", "What", "Where", "When (UTC)"], rows)
+
+
+def _build_html(page: HtmlPage, build: dict[str, Any]) -> None:
+    if not build:
+        return
+    page.heading("This copy of the assistant")
+    page.key_values(
+        [
+            ("Version", str(build.get("app_version", ""))),
+            ("Commit", str(build.get("commit") or "unknown")),
+            ("Installed as", "the installer's bundle" if build.get("frozen") else "a Python package"),
+            ("PySide6 / Qt", f"{build.get('pyside6') or 'none'} / {build.get('qt') or 'same'}"),
+            ("Packages", ", ".join(f"{k} {v}" for k, v in (build.get("packages") or {}).items())),
+        ]
+    )
+
+
+def _log_html(page: HtmlPage, lines: list[str]) -> None:
+    page.heading("What the assistant did (its log)")
+    if not lines:
+        page.paragraph("No log lines were recorded.", css="muted")
+        return
+    page.preformatted("\n".join(str(line) for line in lines))

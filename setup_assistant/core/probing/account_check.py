@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from setup_assistant import __version__
+from setup_assistant.core import logs
 from setup_assistant.core.address import EmailAddress
 from setup_assistant.core.model import EndpointStatus, LoginResult, LoginStatus, MailProtocol
 from setup_assistant.core.probing.probe import (
@@ -114,6 +115,7 @@ def check_account(
     login_progress: LoginProgressCallback | None = None,
 ) -> AccountCheck:
     """Probes the provider and, with a password, tests the login on each recommended endpoint."""
+    logs.hide_secret(password)  # whatever goes wrong below, the help desk's log never shows it
     probe = probe_provider(provider, timeout=timeout, grace=grace, cancel=cancel, progress=progress)
     logins: tuple[LoginResult, ...] = ()
     if password and not probe.cancelled:

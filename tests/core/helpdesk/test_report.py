@@ -18,7 +18,8 @@ from setup_assistant import __version__
 from setup_assistant.cli import main
 from setup_assistant.core import history
 from setup_assistant.core.address import parse_address
-from setup_assistant.core.helpdesk.report import mask_address, redact_data
+from setup_assistant.core.helpdesk.report import build_report, mask_address, redact_data
+from setup_assistant.core.provider import load_provider
 from tests.servers.dns_server import TTL, DnsServer, example_zone
 from tests.servers.dovecot import free_port
 
@@ -177,6 +178,7 @@ def test_report_holds_everything_and_never_the_password(
         "ul",
         "li",
         "code",
+        "pre",  # the run's log lines
     }
     assert page.row("App version")[1] == __version__
     assert page.row("Operating system")[1] == data["os"]["description"]
@@ -323,3 +325,25 @@ def test_redact_also_hides_the_home_folder_in_paths(monkeypatch: pytest.MonkeyPa
     redacted = redact_data(data, address)
     assert redacted["profiles_written"][0]["path"] == "~/.thunderbird/abc.default/prefs.js"
     assert redacted["other"] == f"{home}x/keep"  # only the home folder itself, not a longer name
+
+
+def test_report_holds_this_runs_log_and_what_went_into_this_copy(mail_servers, tmp_path: Path) -> None:
+    import logging
+
+    from setup_assistant.core import logs
+
+    logs.start_logging(program="test")
+    try:
+        logging.getLogger("setup_assistant.core.test").info("endpoint imap:143 starttls ok")
+        provider = load_provider(mail_servers.provider_path)
+        user, password = next(iter(mail_servers.users.items()))
+        report = build_report(provider, parse_address(user), password, timeout=10, dns_timeout=1)
+    finally:
+        logs.stop_logging()
+    data = report.to_json()
+    assert any("endpoint imap:143 starttls ok" in line for line in data["log"])
+    assert logs.RUN_MARKER in data["log"][0]
+    assert data["build"]["app_version"] and "cryptography" in data["build"]["packages"]
+    html = report.to_html().decode()
+    assert "What the assistant did (its log)" in html and "endpoint imap:143 starttls ok" in html
+    assert password not in html and password not in report.json_text()

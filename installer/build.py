@@ -25,6 +25,7 @@ if str(INSTALLER) not in sys.path:
     sys.path.insert(0, str(INSTALLER))
 
 import app_icons  # noqa: E402
+import lock  # noqa: E402
 import metadata  # noqa: E402
 from bundling import bundle_size  # noqa: E402
 
@@ -64,6 +65,24 @@ def build_bundle(dist: Path, work: Path, spec: Path = SPEC, folder: str = metada
     if subprocess.run(command, cwd=ROOT, env=env).returncode != 0:
         raise BuildError("PyInstaller failed (see above)")
     return dist / folder
+
+
+def check_lock(*, unlocked: bool = False) -> None:
+    """Refuses to build from anything but the locked packages (recorded in the bundle), unless told not to."""
+    if unlocked:
+        os.environ.pop("SETUP_ASSISTANT_LOCK_FILE", None)
+        print("build: --unlocked: the bundle records the packages installed now, not checked against a lock")
+        return
+    try:
+        problems = lock.mismatches(lock.read_pins())
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"the lock file cannot be read: {exc}") from None
+    if problems:
+        raise BuildError(
+            "this environment is not the locked one (pip install --require-hashes -r requirements/bundle.txt, "
+            "or --unlocked for a development build): " + "; ".join(problems[:5])
+        )
+    os.environ["SETUP_ASSISTANT_LOCK_FILE"] = lock.describe()
 
 
 def programs_dir(dist: Path) -> Path:
@@ -138,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-installer", action="store_true", help="build the bundle only")
     parser.add_argument("--nsis", action="store_true", help="compile the Windows installer script on this OS too")
     parser.add_argument(
+        "--unlocked",
+        action="store_true",
+        help="build from the packages installed now, not checked against requirements/bundle.txt (development only)",
+    )
+    parser.add_argument(
         "--print-programs-dir",
         action="store_true",
         help="print SETUP_ASSISTANT_BUNDLE_DIR=<folder of the built executables> for the smoke test, build nothing",
@@ -150,6 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     started = time.monotonic()
     try:
+        check_lock(unlocked=args.unlocked)
         bundle = build_bundle(dist, work)
         size = bundle_size(bundle)
         print(f"bundle: {bundle} ({size / 1e6:.1f} MB) in {time.monotonic() - started:.0f} s")

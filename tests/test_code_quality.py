@@ -89,3 +89,12 @@ def test_core_floors_never_import_upwards() -> None:
                 if floor is not None and floor > own:
                     offenders.append(f"{relative}: {target}")
     assert offenders == [], "a lower floor of the core imports a higher one"
+
+
+def test_pre_commit_runs_the_same_checks_as_the_suite() -> None:
+    yaml = pytest.importorskip("yaml")
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = {hook["id"]: hook["entry"] for repo in config["repos"] for hook in repo["hooks"]}
+    assert entries["ruff-format"] == "python -m ruff format"
+    assert entries["ruff-lint"].startswith("python -m ruff check")
+    assert entries["mypy"] == "python -m mypy setup_assistant"  # pyproject.toml makes core strict, as in the suite

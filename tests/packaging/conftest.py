@@ -111,6 +111,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bundle]:
             sys.executable,
             str(INSTALLER / "build.py"),
             "--no-installer",
+            "--unlocked",  # the test environment is not the locked one (tests/packaging/test_lock.py)
             "--dist",
             str(base / "dist"),
             "--work",

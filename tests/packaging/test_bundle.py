@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -68,6 +69,18 @@ def test_cli_version(bundle: Bundle, tmp_path: Path) -> None:
     proc = run(bundle, "setup-assistant-cli", "--version", home=tmp_path)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"setup-assistant {__version__}"
+
+
+def test_cli_version_verbose_reports_what_went_into_the_bundle(bundle: Bundle, tmp_path: Path) -> None:
+    proc = run(bundle, "setup-assistant-cli", "--version", "--verbose", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert f"NPOMail Setup Assistant {__version__}" in out
+    assert "frozen bundle: yes (facts recorded at build time)" in out
+    assert re.search(r"commit: [0-9a-f]{40}|commit: unknown", out)
+    assert re.search(r"PySide6: 6\.\d+\.\d+; Qt: 6\.\d+\.\d+", out), out  # Qt's own version, read at build
+    for package in ("pyside6-essentials", "cryptography", "keyring", "dnspython", "certifi", "pyinstaller"):
+        assert f"    {package} " in out, package
 
 
 @pytest.mark.servers

@@ -87,3 +87,22 @@ def test_bundle_job_builds_with_the_documented_command_then_smoke_tests_it() -> 
 
 def test_bundle_job_runs_with_ci_true_so_a_skip_fails() -> None:
     assert bundle_job()["env"]["CI"] == "true"
+
+
+def test_the_suite_runs_on_windows_and_macos_with_their_platform_parts_switched_on() -> None:
+    data = load(ROOT / ".github" / "workflows" / "tests.yml")
+    job = data["jobs"]["tests"]
+    assert set(job["strategy"]["matrix"]["os"]) == {"windows-latest", "macos-latest"}
+    assert job["env"]["SETUP_ASSISTANT_PLATFORM_TESTS"] == "required"
+    runs = [step.get("run", "") for step in steps_of(job)]
+    assert any("tests/test_platform_parts.py" in run for run in runs)
+    assert any("python -m pytest" in run and "tests/test_platform_parts.py" not in run for run in runs)
+
+
+def test_the_bundle_is_built_from_the_lock_with_hashes_checked() -> None:
+    runs = [step.get("run", "") for step in steps_of(bundle_job())]
+    install = next(i for i, run in enumerate(runs) if "--require-hashes -r requirements/bundle.txt" in run)
+    build = next(i for i, run in enumerate(runs) if run.strip() == "python installer/build.py")
+    tools = next(i for i, run in enumerate(runs) if '".[test]"' in run)
+    assert install < build < tools, "the test tools come after the build, so they cannot change the bundle"
+    assert "--no-deps" in runs[install]

@@ -60,3 +60,12 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> Path:
     """Writes a whole file or nothing; owner-only when it holds a password, else readable like any export."""
     atomic.write_atomic(path, data, mode=0o600 if private else 0o644)
     return path
+
+
+def write_in_profile(path: Path, data: bytes, *, new_mode: int | None = None) -> Path:
+    """Replaces (or creates) a file inside a mail program's profile, whole or not at all, keeping the owner,
+    group and mode of the file it replaces; a new file gets the profile folder's owner and group, with
+    `new_mode` or a normal file's mode there. Raises atomic.OwnershipError, writing nothing, when this
+    process may not give the file to its owner (say, run by another user who is not an administrator)."""
+    atomic.write_atomic(path, data, owner=atomic.ownership_for(path, new_mode=new_mode))
+    return path

@@ -86,3 +86,44 @@ def test_the_users_nssdb_made_by_an_administrator_belongs_to_the_user(root: Pinn
     for folder in (home / ".pki", nssdb):
         assert (folder.stat().st_uid, folder.stat().st_gid) == (OTHER, OTHER)
     assert all((uid, gid) == (OTHER, OTHER) for uid, gid, _ in owners(nssdb).values())
+
+
+def _install_as_nobody(profile: str, results: object) -> None:
+    """A forked child (modules already loaded) that drops to nobody:nogroup and then tries the install."""
+    import os as child_os
+
+    from setup_assistant.core.provider import load_provider as load
+
+    pinned = load().root
+    child_os.setgroups([])
+    child_os.setgid(NOBODY)
+    child_os.setuid(NOBODY)
+    result = db(Path(profile)).install(pinned)  # type: ignore[arg-type]
+    results.put((result.outcome.value, result.message))  # type: ignore[attr-defined]
+
+
+def test_where_the_owner_cannot_be_kept_certutil_does_not_run(tmp_path: Path) -> None:
+    """Another user who may write into the profile but cannot give files away: refused, nothing created."""
+    import grp  # noqa: F401  # loaded before the fork, like everything the child needs
+    import multiprocessing
+    import pwd  # noqa: F401
+    import shutil
+    import tempfile
+
+    shared = Path(tempfile.mkdtemp(prefix="setup-assistant-nss-owner-"))
+    try:
+        shared.chmod(0o755)
+        profile = shared / "shared.default"
+        profile.mkdir()
+        profile.chmod(0o777)
+        os.chown(profile, OTHER, OTHER)
+        context = multiprocessing.get_context("fork")
+        results = context.Queue()
+        child = context.Process(target=_install_as_nobody, args=(str(profile), results))
+        child.start()
+        outcome, message = results.get(timeout=60)
+        child.join(60)
+        assert outcome == "failed" and "belongs to 54321:54321" in message and "nothing was written" in message
+        assert list(profile.iterdir()) == []
+    finally:
+        shutil.rmtree(shared, ignore_errors=True)

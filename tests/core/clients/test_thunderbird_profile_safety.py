@@ -248,3 +248,53 @@ def test_new_keys_avoid_the_keys_user_js_uses(tmp_path: Path) -> None:
     assert int(identity.removeprefix("id")) > 4
     assert int(smtp.removeprefix("smtp")) > 9
     assert prefs["mail.account.lastKey"] == int(account.removeprefix("account"))
+
+
+@posix_only
+def test_a_folder_that_cannot_be_locked_falls_back_to_a_lock_of_our_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Some network file systems refuse flock on a folder: runs then still exclude each other (threads here)."""
+    import errno
+    import threading
+
+    from setup_assistant.core import file_lock
+    from setup_assistant.core.account import settings_without_probe
+
+    real_open = file_lock._open
+
+    def no_folder_locks(path: Path) -> int:
+        if path.is_dir():
+            raise OSError(errno.ENOTSUP, "Operation not supported", str(path))
+        return real_open(path)
+
+    monkeypatch.setattr(file_lock, "_open", no_folder_locks)
+    provider = load_provider()
+    for round_number in range(5):
+        profile = tmp_path / f"share{round_number}"
+        profile.mkdir()
+        addresses = [f"p{w}@example.org" for w in range(4)]
+        start = threading.Barrier(len(addresses))
+        errors: list[BaseException] = []
+
+        def install(
+            address: str,
+            profile: Path = profile,
+            start: threading.Barrier = start,
+            errors: list[BaseException] = errors,
+        ) -> None:
+            start.wait()
+            try:
+                install_account(settings_without_probe(provider, parse_address(address), display_name=None), profile)
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=install, args=(a,)) for a in addresses]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(60)
+        assert errors == []
+        emails = {v for k, v in prefs_of(profile).items() if k.endswith(".useremail")}
+        assert emails == set(addresses)
+    assert list((Path(os.environ["SETUP_ASSISTANT_DATA_DIR"]) / "locks").glob("*.lock"))

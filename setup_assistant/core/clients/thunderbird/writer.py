@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import configparser
 import errno
+import hashlib
 import ipaddress
 import os
 import re
@@ -18,7 +19,7 @@ import socket
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -28,6 +29,7 @@ from setup_assistant.core import atomic
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError, PrefValue, parse_prefs
 from setup_assistant.core.file_lock import LockBusy, exclusive
+from setup_assistant.core.history import data_dir
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import write_atomic, write_in_profile
 from setup_assistant.core.provider import Provider
@@ -352,15 +354,32 @@ def _assistant_lock(profile_dir: Path, lock_path: Path) -> Iterator[None]:
         f"Another run of this assistant is still changing the profile {profile_dir}; try again when it has "
         "finished (nothing was changed)."
     )
+    held = ExitStack()
     try:
-        with exclusive(lock_path, timeout=PROFILE_LOCK_WAIT, busy=busy):
-            yield
+        try:
+            held.enter_context(exclusive(lock_path, timeout=PROFILE_LOCK_WAIT, busy=busy))
+        except PermissionError:
+            if lock_path.name == "parent.lock":  # Windows: Thunderbird opened it without sharing meanwhile
+                raise _running_error(profile_dir) from None
+            raise
+        except OSError:
+            # A file system that cannot lock this folder (some network shares): runs of this user still
+            # exclude each other through a lock file in this app's own folder, named after the profile.
+            held.enter_context(exclusive(_fallback_lock(profile_dir), timeout=PROFILE_LOCK_WAIT, busy=busy))
     except LockBusy as exc:
         raise ProfileWriteError(str(exc)) from None
-    except PermissionError:
-        if lock_path.name == "parent.lock":  # Windows: Thunderbird opened it without sharing meanwhile
-            raise _running_error(profile_dir) from None
-        raise
+    except OSError as exc:
+        raise ProfileWriteError(
+            f"The profile {profile_dir} could not be locked ({exc.strerror or exc}); nothing was changed."
+        ) from None
+    with held:
+        yield
+
+
+def _fallback_lock(profile_dir: Path) -> Path:
+    folder = data_dir() / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (hashlib.sha256(_path_key(profile_dir).encode("utf-8")).hexdigest()[:32] + ".lock")
 
 
 def _take_fcntl_lock(lock_file: Path, profile_dir: Path) -> int | None:

@@ -137,6 +137,14 @@ def cmd_trust(args: argparse.Namespace) -> int:
             print("Cancelled.", file=sys.stderr)
             return EXIT_PROBLEM
         if args.action == "install":
+            if args.offline and server.verdict.value == "unreachable" and not args.json:
+                print(
+                    f"Warning: the server could not be checked; installing {provider.root.subject} anyway (--offline). "
+                    "It will vouch for any web site or server it signs for, not only for mail, in every place "
+                    "below (web browsers read ~/.pki/nssdb and this computer's certificate store too).",
+                    file=sys.stderr,
+                    flush=True,
+                )
             report = install_root(provider, plan, server, offline=args.offline)
         else:
             report = trust_status(provider, plan, server)

@@ -167,6 +167,8 @@ def test_unreachable_server_installs_nothing_without_offline(
     assert report["summary"].startswith("Could not check the server")
     assert "not only for mail" in report["notes"][0] and "~/.pki/nssdb" in report["notes"][0]
     assert nss_trust(profile, NICK) == "C,,"
+    code, text = trust(capsys, "install", *args, "--offline")
+    assert code == 0 and "Warning: the server could not be checked" in text and "not only for mail" in text
     code, text = trust(capsys, "status", *args, "--offline")
     assert code == 2 and "--offline only applies" in text
 

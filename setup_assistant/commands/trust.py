@@ -46,6 +46,12 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     parser.add_argument(
+        "--offline",
+        action="store_true",
+        help="install: when the server cannot be reached to check its certificate chain, install the pinned "
+        "root anyway (it is then trusted for web sites too, by browsers that read ~/.pki/nssdb or the OS store)",
+    )
+    parser.add_argument(
         "--timeout",
         type=_positive_seconds,
         default=10.0,
@@ -107,6 +113,8 @@ def cmd_trust(args: argparse.Namespace) -> int:
         verify_pin,
     )
 
+    if args.offline and args.action != "install":
+        raise UsageError("--offline only applies to `trust install`")
     provider = load_provider_or_usage(args.provider)
     if provider.root is None:
         raise UsageError(f"{provider.source}: the provider file has no [trust] section, so there is no root to handle")
@@ -128,7 +136,18 @@ def cmd_trust(args: argparse.Namespace) -> int:
             cancel.set()
             print("Cancelled.", file=sys.stderr)
             return EXIT_PROBLEM
-        report = (install_root if args.action == "install" else trust_status)(provider, plan, server)
+        if args.action == "install":
+            if args.offline and server.verdict.value == "unreachable" and not args.json:
+                print(
+                    f"Warning: the server could not be checked; installing {provider.root.subject} anyway (--offline). "
+                    "It will vouch for any web site or server it signs for, not only for mail, in every place "
+                    "below (web browsers read ~/.pki/nssdb and this computer's certificate store too).",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            report = install_root(provider, plan, server, offline=args.offline)
+        else:
+            report = trust_status(provider, plan, server)
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:

@@ -9,6 +9,7 @@ import contextlib
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,11 @@ import platformdirs
 
 from setup_assistant import APP_NAME as APP_NAME  # re-exported: callers name it from here
 from setup_assistant.core.atomic import write_text_atomic
+from setup_assistant.core.file_lock import LockBusy, exclusive
 
 _MAX_ENTRIES = 5000
+_LOCK_FILE = ".records.lock"
+_LOCK_WAIT = 30.0  # seconds; a record is read, changed and written in milliseconds
 
 
 def data_dir() -> Path:
@@ -40,6 +44,16 @@ class WrittenProfile:
 
 def _history_file() -> Path:
     return data_dir() / "written-profiles.json"
+
+
+@contextlib.contextmanager
+def _records_locked() -> Iterator[None]:
+    """One writer at a time for the record files: runs at once (a whole office at a help desk, the wizard
+    and the CLI) would otherwise each read the old list and the last to write would drop the others' entries."""
+    folder = data_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with exclusive(folder / _LOCK_FILE, timeout=_LOCK_WAIT, busy="the record of written profiles stayed locked"):
+        yield
 
 
 def load_history() -> list[WrittenProfile]:
@@ -67,10 +81,11 @@ def record_written(address: str, client: str, path: Path, *, installed: bool = F
         installed=installed,
         written_at=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
     )
-    entries = [e for e in load_history() if (e.address, e.client, e.path) != (entry.address, entry.client, entry.path)]
-    entries.append(entry)
-    data: list[dict[str, Any]] = [asdict(e) for e in entries[-_MAX_ENTRIES:]]
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, LockBusy), _records_locked():
+        key = (entry.address, entry.client, entry.path)
+        entries = [e for e in load_history() if (e.address, e.client, e.path) != key]
+        entries.append(entry)
+        data: list[dict[str, Any]] = [asdict(e) for e in entries[-_MAX_ENTRIES:]]
         write_text_atomic(_history_file(), json.dumps(data, indent=1, ensure_ascii=False))
 
 
@@ -93,9 +108,10 @@ def _load_roots() -> list[dict[str, str]]:
 
 def record_root_installed(place: str, sha256: str) -> None:
     """Notes that this app put the root into a store, so `remove` only ever takes out its own copy."""
-    entries = [r for r in _load_roots() if (r.get("place"), r.get("sha256")) != (place, sha256)]
-    entries.append({"place": place, "sha256": sha256, "at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()})
-    with contextlib.suppress(OSError):
+    at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    with contextlib.suppress(OSError, LockBusy), _records_locked():
+        entries = [r for r in _load_roots() if (r.get("place"), r.get("sha256")) != (place, sha256)]
+        entries.append({"place": place, "sha256": sha256, "at": at})
         write_text_atomic(_roots_file(), json.dumps(entries, indent=1))
 
 
@@ -104,6 +120,6 @@ def root_installed_here(place: str, sha256: str) -> bool:
 
 
 def forget_root(place: str, sha256: str) -> None:
-    entries = [r for r in _load_roots() if (r.get("place"), r.get("sha256")) != (place, sha256)]
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, LockBusy), _records_locked():
+        entries = [r for r in _load_roots() if (r.get("place"), r.get("sha256")) != (place, sha256)]
         write_text_atomic(_roots_file(), json.dumps(entries, indent=1))

@@ -7,7 +7,11 @@ XML, plists, INI or .reg files cannot carry is refused with a sentence instead o
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from setup_assistant.core import atomic
@@ -60,3 +64,65 @@ def write_atomic(path: Path, data: bytes, *, private: bool = False) -> Path:
     """Writes a whole file or nothing; owner-only when it holds a password, else readable like any export."""
     atomic.write_atomic(path, data, mode=0o600 if private else 0o644)
     return path
+
+
+def write_in_profile(path: Path, data: bytes, *, new_mode: int | None = None) -> Path:
+    """Replaces (or creates) a file inside a mail program's profile, whole or not at all, keeping the owner,
+    group and mode of the file it replaces; a new file gets the profile folder's owner and group, with
+    `new_mode` or a normal file's mode there. Raises atomic.OwnershipError, writing nothing, when this
+    process may not give the file to its owner (say, run by another user who is not an administrator)."""
+    atomic.write_atomic(path, data, owner=atomic.ownership_for(path, new_mode=new_mode))
+    return path
+
+
+def _existing_ancestor(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
+@contextmanager
+def keeping_owners(folder: Path) -> Iterator[None]:
+    """Around a tool that writes into a profile folder on its own (NSS certutil): files it replaces keep their
+    owner, group and mode; files and folders it creates get the owner and group of the folder (or of the
+    nearest existing folder above it), with the mode the tool chose (NSS makes its databases 0600).
+
+    Raises atomic.OwnershipError before the tool runs when this process could not give them back.
+    """
+    if os.name != "posix":
+        yield
+        return
+    base = _existing_ancestor(folder)
+    base_st = os.stat(base)
+    folder_owner = atomic.Ownership(base_st.st_uid, base_st.st_gid, stat.S_IMODE(base_st.st_mode))
+    before: dict[str, atomic.Ownership] = {}
+    if folder.is_dir():
+        for entry in os.scandir(folder):
+            if entry.is_file(follow_symlinks=False):
+                st = entry.stat(follow_symlinks=False)
+                before[entry.name] = atomic.Ownership(st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode))
+    for owner in {folder_owner, *before.values()}:
+        atomic.check_ownership(folder, atomic.Ownership(owner.uid, owner.gid, 0))
+    try:
+        yield
+    finally:
+        _give_back(folder, base, folder_owner, before)
+
+
+def _give_back(folder: Path, base: Path, owner: atomic.Ownership, before: dict[str, atomic.Ownership]) -> None:
+    created = folder
+    while created != base and created.is_dir():  # folders made on the way (say ~/.pki/nssdb)
+        os.chown(created, owner.uid, owner.gid, follow_symlinks=False)
+        created = created.parent
+    if not folder.is_dir():
+        return
+    for entry in os.scandir(folder):
+        if not entry.is_file(follow_symlinks=False):
+            continue
+        st = entry.stat(follow_symlinks=False)
+        old = before.get(entry.name)
+        uid, gid = (old.uid, old.gid) if old else (owner.uid, owner.gid)
+        if (st.st_uid, st.st_gid) != (uid, gid):
+            os.chown(entry.path, uid, gid, follow_symlinks=False)
+        if old is not None and stat.S_IMODE(st.st_mode) != old.mode:
+            os.chmod(entry.path, old.mode)

@@ -44,3 +44,41 @@ def test_atomic_write_keeps_the_old_file_when_the_rename_fails(tmp_path: Path, m
         atomic.write_text_atomic(target, "new")
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["prefs.js"]
+
+
+def _record_many(data_dir: str, worker: int, count: int, start: object) -> None:
+    """One of several processes: waits for the common start, then records its own entries one by one."""
+    os.environ["SETUP_ASSISTANT_DATA_DIR"] = data_dir
+    start.wait()  # type: ignore[attr-defined]
+    for index in range(count):
+        record_written(f"w{worker}-{index}@example.org", "thunderbird", Path(f"/profiles/{worker}/{index}"))
+        if index % 3 == 0:
+            from setup_assistant.core.history import record_root_installed
+
+            record_root_installed(f"place-{worker}-{index}", "ab" * 32)
+
+
+def test_runs_at_once_never_lose_each_others_entries(data_dir: Path) -> None:
+    """Real processes released together, many rounds: every entry of every one of them is in the record."""
+    import multiprocessing
+
+    from setup_assistant.core.history import root_installed_here
+
+    context = multiprocessing.get_context("spawn")
+    workers, count = 6, 25
+    for round_number in range(3):
+        start = context.Event()
+        processes = [
+            context.Process(target=_record_many, args=(str(data_dir / str(round_number)), w, count, start))
+            for w in range(workers)
+        ]
+        for process in processes:
+            process.start()
+        start.set()
+        for process in processes:
+            process.join(60)
+            assert process.exitcode == 0
+        os.environ["SETUP_ASSISTANT_DATA_DIR"] = str(data_dir / str(round_number))
+        addresses = {e.address for e in load_history()}
+        assert addresses == {f"w{w}-{i}@example.org" for w in range(workers) for i in range(count)}
+        assert all(root_installed_here(f"place-{w}-{i}", "ab" * 32) for w in range(workers) for i in range(0, count, 3))

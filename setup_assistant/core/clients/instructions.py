@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.clients.outlook.writer import AUTODISCOVER_KEY, SETUP_KEY
 from setup_assistant.core.html_page import Piece, fill
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
@@ -213,7 +214,7 @@ def outlook_sheet(
     xml_folder: str,
     has_prf: bool,
     autodiscover_name: str = "autodiscover.xml",
-    setup_name: str = "outlook-setup.reg",
+    setup_name: str = "outlook-setup.cmd",
     undo_name: str = "outlook-undo.reg",
     prf_name: str = "outlook.prf",
 ) -> bytes:
@@ -232,24 +233,27 @@ def outlook_sheet(
         ("code", autodiscover_name),
         " holds the settings (no password); ",
         ("code", setup_name),
-        " tells Outlook to read it; ",
+        " copies it into your own folder and tells Outlook to read it; ",
         ("code", undo_name),
-        " removes those registry entries again",
+        " removes that entry again",
         *(["; ", ("code", prf_name), " is a second route."] if has_prf else ["."]),
     )
-    page.heading("Route 1: the registry file")
+    page.heading("Route 1: the setup script")
     page.steps(
         [
-            "Copy ",
+            "Keep ",
             ("code", autodiscover_name),
-            " into this folder (create it if it is missing): ",
-            ("code", xml_folder),
-        ],
-        [
-            "Double-click ",
+            " and ",
             ("code", setup_name),
-            " and confirm. Outlook then reads that file for your domain and uses its classic Add Account "
-            "dialog; only your own Outlook settings change and no administrator is needed.",
+            " in one folder and double-click ",
+            ("code", setup_name),
+            " (signed in as yourself). It copies ",
+            ("code", autodiscover_name),
+            " to ",
+            ("code", f"{xml_folder}\\{autodiscover_name}"),
+            " (%LOCALAPPDATA% is your own AppData\\Local folder, which other people using this computer cannot "
+            "change) and tells Outlook to read it there for your domain, with its classic Add Account dialog; "
+            "only your own Outlook settings change and no administrator is needed.",
         ],
         [
             "Start Outlook, choose ",
@@ -259,7 +263,30 @@ def outlook_sheet(
             " and then type your password.",
         ],
     )
-    page.paragraph("To undo, double-click ", ("code", undo_name), ".")
+    page.paragraph(
+        "To undo, double-click ",
+        ("code", undo_name),
+        f": it removes only the entry for {settings.address.domain}. ",
+        ("code", setup_name),
+        " also turned on three switches that every such account shares: ",
+        ("code", "PreferLocalXML"),
+        " and ",
+        ("code", "ExcludeExplicitO365Endpoint"),
+        " under ",
+        ("code", f"HKEY_CURRENT_USER\\{AUTODISCOVER_KEY}"),
+        ", and ",
+        ("code", "DisableOffice365SimplifiedAccountCreation"),
+        " under ",
+        ("code", f"HKEY_CURRENT_USER\\{SETUP_KEY}"),
+        ". If your IT had not set them before and no other account uses this method, delete them with "
+        "Registry Editor, or run in a Command Prompt: ",
+        ("code", f'reg delete "HKCU\\{AUTODISCOVER_KEY}" /v PreferLocalXML /f'),
+        ", ",
+        ("code", f'reg delete "HKCU\\{AUTODISCOVER_KEY}" /v ExcludeExplicitO365Endpoint /f'),
+        " and ",
+        ("code", f'reg delete "HKCU\\{SETUP_KEY}" /v DisableOffice365SimplifiedAccountCreation /f'),
+        ".",
+    )
     page.heading("Route 2: the profile file")
     if has_prf:
         page.steps(

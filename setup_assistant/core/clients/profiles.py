@@ -94,8 +94,8 @@ def app_data_dir() -> Path:
 
 
 def outlook_xml_path(settings: AccountSettings, platform: str, app_data: Path | None = None) -> PurePath:
-    """Where outlook-setup.reg expects autodiscover.xml: this user's app folder on Windows (where --install
-    puts it), else a fixed path the instructions name."""
+    """Where Outlook reads autodiscover.xml: this user's app folder on Windows (where --install puts it),
+    else the person's own %LOCALAPPDATA% folder that outlook-setup.cmd copies it to."""
     if platform == "win32":
         return _local_outlook_folder(settings, app_data) / outlook.AUTODISCOVER_FILE
     return PureWindowsPath(outlook.export_xml_folder(settings)) / outlook.AUTODISCOVER_FILE
@@ -194,12 +194,15 @@ def _thunderbird(
 
 
 def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installing) -> ClientOutcome:
-    # Exported files may be used on another computer, where this user's app folder does not exist: they name
-    # the fixed export folder their instructions describe. Only an install points at this computer's copy.
+    # Exported files may be used on another computer: their setup script copies the XML into that person's
+    # own %LOCALAPPDATA%, the folder the instructions name. Only an install points at this computer's copy.
     target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
     written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
     sheet = instructions.write_sheet(
-        out, instructions.outlook_sheet(settings, xml_folder=str(target.parent), has_prf=written.prf is not None)
+        out,
+        instructions.outlook_sheet(
+            settings, xml_folder=outlook.export_xml_folder(settings), has_prf=written.prf is not None
+        ),
     )
     files = (*written.paths, sheet)
     if not install:
@@ -217,7 +220,7 @@ def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, e
     """Puts autodiscover.xml in this app's folder first, then points Outlook's registry at it."""
     local = _local_outlook_folder(settings, env.app_data)
     write_atomic(local / outlook.AUTODISCOVER_FILE, written.autodiscover.read_bytes())
-    xml_path = written.xml_target  # the exported .reg and the registry name the same file
+    xml_path = written.xml_target  # this computer's own copy, in the user's app folder
     values = outlook.registry_values(settings, xml_path)
     registry = env.registry if env.registry is not None else outlook_registry.WindowsRegistry()
     change = outlook_registry.apply_registry(values, registry)

@@ -1,7 +1,10 @@
 """status, install and remove over every place, with one report a volunteer can read or a script can parse.
 
-`install` touches a place only when the server's chain needs the root there (or the server could not be
-asked: the pin alone vouches for the root then), and never when the chain leads to another root.
+`install` touches a place only when the probe showed that the server's chain leads to the pinned root and the
+programs reading that place do not already trust it; never when the chain leads to another root. The places
+also serve web browsers (~/.pki/nssdb, the OS store), so when the server cannot be reached nothing is
+installed unless the person says so explicitly (`offline=True`, the CLI's --offline), and then the report
+warns what the root is now trusted for.
 """
 
 from __future__ import annotations
@@ -67,17 +70,24 @@ class TrustReport:
     server: ServerTrust | None
     places: tuple[PlaceReport, ...]
     notes: tuple[str, ...] = ()
+    offline: bool = False  # install: the person allowed installing without a check of the server
 
     @property
     def other_root(self) -> bool:
         return self.server is not None and self.server.verdict is ServerVerdict.OTHER_ROOT
 
     @property
+    def unchecked(self) -> bool:
+        """Install refused: the server could not be reached and the person did not say --offline."""
+        unreachable = self.server is not None and self.server.verdict is ServerVerdict.UNREACHABLE
+        return self.action is Action.INSTALL and unreachable and not self.offline
+
+    @property
     def ok(self) -> bool:
         """Exit 0: every place that needs the root has it (after remove: it is gone everywhere)."""
         if self.action is Action.REMOVE:
             return all(r.outcome in REMOVE_OK for r in self.places)
-        if self.other_root:
+        if self.other_root or self.unchecked:
             return False
         if self.action is Action.INSTALL:
             return all(r.outcome in INSTALL_OK for r in self.places)
@@ -91,6 +101,13 @@ class TrustReport:
             return (
                 f"{lead} server's certificate chain does not lead to the provider's pinned root, so installing "
                 "it would not help (the provider has probably changed its certificate authority)."
+            )
+        if self.unchecked:
+            assert self.server is not None
+            return (
+                f"Nothing was installed: {self.server.detail}, so it could not be checked that its certificate "
+                "chain leads to the provider's root. Try again when this computer can reach it, or use --offline "
+                "to install the pinned root anyway."
             )
         if self.action is Action.INSTALL:
             return _summary_install(self.places, self.server)
@@ -134,8 +151,8 @@ def _summary_install(places: tuple[PlaceReport, ...], server: ServerTrust | None
     parts = []
     if server is not None and server.verdict is ServerVerdict.UNREACHABLE:
         parts.append(
-            f"Could not check the server ({server.detail}); the pinned root was installed anyway, "
-            "since its pinned fingerprint vouches for it."
+            f"Could not check the server ({server.detail}); the pinned root was installed anyway, as asked "
+            "(--offline), since its pinned fingerprint vouches for it."
         )
     by: dict[Outcome, list[PlaceReport]] = {}
     for r in places:
@@ -230,17 +247,35 @@ def _leader(plan: Plan, place: Place) -> Place:
     return next(p for p in plan.places if p.key == place.follows)
 
 
-def install_root(provider: Provider, plan: Plan, server: ServerTrust) -> TrustReport:
-    """Installs where needed; verifies the pin again first (PinMismatch: nothing is touched)."""
+def offline_warning(root: PinnedRoot, places: list[Place]) -> str:
+    """What installing the root without checking the server means: it is trusted far beyond mail."""
+    reach = {
+        PlaceKind.OS_STORE: "web browsers and every other program that uses this computer's certificate store",
+        PlaceKind.USER_NSS: "Chromium, Chrome and the other programs that read ~/.pki/nssdb",
+        PlaceKind.THUNDERBIRD_PROFILE: "Thunderbird, for mail and for the web pages it opens",
+    }
+    where = "; ".join(f"{p.label} ({reach.get(p.kind, ', '.join(p.programs))})" for p in places)
+    return (
+        f"Installed without checking the server (--offline): {root.subject} (SHA-256 {root.fingerprint}) is "
+        f"now trusted to vouch for any web site or server, not only for mail, in: {where}. "
+        "`trust remove` takes it out again."
+    )
+
+
+def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline: bool = False) -> TrustReport:
+    """Installs where the probe showed the root is needed; verifies the pin again first (PinMismatch: nothing
+    is touched). An unreachable server means nothing is installed unless `offline` (the person's explicit
+    choice), since every place also serves other programs."""
     root = _root(provider)
     verify_pin(root)
-    if server.verdict is ServerVerdict.OTHER_ROOT:
+    unreachable = server.verdict is ServerVerdict.UNREACHABLE
+    if server.verdict is ServerVerdict.OTHER_ROOT or (unreachable and not offline):
         status = trust_status(provider, plan, server)
+        why = server.detail if not unreachable else f"{server.detail}, so its chain could not be checked"
         skipped = tuple(
-            PlaceReport(r.place, r.need, r.present, r.trusted, None, "not installed: " + server.detail)
-            for r in status.places
+            PlaceReport(r.place, r.need, r.present, r.trusted, None, "not installed: " + why) for r in status.places
         )
-        return TrustReport(Action.INSTALL, provider, root, server, skipped, tuple(plan.notes))
+        return TrustReport(Action.INSTALL, provider, root, server, skipped, tuple(plan.notes), offline)
     results: dict[str, tuple[ActionResult, bool | None]] = {}
     reports = []
     for place in plan.places:
@@ -279,7 +314,11 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust) -> TrustRe
                 place, need, present, trusted_here(server, place.anchors, present), result.outcome, result.message
             )
         )
-    return TrustReport(Action.INSTALL, provider, root, server, tuple(reports), tuple(plan.notes))
+    notes = list(plan.notes)
+    installed = [r.place for r in reports if r.outcome is Outcome.INSTALLED and r.place.store is not None]
+    if unreachable and installed:
+        notes.insert(0, offline_warning(root, installed))
+    return TrustReport(Action.INSTALL, provider, root, server, tuple(reports), tuple(notes), offline)
 
 
 def _why_not_needed(place: Place) -> str:

@@ -20,6 +20,8 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from setup_assistant.core.atomic import OwnershipError
+from setup_assistant.core.profile_files import keeping_owners
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
     COMMAND_TIMEOUT,
@@ -161,12 +163,12 @@ class NssDatabase:
         refusal = self._refusal()
         if refusal:
             return ActionResult(Outcome.FAILED, refusal)
-        from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning
+        from setup_assistant.core.clients.thunderbird.writer import ProfileWriteError, ThunderbirdRunning
 
         try:
-            with self._held():
+            with self._held(), keeping_owners(self.directory):
                 return self._install(root)
-        except (NssError, ThunderbirdRunning) as exc:
+        except (NssError, ThunderbirdRunning, ProfileWriteError, OwnershipError) as exc:
             return ActionResult(Outcome.FAILED, str(exc))
 
     def _install(self, root: PinnedRoot) -> ActionResult:
@@ -229,12 +231,12 @@ class NssDatabase:
             return ActionResult(Outcome.FAILED, refusal)
         if not self._has_database():
             return ActionResult(Outcome.ABSENT, f"there is no certificate database in {self.directory}")
-        from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning
+        from setup_assistant.core.clients.thunderbird.writer import ProfileWriteError, ThunderbirdRunning
 
         try:
-            with self._held():
+            with self._held(), keeping_owners(self.directory):
                 return self._remove(root)
-        except (NssError, ThunderbirdRunning) as exc:
+        except (NssError, ThunderbirdRunning, ProfileWriteError, OwnershipError) as exc:
             return ActionResult(Outcome.FAILED, str(exc))
 
     def _remove(self, root: PinnedRoot) -> ActionResult:

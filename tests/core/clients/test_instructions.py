@@ -81,7 +81,7 @@ def test_outlook_sheet_says_plainly_what_the_files_cannot_set_up() -> None:
     text = page.all_text
     assert "new Outlook for Windows and Outlook for Mac cannot be set up by these files" in text
     assert r"C:\Data\example.org" in text
-    assert "outlook-setup.reg" in text and "outlook-undo.reg" in text and "/importprf" in text
+    assert "outlook-setup.cmd" in text and "outlook-undo.reg" in text and "/importprf" in text
     table = page.table()
     assert (table["Incoming port"], table["Incoming connection security"]) == ("993", "SSL/TLS")
     assert (table["Outgoing port"], table["Outgoing connection security"]) == ("465", "SSL/TLS")

@@ -315,7 +315,8 @@ def test_hostile_names_survive_every_outlook_format(name: str, tmp_path: Path) -
     account = _prf(written.prf.read_bytes())["Account1"]
     assert account["DisplayName"] == name
     assert account["EmailAddress"] == "o'neil&co+x@bücher.example"
-    assert parse_reg(written.setup_reg.read_bytes())
+    assert parse_reg(written.undo_reg.read_bytes())
+    assert written.setup_script.read_bytes().startswith(b"@echo off\r\n")
 
 
 @pytest.mark.parametrize("name", ["Jane\nDoe", "Jane\x00", "tab\there", "\ud800", "N" * 201])

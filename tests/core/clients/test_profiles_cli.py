@@ -28,7 +28,7 @@ EXPECTED_FILES = {
     "thunderbird/config-v1.1.xml",
     "thunderbird/instructions.html",
     "outlook/autodiscover.xml",
-    "outlook/outlook-setup.reg",
+    "outlook/outlook-setup.cmd",
     "outlook/outlook-undo.reg",
     "outlook/outlook.prf",
     "outlook/instructions.html",
@@ -88,9 +88,9 @@ def test_install_on_windows_copies_the_xml_then_sets_the_registry(tmp_path: Path
         AUTODISCOVER_KEY, "example.org", RegistryKind.SZ, str(local_xml)
     )
     assert registry.read(AUTODISCOVER_KEY, "other.org") == OTHER
-    # The exported .reg points at the same per-user place the install used.
-    exported = {n: v for _, n, v in parse_reg((out / "outlook" / "outlook-setup.reg").read_bytes())}
-    assert exported["example.org"] is not None and exported["example.org"].data == str(local_xml)
+    # The exported setup script copies the XML into the same per-user folder (%LOCALAPPDATA%\<this app>).
+    script = (out / "outlook" / "outlook-setup.cmd").read_text(encoding="ascii")
+    assert r'set "TARGET=%LOCALAPPDATA%\NPOMail Setup Assistant\outlook\example.org"' in script
     restore = app / "outlook" / "example.org" / profiles.RESTORE_REG_FILE
     first_restore = restore.read_bytes()
     assert all(v is None for _, _, v in parse_reg(first_restore))
@@ -282,6 +282,6 @@ def test_exported_outlook_files_on_windows_name_the_export_folder(tmp_path: Path
     """Files saved for another computer cannot point at this user's own app folder (it does not exist there)."""
     outcome = write_profiles(settings(), tmp_path, [Client.OUTLOOK], platform="win32", app_data=tmp_path / "mine")
     assert outcome.ok
-    reg = (tmp_path / "outlook" / "outlook-setup.reg").read_bytes().decode("utf-16")
-    assert outlook.EXPORT_XML_ROOT.replace("\\", "\\\\") in reg
-    assert str(tmp_path / "mine") not in reg
+    script = (tmp_path / "outlook" / "outlook-setup.cmd").read_text(encoding="ascii")
+    assert outlook.EXPORT_XML_ROOT in script
+    assert str(tmp_path / "mine") not in script

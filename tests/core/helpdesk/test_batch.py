@@ -49,7 +49,7 @@ CLIENT_FILES = {
     "thunderbird/config-v1.1.xml",
     "thunderbird/instructions.html",
     "outlook/autodiscover.xml",
-    "outlook/outlook-setup.reg",
+    "outlook/outlook-setup.cmd",
     "outlook/outlook-undo.reg",
     "outlook/instructions.html",
     "apple-mail/instructions.html",
@@ -137,8 +137,8 @@ def test_good_duplicate_and_malformed_lines(tmp_path: Path, capsys: pytest.Captu
     bob = Sheet((out / "bob@example.org" / "settings-sheet.html").read_bytes())
     assert bob.value("Account type") == "POP3" and bob.value("Your name") == "Doe, Bob"
     # Files for other people's computers: Outlook is pointed at the export folder, not this computer's.
-    reg = (out / "jane.doe@example.org" / "outlook" / "outlook-setup.reg").read_bytes().decode("utf-16")
-    assert outlook.EXPORT_XML_ROOT.replace("\\", "\\\\") in reg
+    script = (out / "jane.doe@example.org" / "outlook" / "outlook-setup.cmd").read_text(encoding="ascii")
+    assert outlook.EXPORT_XML_ROOT in script
     # Files for other people's computers stay out of this computer's history (summary.csv is their record).
     assert history.written_for("jane.doe@example.org") == []
 

@@ -147,20 +147,30 @@ def test_a_locked_profile_is_refused(
     assert not (profile / "cert9.db").exists()
 
 
-def test_unreachable_server_still_installs_the_pinned_root(
-    mail_servers: MailServers, profile: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_unreachable_server_installs_nothing_without_offline(
+    mail_servers: MailServers, profile: Path, tmp_path: Path, temp_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     closed = free_port()
     names = ("imap", "imaps", "pop3", "pop3s", "submission", "submissions")
     provider = mail_servers.provider_file(tmp_path, **dict.fromkeys(names, closed))
-    code, report = trust(
-        capsys, "install", "--provider", str(provider), "--thunderbird-profile", str(profile), "--json"
-    )
-    assert code == 0
+    args = ["--provider", str(provider), "--thunderbird-profile", str(profile)]
+    code, report = trust(capsys, "install", *args, "--json")
+    assert code == 1
     assert report["server"]["verdict"] == "unreachable"
+    assert [p["outcome"] for p in report["places"]] == [None, None]
+    assert report["summary"].startswith("Nothing was installed") and "--offline" in report["summary"]
+    assert not (profile / "cert9.db").exists() and not (temp_home / ".pki").exists()
+
+    code, report = trust(capsys, "install", *args, "--offline", "--json")
+    assert code == 0
     assert by_kind(report, "thunderbird-profile")["outcome"] == "installed"
     assert report["summary"].startswith("Could not check the server")
+    assert "not only for mail" in report["notes"][0] and "~/.pki/nssdb" in report["notes"][0]
     assert nss_trust(profile, NICK) == "C,,"
+    code, text = trust(capsys, "install", *args, "--offline")
+    assert code == 0 and "Warning: the server could not be checked" in text and "not only for mail" in text
+    code, text = trust(capsys, "status", *args, "--offline")
+    assert code == 2 and "--offline only applies" in text
 
 
 def test_a_chain_to_another_root_installs_nothing(

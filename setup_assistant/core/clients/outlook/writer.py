@@ -4,20 +4,28 @@ Outlook read it, and a .prf profile file as the second route.
 Outlook gets the SSL ports (993/995/465) the guide recommends for it, and STARTTLS only where SSL is
 blocked. Every Autodiscover element is spelled out because Outlook's defaults are wrong for this host:
 an absent <SPA> means SPA on, an absent <LoginName> means the part before the @. The registry values
-live under HKCU only, so no administrator is needed, and the undo file removes exactly what setup adds.
+live under HKCU only, so no administrator is needed.
+
+Exported files never point Outlook at a folder other users of that computer can write (another user could
+swap the XML): `outlook-setup.cmd`, run by the person, copies autodiscover.xml into their own
+%LOCALAPPDATA% and writes that concrete path into the registry (Microsoft documents the domain value only
+as a plain string, REG_SZ, so an unexpanded %LOCALAPPDATA% there cannot be relied on). The exported undo
+file removes only the domain's own value: it cannot know whether IT had set the three shared switches
+before, so the instructions say how to remove those. `--install` keeps an exact restore file instead.
 """
 
 from __future__ import annotations
 
 import codecs
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 from setup_assistant.core.account import AccountSettings
-from setup_assistant.core.clients.outlook.registry import RegistryKind, RegistryValue, setup_reg, undo_reg
+from setup_assistant.core.clients.outlook.registry import RegistryKind, RegistryValue, undo_reg
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
-from setup_assistant.core.profile_files import check_profile_text, check_text, write_atomic
+from setup_assistant.core.profile_files import ProfileInputError, check_profile_text, check_text, write_atomic
 
 AUTODISCOVER_NS = "http://schemas.microsoft.com/exchange/autodiscover/responseschema/2006"
 OUTLOOK_RESPONSE_NS = "http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a"
@@ -27,13 +35,21 @@ AUTODISCOVER_KEY = OUTLOOK_KEY + r"\AutoDiscover"
 SETUP_KEY = OUTLOOK_KEY + r"\Setup"
 
 AUTODISCOVER_FILE = "autodiscover.xml"
-SETUP_REG_FILE = "outlook-setup.reg"
+SETUP_SCRIPT_FILE = "outlook-setup.cmd"
 UNDO_REG_FILE = "outlook-undo.reg"
 PRF_FILE = "outlook.prf"
 
-# Where an exported autodiscover.xml goes on a Windows computer this assistant does not run on: a fixed
-# path, because a .reg file cannot name another person's profile folder.
-EXPORT_XML_ROOT = r"C:\Users\Public\Documents\NPOMail Setup Assistant\outlook"
+# Where outlook-setup.cmd puts autodiscover.xml on the person's computer: their own %LOCALAPPDATA% (this
+# app's folder there, as --install uses), which other users of that computer cannot write. Windows expands
+# %LOCALAPPDATA% when the script runs, so the registry gets the concrete path.
+EXPORT_XML_ROOT = r"%LOCALAPPDATA%\NPOMail Setup Assistant\outlook"
+
+# Switches that every local-XML account on the computer shares (and IT may have set already).
+SHARED_SWITCHES = (
+    RegistryValue(AUTODISCOVER_KEY, "PreferLocalXML", RegistryKind.DWORD, 1),
+    RegistryValue(AUTODISCOVER_KEY, "ExcludeExplicitO365Endpoint", RegistryKind.DWORD, 1),
+    RegistryValue(SETUP_KEY, "DisableOffice365SimplifiedAccountCreation", RegistryKind.DWORD, 1),
+)
 
 
 def outlook_endpoints(settings: AccountSettings) -> tuple[Endpoint, Endpoint]:
@@ -100,14 +116,81 @@ def registry_values(settings: AccountSettings, xml_path: str) -> tuple[RegistryV
     check_text(xml_path, "path of autodiscover.xml")
     if not (PureWindowsPath(xml_path).is_absolute() or Path(xml_path).is_absolute()):
         raise ValueError(f"the path of autodiscover.xml must be a full Windows path, not {xml_path!r}")
-    domains = dict.fromkeys((settings.address.domain, settings.address.ascii_domain))
-    values = [RegistryValue(AUTODISCOVER_KEY, domain, RegistryKind.SZ, xml_path) for domain in domains]
-    values += [
-        RegistryValue(AUTODISCOVER_KEY, "PreferLocalXML", RegistryKind.DWORD, 1),
-        RegistryValue(AUTODISCOVER_KEY, "ExcludeExplicitO365Endpoint", RegistryKind.DWORD, 1),
-        RegistryValue(SETUP_KEY, "DisableOffice365SimplifiedAccountCreation", RegistryKind.DWORD, 1),
+    values = [RegistryValue(AUTODISCOVER_KEY, domain, RegistryKind.SZ, xml_path) for domain in domain_names(settings)]
+    return (*values, *SHARED_SWITCHES)
+
+
+def domain_names(settings: AccountSettings) -> tuple[str, ...]:
+    """The value names Outlook looks up: the domain as typed and, for an IDN, its ASCII form."""
+    return tuple(dict.fromkeys((settings.address.domain, settings.address.ascii_domain)))
+
+
+def export_undo_reg(settings: AccountSettings) -> bytes:
+    """Removes only the domain's own value(s): an exported file cannot know whether the shared switches were
+    there before, and removing IT's own settings would break other accounts."""
+    return undo_reg([RegistryValue(AUTODISCOVER_KEY, name, RegistryKind.SZ, "") for name in domain_names(settings)])
+
+
+# --- outlook-setup.cmd ----------------------------------------------------------------------------------
+
+# Nothing cmd.exe could read as syntax may reach the script (a checked domain never has these anyway).
+_CMD_SYNTAX = re.compile(r'[\s"%!^&|<>()\\/]')
+
+
+def setup_script(settings: AccountSettings) -> bytes:
+    """outlook-setup.cmd: copies autodiscover.xml into the person's own %LOCALAPPDATA% and points Outlook at
+    that concrete path (REG_SZ, as Microsoft documents the value), plus the three shared switches.
+
+    %LOCALAPPDATA% and the script's own folder are read before delayed expansion is turned on and used as
+    !VAR! afterwards, so no character in a user or folder name is ever parsed as cmd syntax.
+    """
+    check_profile_text(settings)
+    names = domain_names(settings)
+    for name in names:
+        if not name or _CMD_SYNTAX.search(name):
+            raise ProfileInputError(f"The domain {name!r} cannot be written into Outlook's setup script.")
+    folder = export_xml_folder(settings)
+    unicode = not all(name.isascii() for name in names)
+    reg_adds = [
+        f'reg add "HKCU\\{AUTODISCOVER_KEY}" /v "{name}" /t REG_SZ /d "!TARGET!\\{AUTODISCOVER_FILE}" /f >nul '
+        "|| goto failed"
+        for name in names
     ]
-    return tuple(values)
+    reg_adds += [
+        f'reg add "HKCU\\{v.key}" /v "{v.name}" /t REG_DWORD /d {v.data} /f >nul || goto failed'
+        for v in SHARED_SWITCHES
+    ]
+    lines = [
+        "@echo off",
+        *(["chcp 65001 >nul"] if unicode else []),  # the domain below is UTF-8; cmd reads on in that code page
+        f"rem Sets up classic Outlook for {settings.address.ascii_domain} (NPOMail Setup Assistant).",
+        f"rem Copies {AUTODISCOVER_FILE} from this folder into your own {folder}",
+        "rem (other users of this computer cannot change it) and tells Outlook to read it there.",
+        "rem Only your own settings (HKEY_CURRENT_USER) change; no administrator is needed.",
+        "setlocal DisableDelayedExpansion",
+        "if not defined LOCALAPPDATA goto failed",
+        f'set "SOURCE=%~dp0{AUTODISCOVER_FILE}"',
+        f'set "TARGET={folder}"',
+        "setlocal EnableDelayedExpansion",
+        'if not exist "!SOURCE!" (',
+        f"  echo {AUTODISCOVER_FILE} must be in the same folder as this file.",
+        "  goto failed",
+        ")",
+        'if not exist "!TARGET!\\" mkdir "!TARGET!"',
+        'if not exist "!TARGET!\\" goto failed',
+        f'copy /Y "!SOURCE!" "!TARGET!\\{AUTODISCOVER_FILE}" >nul || goto failed',
+        *reg_adds,
+        f'echo Done: Outlook reads "!TARGET!\\{AUTODISCOVER_FILE}" for {settings.address.ascii_domain}.',
+        "echo Now start Outlook and add your account with File, Add Account.",
+        "pause",
+        "exit /b 0",
+        ":failed",
+        "echo The setup did not finish (see the message above); instructions.html says how to undo it.",
+        "pause",
+        "exit /b 1",
+    ]
+    text = "\r\n".join(lines) + "\r\n"
+    return text.encode("utf-8" if unicode else "ascii")
 
 
 # --- .prf profile file ---------------------------------------------------------------------------------
@@ -264,32 +347,43 @@ def prf_bytes(text: str) -> bytes:
 @dataclass(frozen=True)
 class OutlookFiles:
     autodiscover: Path
-    setup_reg: Path
+    setup_script: Path
     undo_reg: Path
     prf: Path | None  # None when SSL is blocked for incoming mail
-    xml_target: str  # where setup_reg expects autodiscover.xml on the Windows computer
-    values: tuple[RegistryValue, ...]
+    xml_target: (
+        str  # where the setup script puts autodiscover.xml (%LOCALAPPDATA%\...) or, on install, this computer's copy
+    )
 
     @property
     def paths(self) -> list[Path]:
-        return [p for p in (self.autodiscover, self.setup_reg, self.undo_reg, self.prf) if p is not None]
+        return [p for p in (self.autodiscover, self.setup_script, self.undo_reg, self.prf) if p is not None]
+
+
+def export_xml_target(settings: AccountSettings) -> str:
+    """Where outlook-setup.cmd puts autodiscover.xml, as the instructions name it."""
+    return str(PureWindowsPath(export_xml_folder(settings)) / AUTODISCOVER_FILE)
 
 
 def write_outlook_files(
-    settings: AccountSettings, out_dir: Path, *, xml_target: str, profile_name: str
+    settings: AccountSettings, out_dir: Path, *, profile_name: str, xml_target: str | None = None
 ) -> OutlookFiles:
-    """Writes autodiscover.xml, the setup/undo .reg pair (pointing at xml_target) and outlook.prf."""
+    """Writes autodiscover.xml, outlook-setup.cmd, outlook-undo.reg and outlook.prf.
+
+    `xml_target` is only recorded (an install's own copy on this computer); the files always use the
+    person's own %LOCALAPPDATA%.
+    """
     check_profile_text(settings)
-    values = registry_values(settings, xml_target)
     xml = autodiscover_xml(settings)
-    setup, undo = setup_reg(values), undo_reg(values)
+    setup, undo = setup_script(settings), export_undo_reg(settings)
     prf = prf_bytes(prf_text(settings, profile_name)) if prf_supported(settings) else None
     autodiscover_path = write_atomic(out_dir / AUTODISCOVER_FILE, xml)
-    setup_path = write_atomic(out_dir / SETUP_REG_FILE, setup)
+    setup_path = write_atomic(out_dir / SETUP_SCRIPT_FILE, setup)
     undo_path = write_atomic(out_dir / UNDO_REG_FILE, undo)
     prf_path = None
     if prf is not None:
         prf_path = write_atomic(out_dir / PRF_FILE, prf)
     else:
         (out_dir / PRF_FILE).unlink(missing_ok=True)  # an older one would carry settings that no longer work
-    return OutlookFiles(autodiscover_path, setup_path, undo_path, prf_path, xml_target, values)
+    (out_dir / "outlook-setup.reg").unlink(missing_ok=True)  # an older export's, pointing at a shared folder
+    target = xml_target if xml_target is not None else export_xml_target(settings)
+    return OutlookFiles(autodiscover_path, setup_path, undo_path, prf_path, target)

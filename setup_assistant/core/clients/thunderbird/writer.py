@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import configparser
 import errno
+import hashlib
 import ipaddress
 import os
 import re
 import socket
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
+from setup_assistant.core import atomic
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError, PrefValue, parse_prefs
+from setup_assistant.core.file_lock import LockBusy, exclusive
+from setup_assistant.core.history import data_dir
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
-from setup_assistant.core.profile_files import write_atomic
+from setup_assistant.core.profile_files import write_atomic, write_in_profile
 from setup_assistant.core.provider import Provider
 
 AUTOCONFIG_FILE = "config-v1.1.xml"
@@ -41,6 +45,10 @@ POP_KEEP_DAYS_WHEN_NOT_CHOSEN = 36500
 _NOT_DEFAULT_TYPES = frozenset({"none", "rss", "im"})  # Local Folders, feeds, chat: canBeDefaultServer false
 _NEW_FILE_NEWLINE = b"\r\n" if sys.platform == "win32" else b"\n"  # NS_LINEBREAK
 _URI_SAFE = "!~*'()"  # with quote()'s own safe set, exactly what JavaScript's encodeURIComponent keeps
+PREFS_MODE = 0o600  # what Thunderbird gives a prefs.js it creates (Preferences.cpp writes it 0600)
+# How long a run waits for another run of this assistant that is writing the same profile (they take
+# milliseconds; a run that still holds it after this is stuck, and the person is told so).
+PROFILE_LOCK_WAIT = 30.0
 
 
 ENTERPRISE_ROOTS_PREF = "security.enterprise_roots.enabled"
@@ -320,16 +328,58 @@ def hold_profile(profile_dir: Path, platform: str | None = None) -> Iterator[Non
     if platform.startswith("win"):
         if _windows_lock_held(profile_dir / "parent.lock"):
             raise _running_error(profile_dir)
-        yield
+        with _assistant_lock(profile_dir, profile_dir / "parent.lock"):
+            yield
         return
-    fd = _take_fcntl_lock(profile_dir / ".parentlock", profile_dir)
+    with _assistant_lock(profile_dir, profile_dir):
+        fd = _take_fcntl_lock(profile_dir / ".parentlock", profile_dir)
+        try:
+            if _symlink_lock_live(profile_dir / "lock", have_fcntl_lock=fd is not None):
+                raise _running_error(profile_dir)
+            yield
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+
+@contextmanager
+def _assistant_lock(profile_dir: Path, lock_path: Path) -> Iterator[None]:
+    """One run of this assistant at a time per profile, whatever user it runs as: a new profile has no
+    Thunderbird lock file yet, and two runs that each read the old prefs.js would drop each other's account.
+
+    POSIX: flock on the profile folder itself (no new file in the profile). Windows: a byte lock on
+    parent.lock, the file Thunderbird itself opens exclusively while it runs.
+    """
+    busy = (
+        f"Another run of this assistant is still changing the profile {profile_dir}; try again when it has "
+        "finished (nothing was changed)."
+    )
+    held = ExitStack()
     try:
-        if _symlink_lock_live(profile_dir / "lock", have_fcntl_lock=fd is not None):
-            raise _running_error(profile_dir)
+        try:
+            held.enter_context(exclusive(lock_path, timeout=PROFILE_LOCK_WAIT, busy=busy))
+        except PermissionError:
+            if lock_path.name == "parent.lock":  # Windows: Thunderbird opened it without sharing meanwhile
+                raise _running_error(profile_dir) from None
+            raise
+        except OSError:
+            # A file system that cannot lock this folder (some network shares): runs of this user still
+            # exclude each other through a lock file in this app's own folder, named after the profile.
+            held.enter_context(exclusive(_fallback_lock(profile_dir), timeout=PROFILE_LOCK_WAIT, busy=busy))
+    except LockBusy as exc:
+        raise ProfileWriteError(str(exc)) from None
+    except OSError as exc:
+        raise ProfileWriteError(
+            f"The profile {profile_dir} could not be locked ({exc.strerror or exc}); nothing was changed."
+        ) from None
+    with held:
         yield
-    finally:
-        if fd is not None:
-            os.close(fd)
+
+
+def _fallback_lock(profile_dir: Path) -> Path:
+    folder = data_dir() / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / (hashlib.sha256(_path_key(profile_dir).encode("utf-8")).hexdigest()[:32] + ".lock")
 
 
 def _take_fcntl_lock(lock_file: Path, profile_dir: Path) -> int | None:
@@ -396,9 +446,25 @@ _KEY_LIST_PREFS = re.compile(
 )
 
 
-def _fresh_key(prefs: PrefsFile, kind: str, at_least: int = 0) -> str:
-    """kindN above every N in use anywhere: in pref names and in the prefs that list keys."""
-    used = [at_least]
+def _keys_in_user_js(profile_dir: Path) -> dict[str, set[int]]:
+    """Every accountN/idN/serverN/smtpN that user.js mentions anywhere (names, values, even a broken line).
+
+    Thunderbird applies user.js over prefs.js at every start, so a new account under a key that user.js
+    sets would be overwritten; a key merely mentioned is avoided too, which costs nothing.
+    """
+    try:
+        text = (profile_dir / "user.js").read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return {kind: set() for kind in _KEY_PATTERNS}
+    return {
+        kind: {int(n) for n in re.findall(rf"(?<![A-Za-z0-9_]){kind}(\d+)(?![0-9])", text)} for kind in _KEY_PATTERNS
+    }
+
+
+def _fresh_key(prefs: PrefsFile, kind: str, at_least: int = 0, reserved: Iterable[int] = ()) -> str:
+    """kindN above every N in use anywhere: in pref names, in the prefs that list keys, and in `reserved`
+    (the keys user.js uses)."""
+    used = [at_least, *reserved]
     token = re.compile(rf"{kind}(\d+)")
     for name in prefs.names():
         if match := _KEY_PATTERNS[kind].match(name):
@@ -465,12 +531,19 @@ def _reply_style(prefs: PrefsFile, accounts: list[str]) -> dict[str, PrefValue]:
     return {"reply_on_top": 1}
 
 
-def _add_account(prefs: PrefsFile, settings: AccountSettings, incoming: Endpoint, outgoing: Endpoint) -> str:
+def _add_account(
+    prefs: PrefsFile,
+    settings: AccountSettings,
+    incoming: Endpoint,
+    outgoing: Endpoint,
+    reserved: dict[str, set[int]] | None = None,
+) -> str:
+    reserved = reserved or {}
     accounts = _split_list(prefs.get_str("mail.accountmanager.accounts"))
     last_key = prefs.get_int("mail.account.lastKey") or 0
-    account = _fresh_key(prefs, "account", last_key)
-    identity = _fresh_key(prefs, "id")
-    server = _fresh_key(prefs, "server")
+    account = _fresh_key(prefs, "account", last_key, reserved.get("account", ()))
+    identity = _fresh_key(prefs, "id", reserved=reserved.get("id", ()))
+    server = _fresh_key(prefs, "server", reserved=reserved.get("server", ()))
     username = settings.username
     reply_style = _reply_style(prefs, accounts)
 
@@ -501,7 +574,7 @@ def _add_account(prefs: PrefsFile, settings: AccountSettings, incoming: Endpoint
     smtp_list = _split_list(prefs.get_str("mail.smtpservers"))
     smtp = _matching_smtp(prefs, outgoing, username)
     if smtp is None:
-        smtp = _fresh_key(prefs, "smtp")
+        smtp = _fresh_key(prefs, "smtp", reserved=reserved.get("smtp", ()))
         out = f"mail.smtpserver.{smtp}."
         values |= {
             out + "type": "smtp",
@@ -578,6 +651,8 @@ def _read_prefs(path: Path) -> bytes | None:
 
 def _write_backup(prefs_path: Path, data: bytes) -> Path:
     """The old prefs.js, byte for byte, under a new name; never overwrites an earlier backup."""
+    owner = atomic.ownership_for(prefs_path)  # the backup holds the same settings: same owner and mode
+    atomic.check_ownership(prefs_path, owner)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     for attempt in range(1, 100):
         suffix = "" if attempt == 1 else f"-{attempt}"
@@ -590,6 +665,8 @@ def _write_backup(prefs_path: Path, data: bytes) -> Path:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
+                if owner is not None:
+                    atomic.apply_ownership(fh.fileno(), backup, owner)
                 os.fsync(fh.fileno())
         except BaseException:
             backup.unlink(missing_ok=True)
@@ -604,10 +681,12 @@ def _save_prefs(prefs_path: Path, original: bytes | None, prefs: PrefsFile) -> P
     try:
         if original is not None:
             backup = _write_backup(prefs_path, original)
-        write_atomic(prefs_path, prefs.to_bytes(), private=True)
+        write_in_profile(prefs_path, prefs.to_bytes(), new_mode=PREFS_MODE)
     except OSError as exc:
         if backup is not None:
             backup.unlink(missing_ok=True)
+        if isinstance(exc, atomic.OwnershipError):
+            raise ProfileWriteError(f"Thunderbird's settings were not changed: {exc}.") from None
         raise ProfileWriteError(
             f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
         ) from None
@@ -693,7 +772,7 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
                 f"{address} is already set up in the Thunderbird profile {profile_dir.name}; nothing was changed.",
             )
 
-        account = _add_account(prefs, settings, incoming, outgoing)
+        account = _add_account(prefs, settings, incoming, outgoing, _keys_in_user_js(profile_dir))
         backup = _save_prefs(prefs_path, original, prefs)
     return ThunderbirdInstall(
         profile_dir,

@@ -36,6 +36,11 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _printable(text: str) -> str:
+    """A usage error stays one line whatever it quotes (a file name can hold a line break or an escape)."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
 _UNRECOGNIZED = "unrecognized arguments: "
 
 
@@ -321,12 +326,12 @@ def main(argv: Sequence[str]) -> int:
                 load_provider_or_usage(provider)  # so there run_wizard shows it in a message box instead
             return _run_gui(provider)
         except UsageError as exc:
-            print(f"setup-assistant: {exc}", file=sys.stderr)
+            print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
     try:
         refuse_password_arguments(argv)
     except UsageError as exc:
-        print(f"setup-assistant: {exc}", file=sys.stderr)
+        print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     parser = build_parser()
     args = parser.parse_args(list(argv))
@@ -339,7 +344,7 @@ def main(argv: Sequence[str]) -> int:
             return _run_gui(args.provider)
         return int(func(args))
     except UsageError as exc:
-        print(f"setup-assistant: {exc}", file=sys.stderr)
+        print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("setup-assistant: cancelled", file=sys.stderr)

@@ -148,3 +148,12 @@ def test_sheet_as_pdf_is_a_real_pdf(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
     assert b"/Type /Page" in data and b"<html" not in data.lower()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temp file left
+
+
+def test_a_usage_error_quoting_a_file_name_stays_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = str(tmp_path / "people\n\x1b[2Jforged.csv")
+    code, _, stderr = run(["batch", name, "--out", str(tmp_path / "out"), "--no-probe"], capsys, monkeypatch)
+    assert code == 2 and len(stderr.splitlines()) == 1 and "\x1b" not in stderr
+    assert "people\\n\\x1b[2Jforged.csv: no such file" in stderr

@@ -157,3 +157,20 @@ def test_a_usage_error_quoting_a_file_name_stays_one_line(
     code, _, stderr = run(["batch", name, "--out", str(tmp_path / "out"), "--no-probe"], capsys, monkeypatch)
     assert code == 2 and len(stderr.splitlines()) == 1 and "\x1b" not in stderr
     assert "people\\n\\x1b[2Jforged.csv: no such file" in stderr
+
+
+def test_sheet_as_pdf_without_qt_says_how_to_get_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from setup_assistant.commands import sheet
+
+    def no_qt() -> None:
+        raise ImportError("libEGL.so.1: cannot open shared object file")
+
+    monkeypatch.setattr(sheet, "_qt_application", no_qt)
+    monkeypatch.setenv("SETUP_ASSISTANT_DATA_DIR", str(tmp_path / "data"))
+    out = tmp_path / "jane.pdf"
+    code, _, stderr = run(["sheet", "jane@example.org", "--out", str(out), "--no-probe"], capsys, monkeypatch)
+    assert code == 2 and len(stderr.splitlines()) == 1
+    assert "--out FILE.html" in stderr and "print it to PDF" in stderr
+    assert not out.exists()

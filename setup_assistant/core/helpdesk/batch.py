@@ -445,7 +445,7 @@ def _cell(value: str) -> str:
     does every piece that a separator inside the cell could make into a cell of its own."""
     if _SEPARATORS.intersection(value):
         value = _FORMULA_AFTER_SEPARATOR.sub(lambda m: m.group(1) + "'", value)
-    return "'" + value if value.lstrip(' "')[:1] in _FORMULA_STARTS or value[:1] in _FORMULA_STARTS else value
+    return "'" + value if value.lstrip(' "')[:1] in _FORMULA_STARTS else value
 
 
 def write_summary(path: Path, results: Iterable[RowResult]) -> Path:

@@ -10,6 +10,7 @@ import argparse
 import json
 import logging
 import os
+import re
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -27,9 +28,59 @@ class UsageError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse with the README's promise: a usage error is one line on stderr and exit 2 (no usage block)."""
+
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: {_one_line(_without_values(message))} (see {self.prog} --help)\n")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _printable(text: str) -> str:
+    """A usage error stays one line whatever it quotes (a file name can hold a line break or an escape)."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
+
+
+_UNRECOGNIZED = "unrecognized arguments: "
+
+
+def _without_values(message: str) -> str:
+    """argparse lists every unrecognised word, and the value after a mistyped option can be a secret
+    (`--passwd hunter2`): name only the words that look like options."""
+    if message.startswith("ambiguous option: "):  # "ambiguous option: --p=VALUE could match ..."
+        return re.sub(r"^(ambiguous option: [^\s=]+)=\S*", r"\1", message)
+    if not message.startswith(_UNRECOGNIZED):
+        return message
+    words = message[len(_UNRECOGNIZED) :].split()
+    options = [w.split("=", 1)[0] for w in words if w.startswith("-")]
+    values = len(words) - len([w for w in words if w.startswith("-")])
+    shown = ", ".join(options)
+    if values:
+        shown += (" and " if shown else "") + f"{values} other word" + ("s" if values > 1 else "")
+    return f"unrecognized arguments: {shown}"
+
+
+PASSWORD_ARGUMENT_REFUSED = (
+    "a password is never taken from the command line (other users can see it in the process list and it stays "
+    "in the shell's history); pipe it in with --password-stdin"
+)
+
+
+def refuse_password_arguments(argv: Sequence[str]) -> None:
+    """Refuses `--password X`, `--password=X` and every abbreviation argparse would accept (`--pass X`), and
+    a value given to --password-stdin, before argparse can echo the value back in an error."""
+    for word in argv:
+        if word == "--":
+            return
+        if not word.startswith("--pa"):
+            continue
+        name, has_value, _ = word.partition("=")
+        if "--password".startswith(name):
+            raise UsageError(PASSWORD_ARGUMENT_REFUSED)
+        if "--password-stdin".startswith(name) and has_value:
+            raise UsageError("--password-stdin takes no value: " + PASSWORD_ARGUMENT_REFUSED)
 
 
 def _positive_seconds(text: str) -> float:
@@ -53,8 +104,15 @@ def add_provider_option(parser: argparse.ArgumentParser, *, top_level: bool = Fa
     )
 
 
+def check_out_option(text: str | None) -> None:
+    """`--out ''` is a mistake (an unset variable in a script), not "the current folder"."""
+    if text is not None and not text.strip():
+        raise UsageError("--out was given an empty name; name a file or folder (use . for this folder)")
+
+
 def output_folder(text: str) -> Path:
     """The --out folder, created if needed; a usage error (exit 2) when it cannot be."""
+    check_out_option(text)
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
         raise UsageError(f"{text}: exists and is not a folder")
@@ -295,8 +353,13 @@ def main(argv: Sequence[str]) -> int:
                 load_provider_or_usage(provider)  # so there run_wizard shows it in a message box instead
             return _run_gui(provider)
         except UsageError as exc:
-            print(f"setup-assistant: {exc}", file=sys.stderr)
+            print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
+    try:
+        refuse_password_arguments(argv)
+    except UsageError as exc:
+        print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
     from setup_assistant.core import logs
 
     logs.start_logging(verbose=sys.stderr if verbose and sys.stderr is not None else None, program="cli")
@@ -305,6 +368,7 @@ def main(argv: Sequence[str]) -> int:
     func: Command | None = getattr(args, "func", None)
     _log.info("command %s", args.command or "wizard")
     try:
+        check_out_option(getattr(args, "out", None))
         if func is None:
             if args.provider:
                 load_provider_or_usage(args.provider)
@@ -313,8 +377,8 @@ def main(argv: Sequence[str]) -> int:
         _log.info("command %s finished with exit code %d", args.command, code)
         return code
     except UsageError as exc:
-        _log.info("usage error: %s", exc)
-        print(f"setup-assistant: {exc}", file=sys.stderr)
+        _log.info("usage error: %s", _printable(str(exc)))
+        print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         _log.info("cancelled")

@@ -36,7 +36,11 @@ def register(subparsers: Any) -> None:
             "DIR/summary.csv. No passwords are involved; nothing on this computer's mail programs changes."
         ),
     )
-    parser.add_argument("csv", metavar="people.csv", help="the CSV file (UTF-8), header email,name[,protocol]")
+    parser.add_argument(
+        "csv",
+        metavar="people.csv",
+        help="the CSV file (UTF-8, at most 10 MB), header email,name[,protocol]; - reads standard input",
+    )
     parser.add_argument("--out", metavar="DIR", required=True, help="folder to write everyone's files into")
     parser.add_argument(
         "--client",
@@ -58,7 +62,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
     provider = load_provider_or_usage(args.provider)
     try:
-        people = read_people(Path(args.csv).expanduser(), provider)
+        people = read_people(None if args.csv == "-" else Path(args.csv).expanduser(), provider)
     except BatchFileError as exc:
         raise UsageError(str(exc)) from None
     out_dir = output_folder(args.out)

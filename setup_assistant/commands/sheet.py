@@ -1,5 +1,6 @@
-"""`setup-assistant sheet EMAIL --out FILE`: the printable settings sheet for one person (HTML; the wizard
-prints it to PDF through Qt).
+"""`setup-assistant sheet EMAIL --out FILE`: the printable settings sheet for one person, HTML or, when FILE
+ends in .pdf, a PDF rendered by Qt's text renderer exactly as the wizard prints it (the core stays Qt-free;
+this command loads Qt only for a PDF).
 
 Exit 0 when the sheet was written, 1 when the servers did not offer a secure connection to put on it (nothing
 is written then), 2 bad input.
@@ -8,6 +9,7 @@ is written then), 2 bad input.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import threading
 from pathlib import Path
@@ -34,7 +36,12 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("email", help="the full email address (it is also the username)")
-    parser.add_argument("--out", metavar="FILE", required=True, help="the HTML file to write (or a folder for it)")
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        required=True,
+        help="the file to write: .html, or .pdf for a PDF (or a folder for settings-sheet.html)",
+    )
     parser.add_argument("--name", metavar='"Full Name"', help="the person's name, printed at the top")
     parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help="incoming mail (default imap)")
     add_provider_option(parser)
@@ -56,6 +63,37 @@ def _output(text: str) -> Path:
     except OSError as exc:
         raise UsageError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})") from None
     return path
+
+
+def _write_pdf(settings: Any, out: Path) -> Path:
+    """The sheet as an A4 PDF, whole or not at all, through the wizard's own Qt renderer."""
+    from setup_assistant.core.helpdesk.settings_sheet import settings_sheet
+
+    html = settings_sheet(settings).decode("utf-8")  # refuses (NoSecureEndpoint) before Qt is loaded
+    try:
+        application = _qt_application()
+        from setup_assistant.gui.saving import save_pdf
+    except ImportError as exc:
+        raise UsageError(
+            f"{out}: a PDF needs Qt's libraries, which could not be loaded here ({exc}); write the sheet with "
+            "--out FILE.html and print it to PDF from a web browser"
+        ) from None
+    save_pdf(html, out)
+    del application
+    return out
+
+
+def _qt_application() -> Any:
+    """Qt's fonts and PDF writer need an application object; no window is ever shown. Where no desktop is
+    needed (Linux, which may have no display at all), the offscreen platform keeps Qt from aborting."""
+    from PySide6.QtGui import QGuiApplication
+
+    existing = QGuiApplication.instance()
+    if existing is not None:
+        return existing
+    if sys.platform not in ("win32", "darwin") and not os.environ.get("QT_QPA_PLATFORM"):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return QGuiApplication(["setup-assistant"])
 
 
 def cmd_sheet(args: argparse.Namespace) -> int:
@@ -88,7 +126,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
             provider, address, check.probe.endpoints, display_name=args.name, protocol=protocol
         )
     try:
-        path = write_settings_sheet(settings, out)
+        path = _write_pdf(settings, out) if out.suffix.lower() == ".pdf" else write_settings_sheet(settings, out)
     except NoSecureEndpoint as exc:
         print(f"setup-assistant: no sheet was written: {exc}", file=sys.stderr)
         return EXIT_PROBLEM

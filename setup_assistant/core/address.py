@@ -5,6 +5,7 @@ Messages are written for the person typing, not for a programmer: they say what 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -15,7 +16,7 @@ class AddressError(ValueError):
 @dataclass(frozen=True)
 class EmailAddress:
     local: str
-    domain: str  # as typed (lower case, Unicode kept), e.g. "bücher.example"
+    domain: str  # as typed, lower case: "bücher.example" typed so stays Unicode, "xn--bcher-kva.example" stays
     ascii_domain: str  # IDNA form for DNS and servers, e.g. "xn--bcher-kva.example"
 
     @property
@@ -42,6 +43,36 @@ class EmailAddress:
 
 _MAX_INPUT = 320
 
+# Characters that show as nothing (or as a blank) but make another address: Unicode's format characters
+# (category Cf: zero-width space and joiners, bidi controls, soft hyphen, word joiner, BOM, tags...) and these,
+# which are letters or marks by category but invisible in practice.
+_INVISIBLE_EXTRAS = frozenset(
+    {
+        0x034F,  # combining grapheme joiner
+        0x115F,  # Hangul choseong filler
+        0x1160,  # Hangul jungseong filler
+        0x17B4,  # Khmer vowel inherent aq
+        0x17B5,  # Khmer vowel inherent aa
+        0x180B,  # Mongolian free variation selectors 1-3 and 4
+        0x180C,
+        0x180D,
+        0x180F,
+        0x2800,  # Braille pattern blank
+        0x3164,  # Hangul filler
+        0xFFA0,  # halfwidth Hangul filler
+        *range(0xFE00, 0xFE10),  # variation selectors 1-16
+        *range(0xE0100, 0xE01F0),  # variation selectors 17-256
+    }
+)
+
+
+def invisible_character(text: str) -> str | None:
+    """The first invisible or formatting character in `text`, named like "U+200B ZERO WIDTH SPACE"; None if none."""
+    for char in text:
+        if unicodedata.category(char) == "Cf" or ord(char) in _INVISIBLE_EXTRAS:
+            return f"U+{ord(char):04X} {unicodedata.name(char, 'unnamed character')}"
+    return None
+
 
 def parse_address(text: object) -> EmailAddress:
     """Parses what a person typed. Never raises anything but AddressError, whatever the input."""
@@ -58,6 +89,12 @@ def parse_address(text: object) -> EmailAddress:
         raise AddressError("That is too long to be an email address.")
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
         raise AddressError("The address contains a control character; please type it again.")
+    invisible = invisible_character(value)
+    if invisible is not None:
+        raise AddressError(
+            f"The address contains an invisible character ({invisible}), probably pasted along with it; "
+            "please type the address again instead of pasting it."
+        )
     if "@" not in value:
         raise AddressError("There is no @ in that address: type it in full, like name@your-domain.org.")
     if any(c.isspace() for c in value):
@@ -89,8 +126,11 @@ def parse_address(text: object) -> EmailAddress:
         raise AddressError(_humanize(str(exc))) from None
     except (UnicodeError, ValueError, idna.IDNAError):
         raise AddressError("The domain is not a valid domain name.") from None
-    ascii_domain = result.ascii_domain or result.domain
-    return EmailAddress(local=result.local_part, domain=result.domain.lower(), ascii_domain=ascii_domain.lower())
+    ascii_domain = (result.ascii_domain or result.domain).lower()
+    # A domain typed in ASCII (xn--... included) is the person's username as typed: the validator would show
+    # punycode as Unicode, and a server that stores the xn-- form would then be sent another username.
+    shown = domain.lower() if domain.isascii() else result.domain.lower()
+    return EmailAddress(local=result.local_part, domain=shown, ascii_domain=ascii_domain)
 
 
 def _looks_like_ip(domain: str) -> bool:

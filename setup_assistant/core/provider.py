@@ -8,13 +8,17 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
+from setup_assistant.core.address import invisible_character
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.resources import default_provider_file
 
@@ -275,6 +279,124 @@ def _pem(der: bytes) -> bytes:
     return b"-----BEGIN CERTIFICATE-----\n" + b"\n".join(lines) + b"\n-----END CERTIFICATE-----\n"
 
 
+# --- What reaches a profile: checked at load, before anything is written ------------------------------------
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_MAX_TEXT = 200
+_HOST_LABEL = re.compile(r"(?!-)[A-Za-z0-9_-]{1,63}(?<!-)")
+_MAX_SPAM_FOLDERS = 20
+_MAX_PURGE_DAYS = 3650
+_SAMPLE_DOMAIN = "example.org"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text(value: str, key: str, source: Path, max_length: int = _MAX_TEXT) -> str:
+    """Text that goes into prefs.js, XML, plists, .reg files and pages: one line of visible characters."""
+    if len(value) > max_length:
+        raise ProviderError(f"{source}: key '{key}' is too long ({len(value)} characters; at most {max_length})")
+    for char in value:
+        code = ord(char)
+        if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
+            raise ProviderError(f"{source}: key '{key}' contains a line break or control character (U+{code:04X})")
+        if code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
+            raise ProviderError(f"{source}: key '{key}' contains a character that is not text (U+{code:04X})")
+    invisible = invisible_character(value)
+    if invisible is not None:
+        raise ProviderError(f"{source}: key '{key}' contains an invisible character ({invisible})")
+    return value
+
+
+def _host(host: str, key: str, source: Path) -> str:
+    """A host name (letters, digits, hyphens; an internationalised one must convert to IDNA) or an IP address."""
+    _text(host, key, source, 253)
+    try:
+        ipaddress.ip_address(host)
+        return host
+    except ValueError:
+        pass
+    ascii_host = host.rstrip(".")
+    if not ascii_host.isascii():
+        import idna
+
+        try:
+            ascii_host = idna.encode(ascii_host, uts46=True).decode("ascii")
+        except (idna.IDNAError, UnicodeError):
+            raise ProviderError(f"{source}: key '{key}' is not a host name: {host!r}") from None
+    if not ascii_host or len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(p) for p in ascii_host.split(".")):
+        raise ProviderError(f"{source}: key '{key}' is not a host name: {host!r}")
+    return host
+
+
+def _web_address(template: str, key: str, source: Path) -> str:
+    """An http or https address ({domain} stands for the person's domain); any other scheme is refused."""
+    _text(template, key, source, 2000)
+    sample = template.replace("{domain}", _SAMPLE_DOMAIN)
+    if any(c.isspace() for c in sample) or "{" in sample or "}" in sample:
+        raise ProviderError(
+            f"{source}: key '{key}' must be a web address like \"http://mail.{{domain}}\", not {template!r}"
+        )
+    try:
+        parts = urlsplit(sample)
+        hostname = parts.hostname
+    except ValueError:
+        raise ProviderError(f"{source}: key '{key}' is not a web address: {template!r}") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise ProviderError(
+            f"{source}: key '{key}' must start with http:// or https:// (not {parts.scheme or 'nothing'}:), "
+            "so that the link opens webmail in a browser and nothing else"
+        )
+    if not hostname or "@" in parts.netloc:
+        raise ProviderError(f"{source}: key '{key}' must name a web server, like \"https://mail.{{domain}}\"")
+    _host(hostname, key, source)
+    return template
+
+
+def _check_extras(extra: dict[str, Any], source: Path) -> None:
+    """The optional keys the app shows or writes: the right type and one line of text each."""
+
+    def where(key: str) -> str:
+        return f"{source}: key 'provider.{key}'"
+
+    for key in ("password_reset", "logo"):
+        if key in extra:
+            if not isinstance(extra[key], str):
+                raise ProviderError(f"{where(key)} must be a string")
+            _text(extra[key], f"provider.{key}", source)
+    if "support" in extra:
+        if not isinstance(extra["support"], str):
+            raise ProviderError(f"{where('support')} must be a string")
+        _web_address(extra["support"], "provider.support", source)
+    if "purge_days" in extra:
+        days = extra["purge_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= _MAX_PURGE_DAYS:
+            raise ProviderError(
+                f"{where('purge_days')} must be a whole number of days from 1 to {_MAX_PURGE_DAYS} "
+                f"(not {_one_line(repr(days))[:40]})"
+            )
+    if "spam_folders" in extra:
+        folders = extra["spam_folders"]
+        if (
+            not isinstance(folders, list)
+            or not 0 < len(folders) <= _MAX_SPAM_FOLDERS
+            or not all(isinstance(f, str) and f.strip() for f in folders)
+        ):
+            raise ProviderError(f'{where("spam_folders")} must be a list of folder names, like ["Spam", "Virus"]')
+        for folder in folders:
+            _text(folder, "provider.spam_folders", source)
+    if "group_address" in extra:
+        group = extra["group_address"]
+        if not isinstance(group, str):
+            raise ProviderError(f"{where('group_address')} must be a string")
+        _text(group, "provider.group_address", source)
+        local, _, domain = group.partition("@")
+        if not local or any(c.isspace() or c in '@<>,;"' for c in local + domain) or not domain:
+            raise ProviderError(f'{where("group_address")} must be an address like "all@{{domain}}", not {group!r}')
+        _host(domain.replace("{domain}", _SAMPLE_DOMAIN), "provider.group_address", source)
+
+
 def load_provider(path: str | Path | None = None) -> Provider:
     """Loads and validates a provider file; the shipped NPOMail file when no path is given."""
     source = Path(path) if path is not None else default_provider_file()
@@ -291,18 +413,25 @@ def load_provider(path: str | Path | None = None) -> Provider:
     except OSError as exc:
         raise ProviderError(f"{source}: cannot read the provider file ({exc.strerror or exc})") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ProviderError(f"{source}: not valid TOML ({exc})") from None
+        raise ProviderError(f"{source}: not valid TOML ({_one_line(str(exc))})") from None
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise ProviderError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
     except UnicodeDecodeError:
         raise ProviderError(f"{source}: not valid TOML (not UTF-8 text)") from None
 
     info: dict[str, Any] = _require(data, "provider", dict, "", source)
     servers_table: dict[str, Any] = _require(data, "servers", dict, "", source)
     pid: str = _require(info, "id", str, "provider.", source)
-    name: str = _require(info, "name", str, "provider.", source)
+    if not _ID.fullmatch(pid):
+        raise ProviderError(
+            f"{source}: key 'provider.id' must be 1 to 64 letters, digits, '.', '_' or '-' (not {pid!r})"
+        )
+    name = _text(_require(info, "name", str, "provider.", source), "provider.name", source)
     organization = info.get("organization", name)
     if not isinstance(organization, str):
         raise ProviderError(f"{source}: key 'provider.organization' must be a string")
-    webmail: str = _require(info, "webmail", str, "provider.", source)
+    _text(organization, "provider.organization", source)
+    webmail = _web_address(_require(info, "webmail", str, "provider.", source), "provider.webmail", source)
     prefer_raw = info.get("prefer", "starttls")
     try:
         prefer = Security(prefer_raw)
@@ -313,9 +442,7 @@ def load_provider(path: str | Path | None = None) -> Provider:
     for protocol in MailProtocol:
         where = f"servers.{protocol.value}."
         table: dict[str, Any] = _require(servers_table, protocol.value, dict, "servers.", source)
-        host: str = _require(table, "host", str, where, source).strip()
-        if any(c.isspace() for c in host) or "/" in host:
-            raise ProviderError(f"{source}: key '{where}host' is not a host name: {host!r}")
+        host = _host(_require(table, "host", str, where, source).strip(), f"{where}host", source)
         servers[protocol] = ServerSettings(
             protocol,
             host,
@@ -331,4 +458,5 @@ def load_provider(path: str | Path | None = None) -> Provider:
         root = _load_root(trust, source)
 
     extra = {k: v for k, v in info.items() if k not in {"id", "name", "organization", "webmail", "prefer"}}
+    _check_extras(extra, source)
     return Provider(pid, name, organization, webmail, prefer, servers, root, source.resolve(), extra)

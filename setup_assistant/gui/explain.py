@@ -254,23 +254,41 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
                 ).format(address=check.address.address, who=reset),
             ),
         )
+        if not check.address.username.isascii():  # the password may be right and the username the trouble
+            findings.insert(1, Finding(Status.INFO, _non_ascii_username(check.address.address, reset)))
     elif check.logins and not check.logins_ok:
         if outcome in (Outcome.WORKS, Outcome.WORKS_WITH_CHANGES):
             outcome = Outcome.LOGIN_FAILED
         failed = next(r for r in check.logins if r.status is not LoginStatus.OK)
-        findings.append(
-            Finding(
-                Status.WARNING,
+        if check.address.username.isascii():
+            text = QCoreApplication.translate(
+                "Explain",
+                "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
+                "few minutes.",
+            ).format(detail=failed.detail)
+        else:  # waiting will not help: the server may not take this username at all
+            reset = provider.extra.get("password_reset", QCoreApplication.translate("Explain", "your postmaster"))
+            text = (
                 QCoreApplication.translate(
-                    "Explain",
-                    "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
-                    "few minutes.",
-                ).format(detail=failed.detail),
+                    "Explain", "The server can be reached, but signing in could not be completed ({detail})."
+                ).format(detail=failed.detail)
+                + " "
+                + _non_ascii_username(check.address.address, reset)
             )
-        )
+        findings.append(Finding(Status.WARNING, text))
     elif check.logins_ok:
         findings.append(Finding(Status.OK, QCoreApplication.translate("Explain", "Your password was accepted.")))
     return outcome, findings
+
+
+def _non_ascii_username(address: str, who: str) -> str:
+    """An internationalised address is the username: not every server accepts one, and that is not the password's
+    fault."""
+    return QCoreApplication.translate(
+        "Explain",
+        "{address} has characters outside plain ASCII, and not every mail server accepts such a username. If the "
+        "password is right, ask {who} which form of the address to sign in with.",
+    ).format(address=address, who=who)
 
 
 def headline(outcome: Outcome) -> tuple[Status, str]:

@@ -19,7 +19,9 @@ from setup_assistant.core.address import AddressError, parse_address, validation
         ("<jane@example.org>", "jane@example.org", "example.org"),
         ("mailto:jane@example.org", "jane@example.org", "example.org"),
         ("jane@bücher.example", "jane@bücher.example", "xn--bcher-kva.example"),
-        ("jane@xn--bcher-kva.example", "jane@bücher.example", "xn--bcher-kva.example"),
+        ("jane@xn--bcher-kva.example", "jane@xn--bcher-kva.example", "xn--bcher-kva.example"),  # kept as typed
+        ("jane@XN--BCHER-KVA.Example", "jane@xn--bcher-kva.example", "xn--bcher-kva.example"),
+        ("straße@bücher.example", "straße@bücher.example", "xn--bcher-kva.example"),
         ("o'brien@sub.example.co.uk", "o'brien@sub.example.co.uk", "sub.example.co.uk"),
     ],
 )
@@ -82,3 +84,46 @@ def test_no_string_crashes_the_parser() -> None:
     for value in (None, 42, b"jane@example.org", "\udcff@example.org"):
         with pytest.raises(AddressError):
             parse_address(value)
+
+
+INVISIBLE = [
+    "\u200b",  # zero width space
+    "\u200c",  # zero width non-joiner
+    "\u200d",  # zero width joiner
+    "\u2060",  # word joiner
+    "\ufeff",  # byte order mark
+    "\u00ad",  # soft hyphen
+    "\u034f",  # combining grapheme joiner
+    "\u2800",  # Braille pattern blank
+    "\ufe0f",  # variation selector-16
+    "\U000e0101",  # variation selector-18
+    "\u180b",  # Mongolian free variation selector
+    "\u202e",  # right-to-left override
+    "\u2066",  # left-to-right isolate
+    "\u200f",  # right-to-left mark
+    "\u061c",  # Arabic letter mark
+    "\u3164",  # Hangul filler
+    "\U000e0041",  # tag latin capital A
+]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+@pytest.mark.parametrize("where", ["start", "local", "before-at", "domain", "end"])
+def test_an_invisible_character_anywhere_is_refused_as_pasted(char: str, where: str) -> None:
+    text = {
+        "start": f"{char}jane@example.org",
+        "local": f"ja{char}ne@example.org",
+        "before-at": f"jane{char}@example.org",
+        "domain": f"jane@exam{char}ple.org",
+        "end": f"jane@example.org{char}",
+    }[where]
+    with pytest.raises(AddressError) as caught:
+        parse_address(text)
+    message = str(caught.value)
+    assert "invisible character" in message and "pasted" in message, message
+    assert f"U+{ord(char):04X}" in message
+
+
+def test_visible_letters_and_marks_are_not_invisible() -> None:
+    for text in ("jöhn@example.org", "jo\u0308hn@example.org", "jane@bücher.example", "δοκιμή@παράδειγμα.δοκιμή"):
+        parse_address(text)

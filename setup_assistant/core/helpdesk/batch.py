@@ -15,11 +15,15 @@ import csv
 import enum
 import hashlib
 import io
+import re
+import stat
+import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from setup_assistant.core.account import AccountSettings, NoSecureEndpoint, settings_from_probe, settings_without_probe
 from setup_assistant.core.address import AddressError, EmailAddress, parse_address
@@ -35,7 +39,7 @@ SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ("line", "email", "name", "protocol", "status", "folder", "detail")
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("protocol",)
-MAX_FILE_BYTES = 5_000_000  # thousands of people fit; anything larger is the wrong file
+MAX_FILE_BYTES = 10_000_000  # 100,000 people fit; anything larger is the wrong file (or /dev/zero)
 # The files are for other people's computers: Outlook's registry file must name the fixed export path that the
 # instructions give, not this computer's own app folder (which is what "win32" would choose).
 _EXPORT_PLATFORM = "export"
@@ -114,29 +118,65 @@ class BatchOutcome:
 # --- Reading the file ----------------------------------------------------------------------------------
 
 
-def read_people(path: Path, provider: Provider) -> PeopleFile:
-    """Reads and checks the whole file; raises BatchFileError when it cannot be used at all."""
-    try:
-        if path.is_dir():
-            raise BatchFileError(f"{path}: is a folder, not a CSV file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise BatchFileError(f"{path}: too large for a list of people ({size} bytes)")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise BatchFileError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise BatchFileError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+def read_people(path: Path | None, provider: Provider, stream: BinaryIO | None = None) -> PeopleFile:
+    """Reads and checks the whole file (or `stream`, e.g. standard input, when given); raises BatchFileError
+    when it cannot be used at all. Never more than MAX_FILE_BYTES is read: /dev/zero or an endless pipe is
+    refused as too large, a device or socket is refused before reading."""
+    where = str(path) if stream is None and path is not None else "standard input"
+    raw = _read_bounded(path, stream, where)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BatchFileError(
-            f"{path}: is not UTF-8 text (byte {exc.start + 1}); in Excel, save it as “CSV UTF-8”"
+            f"{where}: is not UTF-8 text (byte {exc.start + 1}); in Excel, save it as “CSV UTF-8”"
         ) from None
     try:
         return parse_people(text, provider)
     except BatchFileError as exc:
-        raise BatchFileError(f"{path}: {exc}") from None
+        raise BatchFileError(f"{where}: {exc}") from None
+
+
+def _too_large(where: str) -> BatchFileError:
+    return BatchFileError(
+        f"{where}: too large for a list of people (more than {MAX_FILE_BYTES // 1_000_000} MB); "
+        "split it into smaller files"
+    )
+
+
+def _read_bounded(path: Path | None, stream: BinaryIO | None, where: str) -> bytes:
+    """At most MAX_FILE_BYTES + 1 bytes from a regular file, a pipe or the given stream."""
+    try:
+        if stream is None and path is None:
+            if sys.stdin is None:
+                raise BatchFileError("there is no standard input to read the list of people from")
+            stream = sys.stdin.buffer
+        if stream is not None:
+            return _read_limited(stream, where)
+        assert path is not None
+        kind = path.stat().st_mode
+        if stat.S_ISDIR(kind):
+            raise BatchFileError(f"{path}: is a folder, not a CSV file")
+        if not (stat.S_ISREG(kind) or stat.S_ISFIFO(kind)):
+            raise BatchFileError(f"{path}: is a device or socket, not a CSV file (a file or a pipe is read)")
+        with open(path, "rb") as fh:
+            return _read_limited(fh, where)
+    except FileNotFoundError:
+        raise BatchFileError(f"{where}: no such file") from None
+    except OSError as exc:
+        raise BatchFileError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+
+
+def _read_limited(stream: BinaryIO, where: str) -> bytes:
+    chunks: list[bytes] = []
+    total = 0
+    while True:
+        chunk = stream.read(min(1 << 16, MAX_FILE_BYTES + 1 - total))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        total += len(chunk)
+        if total > MAX_FILE_BYTES:
+            raise _too_large(where)
 
 
 def parse_people(text: str, provider: Provider) -> PeopleFile:
@@ -156,7 +196,7 @@ def parse_people(text: str, provider: Provider) -> PeopleFile:
         if isinstance(row, RowResult):
             skipped.append(row)
             continue
-        key = row.address.ascii_address.casefold()
+        key = same_person_key(row.address)
         if key in first_line:
             reason = f"repeats the address on line {first_line[key]} (addresses are not case-sensitive)"
             skipped.append(RowResult(row.line, row.email, row.name, row.protocol.value, RowStatus.SKIPPED, "", reason))
@@ -164,6 +204,14 @@ def parse_people(text: str, provider: Provider) -> PeopleFile:
         first_line[key] = number
         people.append(row)
     return PeopleFile(tuple(people), tuple(skipped), delimiter)
+
+
+def same_person_key(address: EmailAddress) -> str:
+    """Two lines are the same person only when they name the same mailbox: the domain compared in its IDNA form
+    without case, the local part without ASCII case only, as mail servers compare it. Unicode case folding
+    would make straße@ and strasse@ one person; they are two mailboxes."""
+    local = "".join(c.lower() if c.isascii() else c for c in unicodedata.normalize("NFC", address.local))
+    return f"{local}@{address.ascii_domain.lower()}"
 
 
 def _delimiter(header: str) -> str:
@@ -373,19 +421,31 @@ def _result(person: Person, status: RowStatus, folder: str, detail: str) -> RowR
 
 
 def summary_text(results: Iterable[RowResult]) -> str:
-    """CSV with a header; cells that a spreadsheet would run as a formula are prefixed with an apostrophe."""
+    """CSV with a header, every text cell quoted and neutralised (`_cell`) so that no spreadsheet, whatever
+    separator it guesses, runs a cell or a piece of one as a formula."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(SUMMARY_COLUMNS)
     for r in results:
         writer.writerow(
-            [str(r.line), *(_cell(v) for v in (r.email, r.name, r.protocol, r.status.value, r.folder, r.detail))]
+            [r.line, *(_cell(v) for v in (r.email, r.name, r.protocol, r.status.value, r.folder, r.detail))]
         )
     return buffer.getvalue()
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A spreadsheet that guesses another separator (Excel in many European locales splits on ';', others on tabs)
+# cuts a cell at these, so what follows one is the start of a cell too.
+_SEPARATORS = frozenset(",;\t|")
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t|][\s\"]*)(?=[=+\-@])")
+
+
 def _cell(value: str) -> str:
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+    """The OWASP CSV-injection rule: a cell that starts with = + - @ tab or CR gets a leading apostrophe, and so
+    does every piece that a separator inside the cell could make into a cell of its own."""
+    if _SEPARATORS.intersection(value):
+        value = _FORMULA_AFTER_SEPARATOR.sub(lambda m: m.group(1) + "'", value)
+    return "'" + value if value.lstrip(' "')[:1] in _FORMULA_STARTS else value
 
 
 def write_summary(path: Path, results: Iterable[RowResult]) -> Path:

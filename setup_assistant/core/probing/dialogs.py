@@ -161,8 +161,9 @@ class ImapDialog(Dialog):
             return self._outcome(status, text)
         if self._has("LOGINDISABLED"):
             return LoginOutcome(LoginStatus.ERROR, "the server allows no password login it supports here")
-        if any(ord(c) < 32 or ord(c) > 126 for c in username + password):
-            return LoginOutcome(LoginStatus.ERROR, "the server offers no login method for this password's characters")
+        unsayable = _not_for_imap_login(username, password)
+        if unsayable:
+            return LoginOutcome(LoginStatus.ERROR, unsayable)
         status, text, _ = self._command(f"LOGIN {_quote(username)} {_quote(password)}", "logging in", secret=True)
         return self._outcome(status, text)
 
@@ -185,6 +186,25 @@ class ImapDialog(Dialog):
     def quit(self) -> None:
         with contextlib.suppress(NetError):
             self._command("LOGOUT", "logging out")
+
+
+def _not_for_imap_login(username: str, password: str) -> str | None:
+    """Why IMAP LOGIN (quoted strings are 7-bit text) cannot carry this username or password; None if it can.
+
+    It names the part at fault: an internationalised address is not the password's fault."""
+
+    def unsayable(text: str) -> bool:
+        return any(ord(c) < 32 or ord(c) > 126 for c in text)
+
+    if unsayable(username):
+        return (
+            "the server offers only IMAP LOGIN here, which cannot carry the non-ASCII characters of this "
+            "address (the username); the server may not accept non-ASCII usernames: ask the provider which "
+            "form of the address to use"
+        )
+    if unsayable(password):
+        return "the server offers only IMAP LOGIN here, which cannot carry some of this password's characters"
+    return None
 
 
 def _quote(value: str) -> str:

@@ -7,6 +7,9 @@ crossed a plain connection.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import hashlib
+import ipaddress
 import socket
 import ssl
 import struct
@@ -290,3 +293,102 @@ def delayed(
         behaviour(server, conn)
 
     return run
+
+
+# --- certificates meant for something else ----------------------------------------------------------
+
+
+class PurposeChains:
+    """A private root and, under it, chains whose signatures are all good but whose certificates are not meant
+    for a mail server: each one a mail program refuses, and so must the assistant, before any login.
+
+    trustme issues only well-formed server certificates, so these are built with cryptography directly.
+    """
+
+    CASES = (
+        "client_auth_only",  # leaf's extended key usage: clientAuth only
+        "code_signing_only",  # leaf's extended key usage: codeSigning only
+        "ca_as_leaf",  # a CA certificate (basicConstraints CA:true) presented as the server's
+        "intermediate_without_cert_sign",  # an intermediate whose key usage lacks keyCertSign
+        "intermediate_not_a_ca",  # an intermediate with basicConstraints CA:false
+        "path_length_exceeded",  # an intermediate with pathLen 0 that has another CA below it
+    )
+
+    def __init__(self, directory: Path) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        self.dir = directory
+        now = dt.datetime.now(dt.UTC)
+        names = x509.SubjectAlternativeName(
+            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        )
+
+        def usage(*, sign: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
+            return x509.KeyUsage(sign, False, False, False, False, cert_sign, cert_sign, False, False)
+
+        def make(
+            cn: str,
+            issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None,
+            *,
+            ca: bool,
+            key_usage: x509.KeyUsage,
+            eku: list[x509.ObjectIdentifier] | None = None,
+            path_length: int | None = None,
+            leaf: bool = False,
+        ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+            key = ec.generate_private_key(ec.SECP256R1())
+            subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+            issuer_cert, issuer_key = issuer if issuer else (None, key)
+            builder = (
+                x509.CertificateBuilder()
+                .subject_name(subject)
+                .issuer_name(issuer_cert.subject if issuer_cert else subject)
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=30))
+                .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
+                .add_extension(key_usage, critical=True)
+            )
+            if eku is not None:
+                builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+            if leaf:
+                builder = builder.add_extension(names, critical=False)
+            return builder.sign(issuer_key, hashes.SHA256()), key
+
+        ca_usage = usage(cert_sign=True)
+        server_usage = usage(sign=True)
+        root = make("Purpose Test Root", None, ca=True, key_usage=ca_usage)
+        mid = make("Purpose Test Intermediate", root, ca=True, key_usage=ca_usage)
+        no_sign = make("Intermediate Without keyCertSign", root, ca=True, key_usage=usage(sign=True))
+        not_ca = make("Intermediate That Is No CA", root, ca=False, key_usage=ca_usage)
+        limited = make("Intermediate With pathLen 0", root, ca=True, key_usage=ca_usage, path_length=0)
+        below = make("Intermediate Below pathLen 0", limited, ca=True, key_usage=ca_usage)
+
+        def leaf(
+            issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey], eku: list[x509.ObjectIdentifier] | None = None
+        ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+            return make("localhost", issuer, ca=False, key_usage=server_usage, eku=eku, leaf=True)
+
+        chains = {
+            "good": [leaf(mid, eku=[ExtendedKeyUsageOID.SERVER_AUTH]), mid],
+            "client_auth_only": [leaf(mid, eku=[ExtendedKeyUsageOID.CLIENT_AUTH]), mid],
+            "code_signing_only": [leaf(mid, eku=[ExtendedKeyUsageOID.CODE_SIGNING]), mid],
+            "ca_as_leaf": [make("localhost", mid, ca=True, key_usage=ca_usage, leaf=True), mid],
+            "intermediate_without_cert_sign": [leaf(no_sign), no_sign],
+            "intermediate_not_a_ca": [leaf(not_ca), not_ca],
+            "path_length_exceeded": [leaf(below), below, limited],
+        }
+        self.root_path = directory / "purpose-root.pem"
+        self.root_path.write_bytes(root[0].public_bytes(Encoding.PEM))
+        self.root_sha256 = hashlib.sha256(root[0].public_bytes(Encoding.DER)).hexdigest()
+        self.contexts: dict[str, ssl.SSLContext] = {}
+        for case, chain in chains.items():
+            cert_file, key_file = directory / f"purpose-{case}.crt", directory / f"purpose-{case}.key"
+            cert_file.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c, _k in chain))
+            key_file.write_bytes(chain[0][1].private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+            self.contexts[case] = server_context(cert_file, key_file)

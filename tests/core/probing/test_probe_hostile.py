@@ -195,6 +195,63 @@ def test_bad_certificates_get_their_own_status_and_nothing_is_sent(which, status
     assert PASSWORD.encode() not in bytes(server.plain_received)
 
 
+@pytest.fixture(scope="module")
+def purpose(tmp_path_factory: pytest.TempPathFactory) -> hostile.PurposeChains:
+    return hostile.PurposeChains(tmp_path_factory.mktemp("purpose-certs"))
+
+
+def _purpose_pin(purpose: hostile.PurposeChains) -> PinnedRoot:
+    path = purpose.dir / "purpose.toml"
+    path.write_text(
+        provider_toml({}, ca_path=purpose.root_path, ca_sha256=purpose.root_sha256, provider_id="purpose"),
+        encoding="utf-8",
+    )
+    root = load_provider(path).root
+    assert root is not None
+    return root
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+def test_a_chain_fit_for_a_server_under_the_purpose_root_works(protocol, security, purpose, serve) -> None:
+    """The control for the cases below: the same root and intermediate, a serverAuth leaf, logs in."""
+    context = purpose.contexts["good"]
+    behaviour = (
+        hostile.starttls_server(protocol, context) if security == "starttls" else hostile.ssl_server(protocol, context)
+    )
+    endpoint = Endpoint(MailProtocol(protocol), "localhost", serve(behaviour).port, Security(security))
+    pinned = _purpose_pin(purpose)
+    result = probe_endpoint(endpoint, pinned, timeout=3)
+    assert result.status is EndpointStatus.OK, result.detail
+    assert check_login(endpoint, USER, PASSWORD, pinned, timeout=3).status is LoginStatus.OK
+
+
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+@pytest.mark.parametrize("case", hostile.PurposeChains.CASES)
+def test_a_certificate_meant_for_something_else_gets_no_password(case, security, purpose, serve) -> None:
+    """Trusted signatures, wrong purpose: untrusted-certificate with the reason, and no login attempted."""
+    context = purpose.contexts[case]
+    for protocol in PROTOCOLS:
+        behaviour = (
+            hostile.starttls_server(protocol, context)
+            if security == "starttls"
+            else hostile.ssl_server(protocol, context)
+        )
+        server = serve(behaviour)
+        endpoint = Endpoint(MailProtocol(protocol), "localhost", server.port, Security(security))
+        pinned = _purpose_pin(purpose)
+        result = probe_endpoint(endpoint, pinned, timeout=3)
+        assert result.status is EndpointStatus.UNTRUSTED_CERTIFICATE, (protocol, result.detail)
+        assert "not meant for a mail server" in result.detail or "may not vouch" in result.detail, result.detail
+        assert result.certificate is not None and not result.certificate.trusted_by.provider_root
+        login = check_login(endpoint, USER, PASSWORD, pinned, timeout=3)
+        assert login.status is LoginStatus.ERROR and "not attempted" in login.detail, login.detail
+        time.sleep(0.05)
+        assert bytes(server.tls_received) == b"", protocol  # not a single command inside TLS, let alone AUTH
+        assert PASSWORD.encode() not in bytes(server.plain_received)
+        assert USER.encode() not in bytes(server.plain_received)
+
+
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_starttls_stripping_never_gets_the_password(protocol, certs, serve) -> None:
     """A server that says yes to STARTTLS but keeps talking in the clear gets a TLS error, not a password."""

@@ -111,6 +111,19 @@ def silent(server: HostileServer, conn: socket.socket) -> None:
     server._stop.wait(20)
 
 
+def stalled_handshake(protocol: str, *, starttls: bool) -> Callable[[HostileServer, socket.socket], None]:
+    """Accepts (and with STARTTLS says yes to it), reads the client's TLS hello and never answers it."""
+
+    def run(server: HostileServer, conn: socket.socket) -> None:
+        if starttls and not _plain_dialog(server, conn, protocol, offer_starttls=True, accept_starttls=True):
+            return
+        hello = conn.recv(4096)
+        server.record_tls(hello)  # the ClientHello, so a test can see the handshake really began
+        server._stop.wait(20)
+
+    return run
+
+
 def reset(server: HostileServer, conn: socket.socket) -> None:
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     conn.close()

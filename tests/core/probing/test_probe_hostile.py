@@ -106,7 +106,28 @@ def test_silent_server_times_out_within_the_timeout(protocol, security, certs, s
     result = _probe(serve(hostile.silent), protocol, security, certs, timeout=0.8)
     assert result.status is EndpointStatus.TIMEOUT
     assert time.monotonic() - started < 2.0
-    assert "did not answer" in result.detail
+    if security == "starttls":
+        assert "did not answer" in result.detail
+    else:  # the connection was accepted and the TLS hello sent: whoever stalls, the port is not blocked
+        assert "did not complete the encryption handshake" in result.detail
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("security", ["starttls", "ssl"])
+def test_a_stalled_tls_handshake_is_not_called_a_firewall(protocol, security, certs, serve) -> None:
+    server = serve(hostile.stalled_handshake(protocol, starttls=security == "starttls"))
+    started = time.monotonic()
+    result = _probe(server, protocol, security, certs, timeout=0.8)
+    assert time.monotonic() - started < 2.0
+    assert result.status is EndpointStatus.TIMEOUT
+    assert result.detail == (
+        "the server accepted the connection but did not complete the encryption handshake (TLS) in time"
+    )
+    assert bytes(server.tls_received)[:1] == b"\x16"  # a TLS handshake record: the hello went out
+    endpoint = Endpoint(MailProtocol(protocol), "localhost", server.port, Security(security))
+    login = check_login(endpoint, USER, PASSWORD, certs.pinned, timeout=0.8)
+    assert login.status is LoginStatus.ERROR and "encryption handshake" in login.detail
+    assert PASSWORD.encode() not in bytes(server.plain_received) + bytes(server.tls_received)
 
 
 def test_a_port_that_never_accepts_is_a_timeout(certs, serve) -> None:

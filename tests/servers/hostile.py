@@ -6,14 +6,17 @@ crossed a plain connection.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
+import json
 import socket
 import ssl
 import struct
 import threading
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -211,9 +214,41 @@ def _plain_dialog(
                 conn.sendall(b"250 ok\r\n")
 
 
-def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_reject: bool = False) -> None:
+ECHO_MARKER = "ECHO-MARKER"
+
+
+def mangled_echoes(password: str) -> list[str]:
+    """The forms in which a careless server echoes a password: cut short, upper-cased, escaped."""
+    return [
+        password[: max(4, len(password) // 2)],
+        password.upper(),
+        urllib.parse.quote(password, safe=""),
+        json.dumps(password)[1:-1],
+        password.replace("\\", "\\\\").replace('"', '\\"'),
+    ]
+
+
+def _password_in(command: bytes) -> str:
+    """The password in a PLAIN token, a PASS command or a LOGIN command, as the server sees it."""
+    words = command.strip().split(b" ")
+    if words[0].upper() == b"PASS":
+        return command.strip()[5:].decode("utf-8", "replace")
+    token = words[-1]
+    with contextlib.suppress(ValueError):
+        return base64.b64decode(token, validate=True).split(b"\0")[-1].decode("utf-8", "replace")
+    return token.decode("utf-8", "replace")
+
+
+def _mangled_reply(command: bytes) -> bytes:
+    return (ECHO_MARKER + " " + " ".join(mangled_echoes(_password_in(command)))).encode("utf-8")
+
+
+def _tls_dialog(
+    server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_reject: bool = False, mangle: bool = False
+) -> None:
     """After TLS: a server that accepts any login (and records what it got), or with echo_reject refuses
-    it and echoes the whole command back, password included, as some broken servers do."""
+    it and echoes the whole command back, password included, as some broken servers do; with mangle it
+    echoes the password cut short, upper-cased and escaped instead."""
 
     def readline() -> bytes:
         buf = b""
@@ -239,6 +274,8 @@ def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_r
                 return
             elif echo_reject and cmd in (b"AUTHENTICATE", b"LOGIN"):
                 tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] you sent: " + line.strip() + b"\r\n")
+            elif mangle and cmd in (b"AUTHENTICATE", b"LOGIN"):
+                tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] " + _mangled_reply(line) + b"\r\n")
             else:
                 tls.sendall(tag + b" OK fine\r\n")
         elif protocol == "pop3":
@@ -248,12 +285,16 @@ def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_r
             elif cmd == b"QUIT":
                 tls.sendall(b"+OK bye\r\n")
                 return
+            elif mangle and cmd in (b"PASS", b"AUTH"):
+                tls.sendall(b"-ERR [AUTH] " + _mangled_reply(line) + b"\r\n")
             else:
                 tls.sendall(b"+OK\r\n")
         else:
             cmd = words[0].upper()
             if cmd == b"EHLO":
                 tls.sendall(b"250-hostile.test\r\n250 AUTH PLAIN LOGIN\r\n")
+            elif cmd == b"AUTH" and mangle:
+                tls.sendall(b"535 5.7.8 " + _mangled_reply(line) + b"\r\n")
             elif cmd == b"AUTH":
                 tls.sendall(b"535 5.7.8 you sent: " + line.strip() + b"\r\n" if echo_reject else b"235 ok\r\n")
             elif cmd == b"QUIT":
@@ -284,12 +325,12 @@ def starttls_server(
 
 
 def ssl_server(
-    protocol: str, context: ssl.SSLContext, *, echo_reject: bool = False
+    protocol: str, context: ssl.SSLContext, *, echo_reject: bool = False, mangle: bool = False
 ) -> Callable[[HostileServer, socket.socket], None]:
     def run(server: HostileServer, conn: socket.socket) -> None:
         with context.wrap_socket(conn, server_side=True) as tls:
             tls.sendall(GREETINGS[protocol])
-            _tls_dialog(server, tls, protocol, echo_reject)
+            _tls_dialog(server, tls, protocol, echo_reject, mangle)
 
     return run
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from setup_assistant.core.model import EndpointResult, EndpointStatus, LoginStatus, MailProtocol
+from setup_assistant.core.model import NOT_MEANT_FOR_MAIL, EndpointResult, EndpointStatus, LoginStatus, MailProtocol
+from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.icons import Status
 
 if TYPE_CHECKING:
@@ -121,14 +122,21 @@ def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
             "Explain",
             "The server's certificate is out of date ({detail}). If this computer's date and time are wrong, "
             "correct them and check again; otherwise tell your help desk.",
-        ).format(detail=first.detail)
+        ).format(detail=visible(first.detail))
     elif first.status is EndpointStatus.HOSTNAME_MISMATCH:
         text = QCoreApplication.translate(
             "Explain",
             "The server answered with a certificate for a different server ({detail}). Something on this "
             "network may be intercepting mail. Do not use this network for email; try another one or ask your "
             "help desk.",
-        ).format(detail=first.detail)
+        ).format(detail=visible(first.detail))
+    elif first.detail.startswith(NOT_MEANT_FOR_MAIL):
+        text = QCoreApplication.translate(
+            "Explain",
+            "The server's certificate is signed by a trusted authority but is not meant for a mail server "
+            "({detail}). Mail programs refuse it, so the assistant did not send your password. Tell your help "
+            "desk: the provider has to fix the certificate.",
+        ).format(detail=visible(first.detail[len(NOT_MEANT_FOR_MAIL) + 2 :]))
     else:
         text = QCoreApplication.translate(
             "Explain",
@@ -265,7 +273,7 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
                     "Explain",
                     "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
                     "few minutes.",
-                ).format(detail=failed.detail),
+                ).format(detail=visible(failed.detail)),
             )
         )
     elif check.logins_ok:

@@ -446,3 +446,41 @@ class PurposeChains:
             cert_file.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c, _k in chain))
             key_file.write_bytes(chain[0][1].private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
             self.contexts[case] = server_context(cert_file, key_file)
+
+
+# --- a certificate whose names are a terminal escape and markup --------------------------------------
+
+# A terminal clear-screen, a right-to-left override, a C1 escape and a link: what a server may put into its
+# certificate's common name and organization.
+NASTY_CN = "<b>mail</b>\x1b[2J\u202egro.live\x9b31m"
+NASTY_ORG = "<a href='https://evil.example/'>click</a>"
+
+
+def nasty_names_context(directory: Path) -> ssl.SSLContext:
+    """A self-signed certificate for localhost whose subject and issuer carry NASTY_CN and NASTY_ORG."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, NASTY_ORG), x509.NameAttribute(NameOID.COMMON_NAME, NASTY_CN)]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "nasty.crt", directory / "nasty.key"
+    cert_file.write_bytes(cert.public_bytes(Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    return server_context(cert_file, key_file)

@@ -35,7 +35,7 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from setup_assistant.core.model import CertificateFacts, EndpointStatus, TrustedBy
+from setup_assistant.core.model import NOT_MEANT_FOR_MAIL, CertificateFacts, EndpointStatus, TrustedBy
 from setup_assistant.core.provider import PinnedRoot
 
 _LINUX_BUNDLES = (
@@ -528,12 +528,12 @@ def _purpose_problem(certs: list[x509.Certificate], pinned: PinnedRoot | None) -
         return None
     problem = _leaf_problem(path[0])
     if problem:
-        return f"this certificate is not meant for a mail server: {problem}"
+        return f"{NOT_MEANT_FOR_MAIL}: {problem}"
     for index, cert in enumerate(path[1:], start=1):
         problem = _ca_problem(cert, index - 1)
         if problem:
             name = _common_name(cert.subject) or cert.subject.rfc4514_string()
-            return f"the certificate is not trusted: '{name}' may not vouch for a mail server's certificate ({problem})"
+            return f"{NOT_MEANT_FOR_MAIL}: '{name}' may not vouch for a mail server's certificate ({problem})"
     return None
 
 

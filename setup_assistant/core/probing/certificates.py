@@ -526,14 +526,17 @@ def _purpose_problem(certs: list[x509.Certificate], pinned: PinnedRoot | None) -
     path = _issuance_order(certs, anchors)
     if path[-1] not in anchors:
         return None
-    problem = _leaf_problem(path[0])
-    if problem:
-        return f"{NOT_MEANT_FOR_MAIL}: {problem}"
-    for index, cert in enumerate(path[1:], start=1):
-        problem = _ca_problem(cert, index - 1)
+    try:
+        problem = _leaf_problem(path[0])
         if problem:
-            name = _common_name(cert.subject) or cert.subject.rfc4514_string()
-            return f"{NOT_MEANT_FOR_MAIL}: '{name}' may not vouch for a mail server's certificate ({problem})"
+            return f"{NOT_MEANT_FOR_MAIL}: {problem}"
+        for index, cert in enumerate(path[1:], start=1):
+            problem = _ca_problem(cert, index - 1)
+            if problem:
+                name = _common_name(cert.subject) or cert.subject.rfc4514_string()
+                return f"{NOT_MEANT_FOR_MAIL}: '{name}' may not vouch for a mail server's certificate ({problem})"
+    except Exception:  # an extension that cannot even be read: the plain "not trusted" says enough
+        return None
     return None
 
 

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from setup_assistant.core.model import NOT_MEANT_FOR_MAIL, EndpointResult, EndpointStatus, LoginStatus, MailProtocol
+from setup_assistant.core.model import (
+    HANDSHAKE_STALLED,
+    NOT_MEANT_FOR_MAIL,
+    EndpointResult,
+    EndpointStatus,
+    LoginStatus,
+    MailProtocol,
+)
 from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.icons import Status
 
@@ -91,6 +98,10 @@ def _why_not(result: EndpointResult | None) -> str:
         return QCoreApplication.translate("Explain", "Port {port} could not be checked").format(port="?")
     port = result.endpoint.port
     status = result.status
+    if status is EndpointStatus.TIMEOUT and result.detail.startswith(HANDSHAKE_STALLED):
+        return QCoreApplication.translate(
+            "Explain", "The server on port {port} accepted the connection but did not set up encryption"
+        ).format(port=port)
     if status is EndpointStatus.TIMEOUT:
         return QCoreApplication.translate("Explain", "Your network blocks port {port}").format(port=port)
     if status in (EndpointStatus.REFUSED, EndpointStatus.RESET):

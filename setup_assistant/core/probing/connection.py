@@ -15,6 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from setup_assistant.core.model import HANDSHAKE_STALLED
+
 SLICE = 0.1
 MAX_LINE = 8192
 
@@ -310,8 +312,4 @@ class LineConnection:
             return _check(self.cancel, self.deadline, "setting up TLS")
         except NetError:
             # The connection is up and our hello went out: whatever stalls, it is not a port the network blocks.
-            raise NetError(
-                "timeout",
-                "the server accepted the connection but did not complete the encryption handshake (TLS) in time",
-                server_spoke=True,
-            ) from None
+            raise NetError("timeout", f"{HANDSHAKE_STALLED} (TLS) in time", server_spoke=True) from None

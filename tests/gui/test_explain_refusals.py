@@ -1,5 +1,6 @@
-"""The wizard's advice for a certificate that is signed by a trusted root but meant for something else:
-no other network helps, the provider has to fix it; not the interception advice of an unknown signer."""
+"""The wizard's advice when the assistant refuses or gives up on a port: a certificate signed by a trusted root
+but meant for something else (no other network helps, the provider has to fix it; not the interception advice of
+an unknown signer), and a TLS handshake that stalls (not blamed on the network)."""
 
 from __future__ import annotations
 
@@ -32,3 +33,21 @@ def test_an_unknown_signer_still_gets_the_interception_advice() -> None:
     outcome, findings = assess(_all_untrusted("the certificate is not trusted: it is issued by 'X'"), MailProtocol.IMAP)
     assert outcome is Outcome.CERTIFICATE
     assert any("intercepting" in f.text for f in findings)
+
+
+def test_a_stalled_handshake_on_the_preferred_port_is_not_blamed_on_the_network() -> None:
+    from setup_assistant.core.model import HANDSHAKE_STALLED, Security
+
+    provider = load_provider()
+    results = tuple(
+        EndpointResult(e, EndpointStatus.TIMEOUT, f"{HANDSHAKE_STALLED} (TLS) in time", 12)
+        if e.security is Security.STARTTLS and e.protocol is MailProtocol.SMTP
+        else EndpointResult(e, EndpointStatus.OK, "works", 12)
+        for e in provider.endpoints()
+    )
+    probe = ProbeResult(results, recommend(results, provider.prefer), recommend_outlook(results), 40)
+    check = AccountCheck(parse_address("jane@example.org"), provider, probe, (), password_given=False)
+    _outcome, findings = assess(check, MailProtocol.IMAP)
+    text = " ".join(f.text for f in findings)
+    assert "The server on port 587 accepted the connection but did not set up encryption" in text
+    assert "Your network blocks port 587" not in text

@@ -7,17 +7,19 @@ human line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import re
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from setup_assistant import __version__
+from setup_assistant.core.visible_text import visible_lines
 
 _log = logging.getLogger(__name__)
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -339,7 +341,41 @@ def _split_verbose(argv: Sequence[str]) -> tuple[list[str], bool]:
     return [a for i, a in enumerate(args) if not (i < end and a == "--verbose")], verbose
 
 
+class _VisibleStream:
+    """Standard output or error that shows control characters as escapes (`\u001b`), so that nothing a server
+    chose (a certificate's subject, a greeting, an error) can drive the terminal. JSON stays exact: the same
+    escape is a JSON escape of the same character."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(visible_lines(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _visible_output() -> Iterator[None]:
+    saved = sys.stdout, sys.stderr
+    if sys.stdout is not None:
+        sys.stdout = cast(TextIO, _VisibleStream(sys.stdout))
+    if sys.stderr is not None:
+        sys.stderr = cast(TextIO, _VisibleStream(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
 def main(argv: Sequence[str]) -> int:
+    with _visible_output():
+        return _main(argv)
+
+
+def _main(argv: Sequence[str]) -> int:
     argv, verbose = _split_verbose(argv)
     if verbose and "--version" in argv:
         from setup_assistant.core.build_info import build_info, describe

@@ -15,6 +15,13 @@ from typing import Any
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_GRACE = 3.0
 
+# How an untrusted-certificate detail starts when the chain is signed by a trusted root but a certificate on it
+# is meant for something else (the wizard words its advice differently: no other network will help).
+NOT_MEANT_FOR_MAIL = "this certificate is not meant for a mail server"
+# How a timeout detail starts when the port accepted the connection but the TLS handshake never finished: not a
+# port the network blocks.
+HANDSHAKE_STALLED = "the server accepted the connection but did not complete the encryption handshake"
+
 
 class MailProtocol(enum.StrEnum):
     IMAP = "imap"

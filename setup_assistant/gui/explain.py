@@ -10,7 +10,15 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
-from setup_assistant.core.model import EndpointResult, EndpointStatus, LoginStatus, MailProtocol
+from setup_assistant.core.model import (
+    HANDSHAKE_STALLED,
+    NOT_MEANT_FOR_MAIL,
+    EndpointResult,
+    EndpointStatus,
+    LoginStatus,
+    MailProtocol,
+)
+from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.icons import Status
 
 if TYPE_CHECKING:
@@ -90,6 +98,10 @@ def _why_not(result: EndpointResult | None) -> str:
         return QCoreApplication.translate("Explain", "Port {port} could not be checked").format(port="?")
     port = result.endpoint.port
     status = result.status
+    if status is EndpointStatus.TIMEOUT and result.detail.startswith(HANDSHAKE_STALLED):
+        return QCoreApplication.translate(
+            "Explain", "The server on port {port} accepted the connection but did not set up encryption"
+        ).format(port=port)
     if status is EndpointStatus.TIMEOUT:
         return QCoreApplication.translate("Explain", "Your network blocks port {port}").format(port=port)
     if status in (EndpointStatus.REFUSED, EndpointStatus.RESET):
@@ -121,14 +133,21 @@ def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
             "Explain",
             "The server's certificate is out of date ({detail}). If this computer's date and time are wrong, "
             "correct them and check again; otherwise tell your help desk.",
-        ).format(detail=first.detail)
+        ).format(detail=visible(first.detail))
     elif first.status is EndpointStatus.HOSTNAME_MISMATCH:
         text = QCoreApplication.translate(
             "Explain",
             "The server answered with a certificate for a different server ({detail}). Something on this "
             "network may be intercepting mail. Do not use this network for email; try another one or ask your "
             "help desk.",
-        ).format(detail=first.detail)
+        ).format(detail=visible(first.detail))
+    elif first.detail.startswith(NOT_MEANT_FOR_MAIL):
+        text = QCoreApplication.translate(
+            "Explain",
+            "The server's certificate is signed by a trusted authority but is not meant for a mail server "
+            "({detail}). Mail programs refuse it, so the assistant did not send your password. Tell your help "
+            "desk: the provider has to fix the certificate.",
+        ).format(detail=visible(first.detail[len(NOT_MEANT_FOR_MAIL) + 2 :]))
     else:
         text = QCoreApplication.translate(
             "Explain",
@@ -265,13 +284,13 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
                 "Explain",
                 "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
                 "few minutes.",
-            ).format(detail=failed.detail)
+            ).format(detail=visible(failed.detail))
         else:  # waiting will not help: the server may not take this username at all
             reset = provider.extra.get("password_reset", QCoreApplication.translate("Explain", "your postmaster"))
             text = (
                 QCoreApplication.translate(
                     "Explain", "The server can be reached, but signing in could not be completed ({detail})."
-                ).format(detail=failed.detail)
+                ).format(detail=visible(failed.detail))
                 + " "
                 + _non_ascii_username(check.address.address, reset)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.icons import Status, status_icon
 
 
@@ -33,6 +35,13 @@ def text_label(text: str = "", *, rich: bool = False, selectable: bool = False) 
         label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
+
+
+def plain_tooltip(text: str) -> str:
+    """A tooltip that shows server text as it is: Qt renders a tooltip that looks like HTML as rich text
+    (links, images, layout), so the text is escaped inside a paragraph of our own; control characters are
+    shown as escapes."""
+    return "<p style='white-space:pre-wrap'>" + html.escape(visible(text)) + "</p>"
 
 
 def status_word(status: Status) -> str:

@@ -6,11 +6,17 @@ crossed a plain connection.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime as dt
+import hashlib
+import ipaddress
+import json
 import socket
 import ssl
 import struct
 import threading
+import urllib.parse
 from collections.abc import Callable
 from pathlib import Path
 
@@ -108,6 +114,19 @@ def silent(server: HostileServer, conn: socket.socket) -> None:
     server._stop.wait(20)
 
 
+def stalled_handshake(protocol: str, *, starttls: bool) -> Callable[[HostileServer, socket.socket], None]:
+    """Accepts (and with STARTTLS says yes to it), reads the client's TLS hello and never answers it."""
+
+    def run(server: HostileServer, conn: socket.socket) -> None:
+        if starttls and not _plain_dialog(server, conn, protocol, offer_starttls=True, accept_starttls=True):
+            return
+        hello = conn.recv(4096)
+        server.record_tls(hello)  # the ClientHello, so a test can see the handshake really began
+        server._stop.wait(20)
+
+    return run
+
+
 def reset(server: HostileServer, conn: socket.socket) -> None:
     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     conn.close()
@@ -195,9 +214,41 @@ def _plain_dialog(
                 conn.sendall(b"250 ok\r\n")
 
 
-def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_reject: bool = False) -> None:
+ECHO_MARKER = "ECHO-MARKER"
+
+
+def mangled_echoes(password: str) -> list[str]:
+    """The forms in which a careless server echoes a password: cut short, upper-cased, escaped."""
+    return [
+        password[: max(4, len(password) // 2)],
+        password.upper(),
+        urllib.parse.quote(password, safe=""),
+        json.dumps(password)[1:-1],
+        password.replace("\\", "\\\\").replace('"', '\\"'),
+    ]
+
+
+def _password_in(command: bytes) -> str:
+    """The password in a PLAIN token, a PASS command or a LOGIN command, as the server sees it."""
+    words = command.strip().split(b" ")
+    if words[0].upper() == b"PASS":
+        return command.strip()[5:].decode("utf-8", "replace")
+    token = words[-1]
+    with contextlib.suppress(ValueError):
+        return base64.b64decode(token, validate=True).split(b"\0")[-1].decode("utf-8", "replace")
+    return token.decode("utf-8", "replace")
+
+
+def _mangled_reply(command: bytes) -> bytes:
+    return (ECHO_MARKER + " " + " ".join(mangled_echoes(_password_in(command)))).encode("utf-8")
+
+
+def _tls_dialog(
+    server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_reject: bool = False, mangle: bool = False
+) -> None:
     """After TLS: a server that accepts any login (and records what it got), or with echo_reject refuses
-    it and echoes the whole command back, password included, as some broken servers do."""
+    it and echoes the whole command back, password included, as some broken servers do; with mangle it
+    echoes the password cut short, upper-cased and escaped instead."""
 
     def readline() -> bytes:
         buf = b""
@@ -223,6 +274,8 @@ def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_r
                 return
             elif echo_reject and cmd in (b"AUTHENTICATE", b"LOGIN"):
                 tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] you sent: " + line.strip() + b"\r\n")
+            elif mangle and cmd in (b"AUTHENTICATE", b"LOGIN"):
+                tls.sendall(tag + b" NO [AUTHENTICATIONFAILED] " + _mangled_reply(line) + b"\r\n")
             else:
                 tls.sendall(tag + b" OK fine\r\n")
         elif protocol == "pop3":
@@ -232,12 +285,16 @@ def _tls_dialog(server: HostileServer, tls: ssl.SSLSocket, protocol: str, echo_r
             elif cmd == b"QUIT":
                 tls.sendall(b"+OK bye\r\n")
                 return
+            elif mangle and cmd in (b"PASS", b"AUTH"):
+                tls.sendall(b"-ERR [AUTH] " + _mangled_reply(line) + b"\r\n")
             else:
                 tls.sendall(b"+OK\r\n")
         else:
             cmd = words[0].upper()
             if cmd == b"EHLO":
                 tls.sendall(b"250-hostile.test\r\n250 AUTH PLAIN LOGIN\r\n")
+            elif cmd == b"AUTH" and mangle:
+                tls.sendall(b"535 5.7.8 " + _mangled_reply(line) + b"\r\n")
             elif cmd == b"AUTH":
                 tls.sendall(b"535 5.7.8 you sent: " + line.strip() + b"\r\n" if echo_reject else b"235 ok\r\n")
             elif cmd == b"QUIT":
@@ -268,12 +325,12 @@ def starttls_server(
 
 
 def ssl_server(
-    protocol: str, context: ssl.SSLContext, *, echo_reject: bool = False
+    protocol: str, context: ssl.SSLContext, *, echo_reject: bool = False, mangle: bool = False
 ) -> Callable[[HostileServer, socket.socket], None]:
     def run(server: HostileServer, conn: socket.socket) -> None:
         with context.wrap_socket(conn, server_side=True) as tls:
             tls.sendall(GREETINGS[protocol])
-            _tls_dialog(server, tls, protocol, echo_reject)
+            _tls_dialog(server, tls, protocol, echo_reject, mangle)
 
     return run
 
@@ -290,3 +347,140 @@ def delayed(
         behaviour(server, conn)
 
     return run
+
+
+# --- certificates meant for something else ----------------------------------------------------------
+
+
+class PurposeChains:
+    """A private root and, under it, chains whose signatures are all good but whose certificates are not meant
+    for a mail server: each one a mail program refuses, and so must the assistant, before any login.
+
+    trustme issues only well-formed server certificates, so these are built with cryptography directly.
+    """
+
+    CASES = (
+        "client_auth_only",  # leaf's extended key usage: clientAuth only
+        "code_signing_only",  # leaf's extended key usage: codeSigning only
+        "ca_as_leaf",  # a CA certificate (basicConstraints CA:true) presented as the server's
+        "intermediate_without_cert_sign",  # an intermediate whose key usage lacks keyCertSign
+        "intermediate_not_a_ca",  # an intermediate with basicConstraints CA:false
+        "path_length_exceeded",  # an intermediate with pathLen 0 that has another CA below it
+    )
+
+    def __init__(self, directory: Path) -> None:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+        from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+        self.dir = directory
+        now = dt.datetime.now(dt.UTC)
+        names = x509.SubjectAlternativeName(
+            [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+        )
+
+        def usage(*, sign: bool = False, cert_sign: bool = False) -> x509.KeyUsage:
+            return x509.KeyUsage(sign, False, False, False, False, cert_sign, cert_sign, False, False)
+
+        def make(
+            cn: str,
+            issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey] | None,
+            *,
+            ca: bool,
+            key_usage: x509.KeyUsage,
+            eku: list[x509.ObjectIdentifier] | None = None,
+            path_length: int | None = None,
+            leaf: bool = False,
+        ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+            key = ec.generate_private_key(ec.SECP256R1())
+            subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, cn)])
+            issuer_cert, issuer_key = issuer if issuer else (None, key)
+            builder = (
+                x509.CertificateBuilder()
+                .subject_name(subject)
+                .issuer_name(issuer_cert.subject if issuer_cert else subject)
+                .public_key(key.public_key())
+                .serial_number(x509.random_serial_number())
+                .not_valid_before(now - dt.timedelta(days=1))
+                .not_valid_after(now + dt.timedelta(days=30))
+                .add_extension(x509.BasicConstraints(ca=ca, path_length=path_length), critical=True)
+                .add_extension(key_usage, critical=True)
+            )
+            if eku is not None:
+                builder = builder.add_extension(x509.ExtendedKeyUsage(eku), critical=False)
+            if leaf:
+                builder = builder.add_extension(names, critical=False)
+            return builder.sign(issuer_key, hashes.SHA256()), key
+
+        ca_usage = usage(cert_sign=True)
+        server_usage = usage(sign=True)
+        root = make("Purpose Test Root", None, ca=True, key_usage=ca_usage)
+        mid = make("Purpose Test Intermediate", root, ca=True, key_usage=ca_usage)
+        no_sign = make("Intermediate Without keyCertSign", root, ca=True, key_usage=usage(sign=True))
+        not_ca = make("Intermediate That Is No CA", root, ca=False, key_usage=ca_usage)
+        limited = make("Intermediate With pathLen 0", root, ca=True, key_usage=ca_usage, path_length=0)
+        below = make("Intermediate Below pathLen 0", limited, ca=True, key_usage=ca_usage)
+
+        def leaf(
+            issuer: tuple[x509.Certificate, ec.EllipticCurvePrivateKey], eku: list[x509.ObjectIdentifier] | None = None
+        ) -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
+            return make("localhost", issuer, ca=False, key_usage=server_usage, eku=eku, leaf=True)
+
+        chains = {
+            "good": [leaf(mid, eku=[ExtendedKeyUsageOID.SERVER_AUTH]), mid],
+            "client_auth_only": [leaf(mid, eku=[ExtendedKeyUsageOID.CLIENT_AUTH]), mid],
+            "code_signing_only": [leaf(mid, eku=[ExtendedKeyUsageOID.CODE_SIGNING]), mid],
+            "ca_as_leaf": [make("localhost", mid, ca=True, key_usage=ca_usage, leaf=True), mid],
+            "intermediate_without_cert_sign": [leaf(no_sign), no_sign],
+            "intermediate_not_a_ca": [leaf(not_ca), not_ca],
+            "path_length_exceeded": [leaf(below), below, limited],
+        }
+        self.root_path = directory / "purpose-root.pem"
+        self.root_path.write_bytes(root[0].public_bytes(Encoding.PEM))
+        self.root_sha256 = hashlib.sha256(root[0].public_bytes(Encoding.DER)).hexdigest()
+        self.contexts: dict[str, ssl.SSLContext] = {}
+        for case, chain in chains.items():
+            cert_file, key_file = directory / f"purpose-{case}.crt", directory / f"purpose-{case}.key"
+            cert_file.write_bytes(b"".join(c.public_bytes(Encoding.PEM) for c, _k in chain))
+            key_file.write_bytes(chain[0][1].private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+            self.contexts[case] = server_context(cert_file, key_file)
+
+
+# --- a certificate whose names are a terminal escape and markup --------------------------------------
+
+# A terminal clear-screen, a right-to-left override, a C1 escape and a link: what a server may put into its
+# certificate's common name and organization.
+NASTY_CN = "<b>mail</b>\x1b[2J\u202egro.live\x9b31m"
+NASTY_ORG = "<a href='https://evil.example/'>click</a>"
+
+
+def nasty_names_context(directory: Path) -> ssl.SSLContext:
+    """A self-signed certificate for localhost whose subject and issuer carry NASTY_CN and NASTY_ORG."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [x509.NameAttribute(NameOID.ORGANIZATION_NAME, NASTY_ORG), x509.NameAttribute(NameOID.COMMON_NAME, NASTY_CN)]
+    )
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=30))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("localhost")]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "nasty.crt", directory / "nasty.key"
+    cert_file.write_bytes(cert.public_bytes(Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+    return server_context(cert_file, key_file)

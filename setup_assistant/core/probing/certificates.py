@@ -7,6 +7,7 @@ each so a volunteer sees who trusts the server, and the status names the one rea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import ipaddress
@@ -21,17 +22,20 @@ from pathlib import Path
 
 import certifi
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import DNSName, IPAddress
+from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import (
     Criticality,
     ExtensionPolicy,
+    Policy,
     PolicyBuilder,
     Store,
     VerificationError,
 )
 
-from setup_assistant.core.model import CertificateFacts, EndpointStatus, TrustedBy
+from setup_assistant.core.model import NOT_MEANT_FOR_MAIL, CertificateFacts, EndpointStatus, TrustedBy
 from setup_assistant.core.provider import PinnedRoot
 
 _LINUX_BUNDLES = (
@@ -109,11 +113,134 @@ def _valid_at(cert: x509.Certificate, when: dt.datetime) -> bool:
     return cert.not_valid_before_utc <= when <= cert.not_valid_after_utc
 
 
+# --- what a certificate is for ---------------------------------------------------------------------
+# Who signed a certificate is half the question; the other half is what it was issued for. Mail programs
+# (NSS for Thunderbird, the OS for Outlook and Apple Mail, OpenSSL's `-purpose sslserver`) refuse a server
+# whose certificate is meant for something else, so the assistant must never log in to one. The same rules
+# serve the verifier (as ExtensionPolicy validators, which raise) and the human detail (which names them).
+
+_PURPOSES = {
+    ExtendedKeyUsageOID.SERVER_AUTH: "TLS servers",
+    ExtendedKeyUsageOID.CLIENT_AUTH: "client authentication",
+    ExtendedKeyUsageOID.CODE_SIGNING: "code signing",
+    ExtendedKeyUsageOID.EMAIL_PROTECTION: "signing and encrypting email",
+    ExtendedKeyUsageOID.TIME_STAMPING: "time stamping",
+    ExtendedKeyUsageOID.OCSP_SIGNING: "signing revocation answers",
+}
+_SERVER_EKUS = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE)
+
+
+class _NotForThis(ValueError):
+    """Raised by a policy validator: the certificate is not meant for this use (the message says why)."""
+
+
+def _purpose_names(eku: x509.ExtendedKeyUsage) -> str:
+    names = [_PURPOSES.get(oid, oid.dotted_string) for oid in eku]
+    return ", ".join(dict.fromkeys(names)) or "nothing"
+
+
+def _server_eku_problem(eku: x509.ExtendedKeyUsage) -> str | None:
+    if any(oid in _SERVER_EKUS for oid in eku):
+        return None
+    return f"it is issued for {_purpose_names(eku)} only"
+
+
+def _server_key_usage_problem(cert: x509.Certificate, usage: x509.KeyUsage) -> str | None:
+    """A TLS server signs its handshake, or (RSA) decrypts the key, or (EC) agrees on one: one of these suffices,
+    as NSS and OpenSSL accept."""
+    key = cert.public_key()
+    if isinstance(key, rsa.RSAPublicKey):
+        fits, needs = usage.digital_signature or usage.key_encipherment, "digitalSignature or keyEncipherment"
+    elif isinstance(key, ec.EllipticCurvePublicKey):
+        fits, needs = usage.digital_signature or usage.key_agreement, "digitalSignature or keyAgreement"
+    else:
+        fits, needs = usage.digital_signature, "digitalSignature"
+    return None if fits else f"its key usage does not allow what a TLS server does with its key ({needs})"
+
+
+def _leaf_problem(cert: x509.Certificate) -> str | None:
+    """Why this certificate is not fit to identify a TLS server, or None."""
+    ext = cert.extensions
+    with contextlib.suppress(x509.ExtensionNotFound):
+        if ext.get_extension_for_class(x509.BasicConstraints).value.ca:
+            return "it is a certificate authority's certificate, not a server's"
+    with contextlib.suppress(x509.ExtensionNotFound):
+        problem = _server_eku_problem(ext.get_extension_for_class(x509.ExtendedKeyUsage).value)
+        if problem:
+            return problem
+    with contextlib.suppress(x509.ExtensionNotFound):
+        return _server_key_usage_problem(cert, ext.get_extension_for_class(x509.KeyUsage).value)
+    return None
+
+
+def _ca_problem(cert: x509.Certificate, below: int | None) -> str | None:
+    """Why this certificate may not vouch for a TLS server's certificate, or None.
+
+    `below` is how many intermediate CAs stand between it and the leaf (for the path length), if known.
+    """
+    ext = cert.extensions
+    try:
+        constraints = ext.get_extension_for_class(x509.BasicConstraints).value
+    except x509.ExtensionNotFound:
+        return "it is not a certificate authority (no basic constraints)"
+    if not constraints.ca:
+        return "it is not a certificate authority"
+    if below is not None and constraints.path_length is not None and below > constraints.path_length:
+        allowed = constraints.path_length
+        return f"it allows {allowed} intermediate certificate{'s' if allowed != 1 else ''} below it, not {below}"
+    with contextlib.suppress(x509.ExtensionNotFound):
+        if not ext.get_extension_for_class(x509.KeyUsage).value.key_cert_sign:
+            return "its key usage does not allow it to sign certificates"
+    with contextlib.suppress(x509.ExtensionNotFound):
+        eku = ext.get_extension_for_class(x509.ExtendedKeyUsage).value
+        if _server_eku_problem(eku):
+            return f"it may only vouch for {_purpose_names(eku)}"
+    return None
+
+
+def _check_leaf_constraints(_policy: Policy, _cert: x509.Certificate, value: x509.BasicConstraints | None) -> None:
+    if value is not None and value.ca:
+        raise _NotForThis("a CA certificate used as a server's")
+
+
+def _check_leaf_eku(_policy: Policy, _cert: x509.Certificate, value: x509.ExtendedKeyUsage | None) -> None:
+    if value is not None and (problem := _server_eku_problem(value)):
+        raise _NotForThis(problem)
+
+
+def _check_leaf_key_usage(_policy: Policy, cert: x509.Certificate, value: x509.KeyUsage | None) -> None:
+    if value is not None and (problem := _server_key_usage_problem(cert, value)):
+        raise _NotForThis(problem)
+
+
+def _check_ca_constraints(_policy: Policy, _cert: x509.Certificate, value: x509.BasicConstraints) -> None:
+    # The verifier itself enforces cA and the path length too; stated here so the rule is in one place.
+    if not value.ca:
+        raise _NotForThis("not a certificate authority")
+
+
+def _check_ca_key_usage(_policy: Policy, _cert: x509.Certificate, value: x509.KeyUsage | None) -> None:
+    if value is not None and not value.key_cert_sign:
+        raise _NotForThis("may not sign certificates")
+
+
+def _check_ca_eku(_policy: Policy, _cert: x509.Certificate, value: x509.ExtendedKeyUsage | None) -> None:
+    if value is not None and _server_eku_problem(value):
+        raise _NotForThis("may not vouch for TLS servers")
+
+
 @lru_cache(maxsize=1)
 def _leaf_policy() -> ExtensionPolicy:
-    # Mail servers' certificates are judged the way mail programs judge them (chain, dates, name),
-    # not by every Web PKI extension rule: a critical SAN, for one, is common and harmless.
-    return ExtensionPolicy.permit_all().require_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
+    # Mail servers' certificates are judged the way mail programs judge them (chain, dates, name, purpose),
+    # not by every Web PKI rule of webpki_defaults_ee(): a critical SAN or a missing authority key identifier,
+    # for two, are common on private mail servers and harmless; a certificate meant for something else is not.
+    return (
+        ExtensionPolicy.permit_all()
+        .require_present(x509.SubjectAlternativeName, Criticality.AGNOSTIC, None)
+        .may_be_present(x509.BasicConstraints, Criticality.AGNOSTIC, _check_leaf_constraints)
+        .may_be_present(x509.ExtendedKeyUsage, Criticality.AGNOSTIC, _check_leaf_eku)
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, _check_leaf_key_usage)
+    )
 
 
 _LOAD_LOCK = threading.Lock()
@@ -150,8 +277,14 @@ def _store(anchors: tuple[x509.Certificate, ...]) -> Store:
 @lru_cache(maxsize=1)
 def _ca_policy() -> ExtensionPolicy:
     # Judged the way OpenSSL, NSS, Apple and Windows judge a private CA: it must be a CA (basicConstraints cA,
-    # which the verifier enforces), but a root made by a stock `openssl req -x509` has no keyUsage and is fine.
-    return ExtensionPolicy.permit_all().require_present(x509.BasicConstraints, Criticality.AGNOSTIC, None)
+    # path length respected) and, where it states its key usage, allowed to sign certificates; a root made by
+    # a stock `openssl req -x509` has no keyUsage at all and is fine (which webpki_defaults_ca() would refuse).
+    return (
+        ExtensionPolicy.permit_all()
+        .require_present(x509.BasicConstraints, Criticality.AGNOSTIC, _check_ca_constraints)
+        .may_be_present(x509.KeyUsage, Criticality.AGNOSTIC, _check_ca_key_usage)
+        .may_be_present(x509.ExtendedKeyUsage, Criticality.AGNOSTIC, _check_ca_eku)
+    )
 
 
 def _path(
@@ -310,6 +443,8 @@ def verify_chain(
         _chain_trust([pinned.certificate], leaf, intermediates, subjects, moments) if pinned is not None else None
     )
     os_trust = _os_trusts(chain_der, leaf, intermediates, subjects, moments)
+    if os_trust and _leaf_problem(leaf):
+        os_trust = False  # the OS verifiers check the purpose too; this keeps one rule whatever the platform
     trusted_by = TrustedBy(mozilla=mozilla is not None, os=os_trust, provider_root=provider is not None)
 
     facts = CertificateFacts(
@@ -326,6 +461,9 @@ def verify_chain(
     )
     issuer = _common_name(leaf.issuer) or leaf.issuer.rfc4514_string()
     if not (mozilla or os_trust or provider):
+        purpose = _purpose_problem(certs, pinned)
+        if purpose:
+            return Verdict(EndpointStatus.UNTRUSTED_CERTIFICATE, purpose, facts)
         if not names:
             why = "the certificate names no host (no subject alternative name)"
         else:
@@ -361,6 +499,45 @@ def verify_chain(
         shown = ", ".join(names[:4]) or "no name"
         return Verdict(EndpointStatus.HOSTNAME_MISMATCH, f"the certificate is for {shown}, not for {host}", facts)
     return Verdict(EndpointStatus.OK, "", facts)
+
+
+def _issuance_order(certs: list[x509.Certificate], anchors: Sequence[x509.Certificate]) -> list[x509.Certificate]:
+    """The presented chain from the leaf up, each certificate followed by its issuer (an anchor last, if known)."""
+    path = [certs[0]]
+    while len(path) < 10 and path[-1].issuer != path[-1].subject:
+        issuer = path[-1].issuer
+        step = next((c for c in certs[1:] if c.subject == issuer and c not in path), None)
+        if step is None:
+            step = next((a for a in anchors if a.subject == issuer), None)
+            if step is not None:
+                path.append(step)
+            break
+        path.append(step)
+    return path
+
+
+def _purpose_problem(certs: list[x509.Certificate], pinned: PinnedRoot | None) -> str | None:
+    """Why a chain that leads to a trusted root is still refused: a certificate on it is meant for something else.
+
+    Only asked after the verifier refused the chain, to name the reason; a chain from a stranger is reported as
+    such instead, since that is the first thing to fix.
+    """
+    anchors = [*mozilla_roots(), *((pinned.certificate,) if pinned is not None else ()), *(linux_system_roots() or ())]
+    path = _issuance_order(certs, anchors)
+    if path[-1] not in anchors:
+        return None
+    try:
+        problem = _leaf_problem(path[0])
+        if problem:
+            return f"{NOT_MEANT_FOR_MAIL}: {problem}"
+        for index, cert in enumerate(path[1:], start=1):
+            problem = _ca_problem(cert, index - 1)
+            if problem:
+                name = _common_name(cert.subject) or cert.subject.rfc4514_string()
+                return f"{NOT_MEANT_FOR_MAIL}: '{name}' may not vouch for a mail server's certificate ({problem})"
+    except Exception:  # an extension that cannot even be read: the plain "not trusted" says enough
+        return None
+    return None
 
 
 def _name_matches(names: list[str], host: str) -> bool:

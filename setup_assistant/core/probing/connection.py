@@ -15,6 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from setup_assistant.core.model import HANDSHAKE_STALLED
+
 SLICE = 0.1
 MAX_LINE = 8192
 
@@ -30,7 +32,8 @@ class NetError(Exception):
         super().__init__(message)
         self.kind = kind
         self.message = message
-        self.server_spoke = server_spoke  # for a timeout: it talked, then went quiet (not a blocked port)
+        # For a timeout: the server accepted or talked, then went quiet; not a blocked port, so not "a firewall".
+        self.server_spoke = server_spoke
 
 
 class Deadline:
@@ -289,11 +292,9 @@ class LineConnection:
                 tls.do_handshake()
                 break
             except ssl.SSLWantReadError:
-                wait = _check(self.cancel, self.deadline, "setting up TLS")
-                select.select([tls], [], [], wait)
+                select.select([tls], [], [], self._handshake_wait())
             except ssl.SSLWantWriteError:
-                wait = _check(self.cancel, self.deadline, "setting up TLS")
-                select.select([], [tls], [], wait)
+                select.select([], [tls], [], self._handshake_wait())
             except ssl.SSLError as exc:
                 raise NetError("tls-error", f"the TLS handshake failed ({exc.reason or exc})") from None
             except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
@@ -305,3 +306,10 @@ class LineConnection:
         self.sock = tls
         self.tls = tls
         return tls
+
+    def _handshake_wait(self) -> float:
+        try:
+            return _check(self.cancel, self.deadline, "setting up TLS")
+        except NetError:
+            # The connection is up and our hello went out: whatever stalls, it is not a port the network blocks.
+            raise NetError("timeout", f"{HANDSHAKE_STALLED} (TLS) in time", server_spoke=True) from None

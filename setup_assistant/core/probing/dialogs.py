@@ -35,6 +35,47 @@ class LoginOutcome:
     detail: str
 
 
+# After an authentication command only the server's status is kept, never its free text: a server may echo
+# the password back (whole, cut short, upper-cased or escaped), and no scrubbing can catch every form.
+# Response codes are kept only from these fixed registries, so no text of the server's choosing gets through.
+_IMAP_CODES = frozenset(
+    [
+        "ALERT",
+        "AUTHENTICATIONFAILED",
+        "AUTHORIZATIONFAILED",
+        "CANNOT",
+        "CLIENTBUG",
+        "CONTACTADMIN",
+        "CORRUPTION",
+        "EXPIRED",
+        "INUSE",
+        "LIMIT",
+        "NOPERM",
+        "OVERQUOTA",
+        "PRIVACYREQUIRED",
+        "SERVERBUG",
+        "UNAVAILABLE",
+    ]
+)  # RFC 5530 and RFC 3501
+_POP3_CODES = frozenset(("AUTH", "SYS/TEMP", "SYS/PERM", "IN-USE", "LOGIN-DELAY"))  # RFC 2449, RFC 3206
+
+
+def _known_code(text: str, known: frozenset[str]) -> str:
+    """The response code a reply starts with ("[AUTHENTICATIONFAILED]"), if it is a registered one; else ""."""
+    if not text.startswith("["):
+        return ""
+    code = text[1:].split("]", 1)[0].split(" ", 1)[0].upper()
+    return f" [{code}]" if code in known else ""
+
+
+def _smtp_status(code: int, lines: list[str]) -> str:
+    """The reply code and, if the server gave one, the enhanced status code (RFC 3463): digits only."""
+    first = lines[0].split(" ", 1)[0] if lines else ""
+    parts = first.split(".")
+    enhanced = len(parts) == 3 and parts[0] in ("2", "4", "5") and all(p.isdigit() and len(p) <= 3 for p in parts)
+    return f"{code} {first}" if enhanced else str(code)
+
+
 MAX_REPLY_LINES = 500  # no real server needs more for a greeting, capabilities or a login reply
 LOGIN_REPLY_ALLOWANCE = 20.0  # Dovecot delays replies after failed logins (up to 15 s)
 
@@ -45,6 +86,7 @@ class Dialog:
     def __init__(self, conn: LineConnection) -> None:
         self.conn = conn
         self.capabilities: list[str] = []
+        self.authenticating = False  # from the first credential sent on, no server text is quoted
 
     def greet(self) -> str:
         raise NotImplementedError
@@ -65,6 +107,7 @@ class Dialog:
         raise NotImplementedError
 
     def _send_secret(self, line: str) -> None:
+        self.authenticating = True
         self.conn.send_line(line, secret=True)
         self.conn.deadline.extend(LOGIN_REPLY_ALLOWANCE)
 
@@ -173,9 +216,9 @@ class ImapDialog(Dialog):
 
     @staticmethod
     def _outcome(status: str, text: str) -> LoginOutcome:
-        shown = _shorten(text)
         if status == "OK":
             return LoginOutcome(LoginStatus.OK, "logged in")
+        shown = (status + _known_code(text, _IMAP_CODES)) if status in ("NO", "BAD") else "an unexpected reply"
         upper = text.upper()
         if status == "NO" and not any(
             code in upper for code in ("[UNAVAILABLE]", "[SERVERBUG]", "[INUSE]", "[LIMIT]", "[CONTACTADMIN]")
@@ -269,7 +312,7 @@ class Pop3Dialog(Dialog):
     def _outcome(line: str) -> LoginOutcome:
         if line.startswith("+OK"):
             return LoginOutcome(LoginStatus.OK, "logged in")
-        shown = _shorten(line[4:] if line.startswith("-ERR") else line)
+        shown = ("-ERR" + _known_code(line[5:], _POP3_CODES)) if line.startswith("-ERR") else "an unexpected reply"
         upper = line.upper()
         if line.startswith("-ERR") and not any(code in upper for code in ("[SYS/", "[IN-USE]")):
             return LoginOutcome(LoginStatus.REJECTED, f"the server rejected the address or password ({shown})")
@@ -292,6 +335,8 @@ class SmtpDialog(Dialog):
         while True:
             line = self.conn.read_line(what)
             if len(line) < 3 or not line[:3].isdigit() or (len(line) > 3 and line[3] not in " -"):
+                if self.authenticating:  # its text may echo what was just sent: never shown
+                    raise _bad(f"the server's reply could not be understood while {what}")
                 raise _bad(f"this does not look like an SMTP server (it said: {_shorten(line)!r})")
             lines.append(line[4:])
             if len(line) == 3 or line[3] == " ":
@@ -358,12 +403,12 @@ class SmtpDialog(Dialog):
                 "the server offers no plain password login inside TLS (AUTH PLAIN or LOGIN); "
                 "secure password authentication stays off",
             )
-        shown = _shorten(" ".join(lines))
+        shown = _smtp_status(code, lines)
         if code == 235:
             return LoginOutcome(LoginStatus.OK, "logged in")
         if code in (535, 534, 530):
-            return LoginOutcome(LoginStatus.REJECTED, f"the server rejected the address or password ({code} {shown})")
-        return LoginOutcome(LoginStatus.ERROR, f"the server could not log in right now ({code} {shown})")
+            return LoginOutcome(LoginStatus.REJECTED, f"the server rejected the address or password ({shown})")
+        return LoginOutcome(LoginStatus.ERROR, f"the server could not log in right now ({shown})")
 
     def quit(self) -> None:
         try:

@@ -28,7 +28,7 @@ from setup_assistant.gui.explain import assess, headline, login_text, status_lev
 from setup_assistant.gui.icons import Status, status_icon
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.widgets import StatusLine, seconds_text, status_word
+from setup_assistant.gui.widgets import StatusLine, plain_tooltip, seconds_text, status_word
 
 if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first check starts
     from setup_assistant.core.probing.account_check import AccountCheck
@@ -233,7 +233,7 @@ class CheckingPage(QWizardPage):
             row = self._rows.get(item.endpoint)
             if row is not None:
                 self._set_row(row, status_level(item.status), status_text(item.status), _seconds(item.elapsed_ms))
-                row.setToolTip(COL_RESULT, item.detail)
+                row.setToolTip(COL_RESULT, plain_tooltip(item.detail))
         elif isinstance(item, LoginResult):
             row = self._login_rows.get(item.endpoint.protocol)
             if row is not None:
@@ -245,7 +245,7 @@ class CheckingPage(QWizardPage):
                     ),
                 )
                 self._set_row(row, level, login_text(item.status), _seconds(item.elapsed_ms))
-                row.setToolTip(COL_RESULT, item.detail)
+                row.setToolTip(COL_RESULT, plain_tooltip(item.detail))
         self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))
 
     def _finished(self, generation: int, checked: object) -> None:
@@ -259,7 +259,7 @@ class CheckingPage(QWizardPage):
             result = check.probe.result_for(endpoint)
             if result is not None:
                 self._set_row(row, status_level(result.status), status_text(result.status), _seconds(result.elapsed_ms))
-                row.setToolTip(COL_RESULT, result.detail)
+                row.setToolTip(COL_RESULT, plain_tooltip(result.detail))
         tested = {login.endpoint.protocol for login in check.logins}
         for protocol, row in self._login_rows.items():
             if protocol in tested or not check.password_given:

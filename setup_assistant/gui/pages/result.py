@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from setup_assistant.core.model import LoginResult, LoginStatus, MailProtocol
+from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.explain import Outcome, assess, headline, login_text, status_level, status_text
 from setup_assistant.gui.flow import PageId
 from setup_assistant.gui.icons import Status, status_icon
@@ -36,6 +37,7 @@ from setup_assistant.gui.widgets import (
     StatusLine,
     ask_save_path,
     clear_layout,
+    plain_tooltip,
     scroll_body,
     seconds_text,
     status_word,
@@ -235,14 +237,14 @@ class ResultPage(QWizardPage):
         rows.extend(self._login_row(login) for login in check.logins)
         self.table.setRowCount(len(rows))
         for i, (name, port, security, level, result, elapsed, detail) in enumerate(rows):
-            values = [name, port, security, result, elapsed, detail]
+            values = [name, port, security, result, elapsed, visible(detail)]  # the detail is the server's
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if col == 3:
                     item.setIcon(status_icon(level))
                     item.setToolTip(status_word(level))
                 if col == 5:
-                    item.setToolTip(detail)
+                    item.setToolTip(plain_tooltip(detail))
                 self.table.setItem(i, col, item)
         self.table.resizeRowsToContents()
         height = self.table.horizontalHeader().sizeHint().height() + 2 * self.table.frameWidth()
@@ -258,8 +260,8 @@ class ResultPage(QWizardPage):
                     "Certificate: {subject}\nIssued by: {issuer}\nValid until: {until} ({tls})\nSHA-256: {sha}\n"
                     "Trusted by Mozilla (Thunderbird): {mozilla} · this computer: {os} · the provider's root: {root}"
                 ).format(
-                    subject=facts.subject,
-                    issuer=facts.issuer,
+                    subject=visible(facts.subject),  # the server chose these: plain text (the label's
+                    issuer=visible(facts.issuer),  # format), control characters shown as escapes
                     until=facts.not_after[:10],
                     tls=facts.tls_version,
                     sha=facts.sha256,

@@ -6,7 +6,7 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from setup_assistant.core.provider import ProviderError, load_provider
@@ -56,7 +56,9 @@ def run_wizard(provider_path: str | None) -> int:
     try:
         provider = load_provider(provider_path)
     except ProviderError as exc:
-        QMessageBox.critical(None, QCoreApplication.translate("App", "Setup Assistant"), str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "Setup Assistant"), str(exc))
+        box.setTextFormat(Qt.TextFormat.PlainText)  # the file's own words: never read as markup or a link
+        box.exec()
         return EXIT_USAGE
     services = Services(
         settings=QSettings(ORGANIZATION, APPLICATION),

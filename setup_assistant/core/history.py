@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import logging
 import os
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
@@ -19,6 +20,8 @@ import platformdirs
 from setup_assistant import APP_NAME as APP_NAME  # re-exported: callers name it from here
 from setup_assistant.core.atomic import write_text_atomic
 from setup_assistant.core.file_lock import LockBusy, exclusive
+
+_log = logging.getLogger(__name__)
 
 _MAX_ENTRIES = 5000
 _LOCK_FILE = ".records.lock"
@@ -74,6 +77,7 @@ def load_history() -> list[WrittenProfile]:
 
 def record_written(address: str, client: str, path: Path, *, installed: bool = False) -> None:
     """Adds (or refreshes) one entry; failure to record never breaks the real work."""
+    _log.info("wrote the %s file %s%s", client, path, " (applied to the mail program)" if installed else "")
     entry = WrittenProfile(
         address=address.lower(),
         client=client,

@@ -164,3 +164,35 @@ def test_a_recorded_build_info_is_what_a_bundle_reports(tmp_path: Path, monkeypa
     info = module.build_info()
     assert info["commit"] == "a" * 40 and info["source"] == "recorded at build time"
     assert "commit: " + "a" * 40 in module.describe(info)
+
+
+def test_a_full_check_and_a_failed_login_leave_statuses_and_never_the_password(mail_servers, log_folder: Path) -> None:
+    from setup_assistant.core.address import parse_address
+    from setup_assistant.core.probing.account_check import check_account
+    from setup_assistant.core.provider import load_provider
+
+    provider = load_provider(mail_servers.provider_path)
+    user, password = next(iter(mail_servers.users.items()))
+    logs.start_logging(program="test")
+    good = check_account(provider, parse_address(user), password, timeout=10)
+    wrong = password[::-1] + "x"
+    bad = check_account(provider, parse_address(user), wrong, timeout=10)
+    logs.stop_logging()
+    assert good.ok and not bad.ok
+    text = (log_folder / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
+    port = mail_servers.ports["imap"]
+    assert f"endpoint imap localhost:{port} starttls: ok" in text
+    assert f"login imap localhost:{port} starttls: ok" in text
+    assert f"login imap localhost:{port} starttls: rejected" in text
+    for secret in (password, wrong):
+        for form in every_form(secret):
+            assert form not in text
+    # The same through the CLI, with the log on stderr too.
+    done = run_cli(
+        "probe", user, "--password-stdin", "--provider", str(mail_servers.provider_path), "--verbose",
+        stdin=wrong + "\n", env={"SETUP_ASSISTANT_LOG_DIR": str(log_folder)},
+    )  # fmt: skip
+    assert done.returncode == 1 and "starttls: rejected" in done.stderr
+    for form in every_form(wrong):
+        assert form not in done.stderr and form not in done.stdout
+        assert form not in (log_folder / logs.LOG_FILE_NAME).read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from setup_assistant.core.probing.probe import (
     probe_provider,
 )
 from setup_assistant.core.provider import Provider
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -128,4 +131,18 @@ def check_account(
             cancel=cancel,
             progress=login_progress,
         )
+    _log_check(probe, logins)
     return AccountCheck(address, provider, probe, logins, password_given=bool(password))
+
+
+def _log_check(probe: ProbeResult, logins: tuple[LoginResult, ...]) -> None:
+    """Statuses only, for the help desk's log: never a server's own words (they can carry anything)."""
+    for result in probe.endpoints:
+        e = result.endpoint
+        _log.info("endpoint %s %s:%d %s: %s (%d ms)", e.protocol.value, e.host, e.port, e.security.value,
+                  result.status.value, result.elapsed_ms)  # fmt: skip
+    for login in logins:
+        e = login.endpoint
+        _log.info("login %s %s:%d %s: %s", e.protocol.value, e.host, e.port, e.security.value, login.status.value)
+    if probe.cancelled:
+        _log.info("the check was cancelled")

@@ -10,6 +10,7 @@ warns what the root is now trusted for.
 from __future__ import annotations
 
 import enum
+import logging
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +37,9 @@ class Action(enum.StrEnum):
     STATUS = "status"
     INSTALL = "install"
     REMOVE = "remove"
+
+
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -275,7 +279,7 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline
         skipped = tuple(
             PlaceReport(r.place, r.need, r.present, r.trusted, None, "not installed: " + why) for r in status.places
         )
-        return TrustReport(Action.INSTALL, provider, root, server, skipped, tuple(plan.notes), offline)
+        return _logged(TrustReport(Action.INSTALL, provider, root, server, skipped, tuple(plan.notes), offline))
     results: dict[str, tuple[ActionResult, bool | None]] = {}
     reports = []
     for place in plan.places:
@@ -318,7 +322,7 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline
     installed = [r.place for r in reports if r.outcome is Outcome.INSTALLED and r.place.store is not None]
     if unreachable and installed:
         notes.insert(0, offline_warning(root, installed))
-    return TrustReport(Action.INSTALL, provider, root, server, tuple(reports), tuple(notes), offline)
+    return _logged(TrustReport(Action.INSTALL, provider, root, server, tuple(reports), tuple(notes), offline))
 
 
 def _why_not_needed(place: Place) -> str:
@@ -351,4 +355,14 @@ def remove_root(provider: Provider, plan: Plan) -> TrustReport:
             outcome, message = result.outcome, result.message
         present = False if outcome is Outcome.REMOVED else None
         reports.append(PlaceReport(place, None, present, None, outcome, message))
-    return TrustReport(Action.REMOVE, provider, root, None, tuple(reports), tuple(plan.notes))
+    return _logged(TrustReport(Action.REMOVE, provider, root, None, tuple(reports), tuple(plan.notes)))
+
+
+def _logged(report: TrustReport) -> TrustReport:
+    """What an install or remove did, place by place, for the help desk's log."""
+    verdict = report.server.verdict.value if report.server else "not checked"
+    _log.info("trust %s (server: %s%s)", report.action.value, verdict, ", offline" if report.offline else "")
+    for place in report.places:
+        outcome = place.outcome.value if place.outcome else "skipped"
+        _log.info("  %s %s: %s", place.place.key, place.place.path or "", outcome)
+    return report

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from setup_assistant.core import atomic
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.diagnosis import (
     Change,
@@ -37,13 +38,11 @@ from setup_assistant.core.clients.thunderbird.writer import (
     ProfileWriteError,
     _fresh_key,
     _read_prefs,
-    _save_prefs,
     _server_uri,
     _write_backup,
     hold_profile,
 )
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
-from setup_assistant.core.profile_files import write_atomic
 
 FILTER_FILE = "msgFilterRules.dat"
 _IDENTITY_FOLDERS = ("fcc_folder", "draft_folder", "archive_folder", "stationery_folder")
@@ -116,14 +115,19 @@ def repair_profile(profile_dir: Path, settings: AccountSettings) -> ThunderbirdR
         try:
             for path, old, new in filter_edits:
                 backups.append(_write_backup(path, old))
-                write_atomic(path, new)
+                atomic.write_atomic(path, new)  # mode=None: the file keeps its mode
         except OSError as exc:
             raise ProfileWriteError(
                 f"Could not update {exc.filename or 'a filter file'}: {exc.strerror or exc}; prefs.js is unchanged."
             ) from None
-        backup = _save_prefs(prefs_path, original, prefs)
-        if backup is not None:
-            backups.insert(0, backup)
+        try:
+            if original is not None:
+                backups.insert(0, _write_backup(prefs_path, original))
+            atomic.write_atomic(prefs_path, prefs.to_bytes())  # keeps the file's mode
+        except OSError as exc:
+            raise ProfileWriteError(
+                f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
+            ) from None
         after = _diagnosed(_load(profile_dir, prefs_path.read_bytes()), profile_dir, settings)
     return ThunderbirdRepair(profile_dir, tuple(after), tuple(changes), tuple(backups))
 

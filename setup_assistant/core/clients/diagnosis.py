@@ -148,8 +148,9 @@ def describe(endpoint: Endpoint) -> str:
 def target_endpoint(server: ServerSetting, settings: AccountSettings, ssl_first: bool) -> Endpoint | None:
     """The working endpoint this server should use, changing as little as possible; None if nothing secure works.
 
-    Already working: itself. Else one on the same port (so "no encryption on 143" becomes STARTTLS on 143),
-    else one with the same encryption, else the program's best.
+    Already working: itself. Else, for a program that does SSL best (ssl_first), the best; for the others one on
+    the same port (so "no encryption on 143" becomes STARTTLS on 143), else one with the same encryption, else
+    the best.
     """
     candidates = settings.ordered(server.protocol, ssl_first)
     if not candidates:
@@ -158,6 +159,8 @@ def target_endpoint(server: ServerSetting, settings: AccountSettings, ssl_first:
     for endpoint in candidates:
         if endpoint.host.casefold() == host and endpoint.port == server.port and endpoint.security == server.security:
             return endpoint
+    if ssl_first:
+        return candidates[0]
     for endpoint in candidates:
         if endpoint.port == server.port:
             return endpoint

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +142,32 @@ def test_profiles_install_repairs_instead_of_adding_a_second_account(
     assert prefs.get_str("mail.server.server1.hostname") == HOST
     code, out, _ = run([*base, "--yes"], capsys, monkeypatch)
     assert code == 0 and "already set up" in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Thunderbird's symlink lock is Unix")
+def test_repair_while_thunderbird_runs_changes_nothing_and_says_so(
+    tmp_path: Path, capsys: Any, monkeypatch: Any
+) -> None:
+    from setup_assistant.core.clients.thunderbird.writer import _own_address
+
+    profile = broken_profile(tmp_path)
+    os.symlink(f"{_own_address()}:{os.getpid()}", profile / "lock")  # Thunderbird's own lock, as if it ran
+    snapshot = all_bytes(profile)
+    args = ["repair", ADDRESS, "--thunderbird-profile", str(profile), "--no-probe", "--yes"]
+    code, out, _ = run(args, capsys, monkeypatch)
+    assert code == 1 and "quit Thunderbird" in out
+    assert all_bytes(profile) == snapshot
+
+
+def test_apple_mail_values_to_compare_on_a_mac(tmp_path: Path) -> None:
+    from setup_assistant.core.clients import doctor
+    from tests.core.clients.profile_support import settings
+
+    examination = doctor.examine(settings(), thunderbird_profiles=[], platform="darwin")
+    rows = {setting: (value, where) for setting, value, where in examination.apple_mail}
+    assert rows["Incoming user name"][0] == ADDRESS
+    assert rows["Incoming host name"] == (HOST, rows["Incoming host name"][1])
+    assert "Server Settings" in rows["Incoming host name"][1]
+    assert rows["Outgoing port"][0].startswith("465")  # SSL first, as the guide says for Apple Mail
+    assert doctor.examine(settings(), thunderbird_profiles=[], platform="linux").apple_mail == ()
+    assert "apple_mail_compare" in examination.to_json()

@@ -432,6 +432,20 @@ def test_owner_and_mode_of_prefs_js_are_kept(tmp_path: Path) -> None:
     assert (profile / "prefs.js").stat().st_uid == os.getuid()
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="giving a file away needs root")
+def test_an_administrator_repair_keeps_the_person_as_owner(tmp_path: Path) -> None:
+    import pwd
+
+    person = pwd.getpwnam("nobody")
+    profile = broken_profile(tmp_path)
+    filters = profile / "ImapMail" / "mail.example.org" / "msgFilterRules.dat"
+    for path in (profile / "prefs.js", filters):
+        os.chown(path, person.pw_uid, person.pw_gid)
+    result = fixer.repair_profile(profile, settings())
+    for path in (profile / "prefs.js", filters, *result.backups):
+        assert (path.stat().st_uid, path.stat().st_gid) == (person.pw_uid, person.pw_gid), path
+
+
 def test_find_accounts_looks_in_every_profile(tmp_path: Path) -> None:
     home = tmp_path / "home"
     root = home / ".thunderbird"

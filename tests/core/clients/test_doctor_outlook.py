@@ -248,3 +248,23 @@ def test_memory_registry_lists_subkeys_case_insensitively() -> None:
     assert registry.subkeys(PROFILES) == ["Outlook", "Work"]
     assert registry.subkeys(ACCOUNTS.upper())[:2] == ["00000001", "00000002"]
     assert registry.subkeys(r"Software\Nothing") == []
+
+
+def test_profiles_install_repairs_the_outlook_account_only_with_consent(tmp_path: Path) -> None:
+    from setup_assistant.core.clients import Client
+    from setup_assistant.core.clients.profiles import write_profiles
+
+    registry = outlook_profile()
+    before = snapshot(registry)
+    common = {"install": True, "platform": "win32", "registry": registry, "app_data": tmp_path / "app", "record": False}
+    declined = write_profiles(settings(), tmp_path / "out", [Client.OUTLOOK], repair_consent=lambda _: False, **common)
+    (outcome,) = declined.clients
+    assert not declined.ok and outcome.error is not None and "already has jane.doe@example.org" in outcome.error
+    assert outcome.files  # the files were still written
+    assert snapshot(registry) == before  # and nothing in the registry changed
+
+    agreed = write_profiles(settings(), tmp_path / "out", [Client.OUTLOOK], repair_consent=lambda _: True, **common)
+    (outcome,) = agreed.clients
+    assert agreed.ok and outcome.installed is not None and outcome.installed.startswith("Repaired the Outlook accounts")
+    value = registry.read(IMAP_KEY, "IMAP Use SPA")
+    assert value is not None and value.data == 0

@@ -17,6 +17,8 @@ copy instead (a new outgoing server, the only thing a repair ever adds).
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -114,22 +116,52 @@ def repair_profile(profile_dir: Path, settings: AccountSettings) -> ThunderbirdR
         backups: list[Path] = []
         try:
             for path, old, new in filter_edits:
-                backups.append(_write_backup(path, old))
-                atomic.write_atomic(path, new)  # mode=None: the file keeps its mode
+                backups.append(_backup(path, old))
+                _replace_keeping_owner(path, new)
         except OSError as exc:
             raise ProfileWriteError(
                 f"Could not update {exc.filename or 'a filter file'}: {exc.strerror or exc}; prefs.js is unchanged."
             ) from None
         try:
             if original is not None:
-                backups.insert(0, _write_backup(prefs_path, original))
-            atomic.write_atomic(prefs_path, prefs.to_bytes())  # keeps the file's mode
+                backups.insert(0, _backup(prefs_path, original))
+            _replace_keeping_owner(prefs_path, prefs.to_bytes())
         except OSError as exc:
             raise ProfileWriteError(
                 f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
             ) from None
         after = _diagnosed(_load(profile_dir, prefs_path.read_bytes()), profile_dir, settings)
     return ThunderbirdRepair(profile_dir, tuple(after), tuple(changes), tuple(backups))
+
+
+def _replace_keeping_owner(path: Path, data: bytes) -> None:
+    """Atomic replace; the file keeps its mode (atomic.write_atomic) and, where we may set it, its owner: a
+    volunteer running this as an administrator must not leave the person's prefs.js owned by root."""
+    try:
+        before = path.stat()
+    except FileNotFoundError:
+        before = None
+    atomic.write_atomic(path, data)
+    if before is not None:
+        _give_to(path, before)
+
+
+def _give_to(path: Path, owner: os.stat_result) -> None:
+    """Gives the file the owner of `owner`, where it differs and we may (only an administrator ever needs to)."""
+    if not hasattr(os, "chown"):
+        return
+    now = path.stat()
+    if (now.st_uid, now.st_gid) != (owner.st_uid, owner.st_gid):
+        with contextlib.suppress(PermissionError):
+            os.chown(path, owner.st_uid, owner.st_gid)
+
+
+def _backup(path: Path, data: bytes) -> Path:
+    """The writer's backup (never overwriting an earlier one), owned like the file it copies."""
+    backup = _write_backup(path, data)
+    with contextlib.suppress(OSError):
+        _give_to(backup, path.stat())
+    return backup
 
 
 def _refuse_overridden(profile_dir: Path, prefs: PrefsFile) -> None:

@@ -63,7 +63,8 @@ def split_list(value: str | None) -> list[str]:
 def _auth(method: int | None) -> tuple[Auth, str]:
     value = 3 if method is None else method
     label, kind = AUTH_METHODS.get(value, (f"method {value}", Auth.OTHER))
-    return kind, f"authMethod {value}: {label}"
+    # The common ones say themselves in AUTH_LABEL; the rarer ones keep Thunderbird's own name beside the number.
+    return kind, f"authMethod {value}" if value in (1, 3, 4) else f"authMethod {value}: {label}"
 
 
 def incoming_setting(prefs: PrefsFile, server: str) -> ServerSetting:

@@ -75,6 +75,7 @@ def _settings(args: argparse.Namespace) -> Any:
 
     provider = load_provider_or_usage(args.provider)
     address = parse_address_or_usage(args.email)
+    args.unchecked = None  # why the servers could not say what works, when they could not
     if args.no_probe:
         return settings_without_probe(provider, address)
     cancel = threading.Event()
@@ -88,6 +89,8 @@ def _settings(args: argparse.Namespace) -> Any:
     except KeyboardInterrupt:
         cancel.set()
         raise
+    if not check.probe.secure_setup_exists:
+        args.unchecked = check.verdict()
     return settings_from_probe(provider, address, check.probe.endpoints)
 
 
@@ -142,13 +145,22 @@ def _examine(args: argparse.Namespace) -> tuple[Any, Any, list[Path] | None]:
     return settings, doctor.examine(settings, thunderbird_profiles=profiles, registry=_registry()), profiles
 
 
+def _unchecked(args: argparse.Namespace) -> bool:
+    """Without a working secure connection the servers could not confirm anything: say so, and never exit 0."""
+    why = getattr(args, "unchecked", None)
+    if why:
+        print(f"The settings could not be checked against the servers: {why}", file=sys.stderr)
+    return bool(why)
+
+
 def cmd_doctor(args: argparse.Namespace) -> int:
     _, examination, _ = _examine(args)
     if args.json:
         print(json.dumps({"email": args.email, **examination.to_json()}, indent=2, ensure_ascii=False))
     else:
         print(_text(examination, args.email))
-    return EXIT_OK if examination.ok else EXIT_PROBLEM
+    unchecked = _unchecked(args)
+    return EXIT_OK if examination.ok and not unchecked else EXIT_PROBLEM
 
 
 def ask(question: str, stdin: TextIO | None = None) -> bool | None:
@@ -176,7 +188,7 @@ def cmd_repair(args: argparse.Namespace) -> int:
         else:
             print(_text(examination, args.email))
             print("Nothing to change." if examination.accounts else "Nothing to repair.")
-        return EXIT_OK if examination.ok else EXIT_PROBLEM
+        return EXIT_OK if examination.ok and not _unchecked(args) else EXIT_PROBLEM
     if not args.yes:
         if not args.json:
             print(_text(examination, args.email))
@@ -201,4 +213,5 @@ def cmd_repair(args: argparse.Namespace) -> int:
         for error in result.errors:
             print(f"Not changed: {error}")
         print(_text(result.examination, args.email))
-    return EXIT_OK if result.examination.ok and not result.errors else EXIT_PROBLEM
+    unchecked = _unchecked(args)
+    return EXIT_OK if result.examination.ok and not result.errors and not unchecked else EXIT_PROBLEM

@@ -171,3 +171,25 @@ def test_apple_mail_values_to_compare_on_a_mac(tmp_path: Path) -> None:
     assert rows["Outgoing port"][0].startswith("465")  # SSL first, as the guide says for Apple Mail
     assert doctor.examine(settings(), thunderbird_profiles=[], platform="linux").apple_mail == ()
     assert "apple_mail_compare" in examination.to_json()
+
+
+def test_doctor_never_says_right_when_no_server_answered(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
+    from setup_assistant.core.clients import Client
+    from setup_assistant.core.clients.profiles import write_profiles
+    from setup_assistant.core.provider import load_provider
+    from tests.core.clients.profile_support import settings
+    from tests.servers.dovecot import free_port
+    from tests.servers.provider_file import PORT_NAMES, provider_toml
+
+    closed = {name: free_port() for pair in PORT_NAMES.values() for name in pair}  # nothing listens: refused
+    provider_file = tmp_path / "nowhere.toml"
+    provider_file.write_text(provider_toml(closed, host="127.0.0.1"), encoding="utf-8")
+    profile = tmp_path / "p"
+    profile.mkdir()
+    made = settings(provider=load_provider(provider_file))  # an account exactly as the provider file says
+    write_profiles(made, tmp_path / "out", [Client.THUNDERBIRD], thunderbird_profile=profile, record=False)
+    args = ["doctor", ADDRESS, "--thunderbird-profile", str(profile), "--provider", str(provider_file)]
+    code, _, _ = run([*args, "--no-probe"], capsys, monkeypatch)
+    assert code == 0  # right by the provider's published settings
+    code, _, err = run([*args, "--timeout", "2"], capsys, monkeypatch)
+    assert code == 1 and "could not be checked against the servers" in err  # but no server confirmed anything

@@ -457,3 +457,20 @@ def test_find_accounts_looks_in_every_profile(tmp_path: Path) -> None:
     )
     found = reader.find_accounts(settings().address, settings().provider, home=home, platform="linux")
     assert sorted(Path(a.profile).name for a in found) == ["a.default", "b.work"]
+
+
+def test_a_failed_prefs_write_puts_the_filter_file_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = broken_profile(tmp_path)
+    filters = profile / "ImapMail" / "mail.example.org" / "msgFilterRules.dat"
+    real = fixer.atomic.write_atomic
+
+    def failing(path: Path, data: bytes, **kwargs: object) -> None:
+        if path.name == "prefs.js":
+            raise OSError(28, "No space left on device", str(path))
+        real(path, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fixer.atomic, "write_atomic", failing)
+    with pytest.raises(ProfileWriteError, match="old settings are unchanged"):
+        fixer.repair_profile(profile, settings())
+    assert filters.read_text() == FILTERS
+    assert (profile / "prefs.js").read_text() == BROKEN

@@ -114,21 +114,21 @@ def repair_profile(profile_dir: Path, settings: AccountSettings) -> ThunderbirdR
             _migrate_prefs(prefs, old_uri, new_uri)
         filter_edits = _filter_edits(profile_dir, prefs, renames)
         backups: list[Path] = []
+        written: list[tuple[Path, bytes]] = []  # filter files already replaced, to put back if a later step fails
         try:
             for path, old, new in filter_edits:
                 backups.append(_backup(path, old))
                 _replace_keeping_owner(path, new)
-        except OSError as exc:
-            raise ProfileWriteError(
-                f"Could not update {exc.filename or 'a filter file'}: {exc.strerror or exc}; prefs.js is unchanged."
-            ) from None
-        try:
+                written.append((path, old))
             if original is not None:
                 backups.insert(0, _backup(prefs_path, original))
             _replace_keeping_owner(prefs_path, prefs.to_bytes())
         except OSError as exc:
+            for path, old in reversed(written):
+                with contextlib.suppress(OSError):
+                    _replace_keeping_owner(path, old)
             raise ProfileWriteError(
-                f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
+                f"Could not write {exc.filename or prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
             ) from None
         after = _diagnosed(_load(profile_dir, prefs_path.read_bytes()), profile_dir, settings)
     return ThunderbirdRepair(profile_dir, tuple(after), tuple(changes), tuple(backups))

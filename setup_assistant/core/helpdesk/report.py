@@ -493,7 +493,7 @@ def _accounts_html(page: HtmlPage, section: dict[str, Any]) -> None:
         page.paragraph(f"{where}:")
         rows: list[list[Cell]] = [
             [
-                _status(str(f.get("severity", "")), good=(), soft=("advice",)),
+                _status(str(f.get("severity", "")), good=(), soft=("risky", "advice")),
                 str(f.get("message", "")),
                 str(f.get("setting", "")),
                 str(f.get("found", "")),

@@ -10,7 +10,7 @@ import importlib
 from typing import Any
 
 # Module names under setup_assistant.commands, in the order their commands appear in --help.
-COMMAND_MODULES: list[str] = ["dns", "profiles", "trust", "report", "sheet", "batch"]
+COMMAND_MODULES: list[str] = ["dns", "profiles", "doctor", "trust", "report", "sheet", "batch"]
 
 
 def register_all(subparsers: Any) -> None:

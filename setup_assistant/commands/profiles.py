@@ -78,6 +78,11 @@ def register(subparsers: Any) -> None:
         "--thunderbird-profile", metavar="DIR", help="add the account to this Thunderbird profile folder"
     )
     parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="when the address already has an account here with wrong settings, repair it without asking",
+    )
+    parser.add_argument(
         "--pop-delete-after-days",
         type=_days,
         metavar="N",
@@ -154,6 +159,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             install=args.install,
             thunderbird_profile=thunderbird_profile,
             apple_signer=signer,
+            repair_consent=_consent(args),
         )
     except ProfileInputError as exc:
         raise UsageError(str(exc)) from None
@@ -166,6 +172,22 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     for warning in outcome.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
     return EXIT_OK if outcome.ok and (check is None or check.ok) else EXIT_PROBLEM
+
+
+def _consent(args: argparse.Namespace) -> Any:
+    """Repairing an account the person already has: --yes, or a yes on a terminal (shown the changes first)."""
+
+    def consent(changes: Any) -> bool:
+        if args.yes:
+            return True
+        from setup_assistant.commands.doctor import ask
+
+        print("This address already has an account here; repairing it would change:", file=sys.stderr)
+        for change in changes:
+            print(f"  {change.program} {change.account}: {change.describe()}", file=sys.stderr)
+        return bool(ask("Change these settings?"))
+
+    return consent
 
 
 def _thunderbird_profile(text: str | None, clients: list[Any]) -> Path | None:

@@ -417,3 +417,44 @@ def _status_texts(layout) -> str:
         if widget is not None and hasattr(widget, "label"):
             texts.append(widget.label.text())
     return " ".join(texts)
+
+
+def test_an_existing_wrong_account_is_shown_fixed_and_done_says_what_changed(
+    make_wizard, mail_servers, services
+) -> None:
+    from tests.core.clients.test_doctor import broken_profile
+
+    home = services.home
+    assert home is not None
+    root = home / ".thunderbird"
+    profile = broken_profile(root)
+    (root / "profiles.ini").write_text(
+        f"[Profile0]\nName=default-release\nIsRelative=1\nPath={profile.name}\nDefault=1\n", encoding="utf-8"
+    )
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, _password(mail_servers))
+    driver.next(PageId.RESULT)
+    driver.next(PageId.CERTIFICATE)
+    driver.next(PageId.PROGRAMS)
+    programs = driver.wizard.programs_page
+    shown = [programs.existing.itemAt(i).widget() for i in range(programs.existing.count())]
+    first = shown[0].label.text()
+    assert first.startswith("Thunderbird already has this address, but ") and first.endswith(" settings are wrong.")
+    assert "Secure Password Authentication" in shown[1].text()
+    assert programs.fix.isVisible()
+
+    programs.fix.click()
+    driver.qtbot.waitUntil(lambda: not programs.running, timeout=30_000)
+    assert not programs.fix.isVisible()
+    line = programs.existing.itemAt(0).widget().label.text()
+    assert line == "Thunderbird already has this address, and its settings are right."
+    prefs = (profile / "prefs.js").read_text(encoding="utf-8")
+    assert '"mail.server.server1.hostname", "localhost"' in prefs  # the test servers' name, in place
+
+    driver.wizard.next()
+    driver.qtbot.waitUntil(lambda: driver.page == PageId.DONE, timeout=30_000)
+    done_texts = [item.text for item in driver.wizard.model.done]
+    assert any(t.startswith("Fixed in place: thunderbird account1: incoming.host") for t in done_texts), done_texts
+    assert any(t.startswith("Thunderbird: your account is set up") for t in done_texts), done_texts
+    accounts = (profile / "prefs.js").read_text(encoding="utf-8")
+    assert '"mail.accountmanager.accounts", "account3,account1,account2"' in accounts  # no second account

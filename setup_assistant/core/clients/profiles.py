@@ -21,8 +21,11 @@ from setup_assistant.core.account import AccountSettings, NoSecureEndpoint
 from setup_assistant.core.clients import ALL_CLIENTS as ALL_CLIENTS  # re-exported: callers name them from here
 from setup_assistant.core.clients import Client as Client
 from setup_assistant.core.clients import apple_mail, instructions
+from setup_assistant.core.clients.diagnosis import Change, planned_changes
+from setup_assistant.core.clients.outlook import fixer as outlook_fixer
 from setup_assistant.core.clients.outlook import registry as outlook_registry
 from setup_assistant.core.clients.outlook import writer as outlook
+from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -32,6 +35,8 @@ MACOS_PROFILES_PANE = "x-apple.systempreferences:com.apple.preferences.configura
 RESTORE_REG_FILE = "outlook-restore.reg"
 
 Opener = Callable[[Sequence[str]], None]
+# Asked before an account the person already has is repaired: the changes, and True to go ahead.
+Consent = Callable[[Sequence[Change]], bool]
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class _Installing:
     app_data: Path | None
     opener: Opener | None
     home: Path | None
+    consent: Consent | None = None
 
 
 def app_data_dir() -> Path:
@@ -119,14 +125,17 @@ def write_profiles(
     opener: Opener | None = None,
     home: Path | None = None,
     record: bool = True,
+    repair_consent: Consent | None = None,
 ) -> ProfilesOutcome:
     """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
 
     Raises ProfileInputError before writing anything when the name or address cannot go into a file.
     `record=False` keeps it out of this computer's history (batch exports are for other computers).
+    When installing finds an account the person already has for the address, it is repaired in place (if
+    `repair_consent` agrees to the changes) instead of a second one being added.
     """
     check_profile_text(settings)
-    env = _Installing(platform or sys.platform, registry, app_data, opener, home)
+    env = _Installing(platform or sys.platform, registry, app_data, opener, home, repair_consent)
     results = []
     for client in dict.fromkeys(clients):
         try:
@@ -187,10 +196,56 @@ def _thunderbird(
             )
         profile = found[0].path
     try:
+        existing = thunderbird_fixer.diagnose_profile(profile, settings)
+        if existing:
+            return ClientOutcome(Client.THUNDERBIRD, files, installed=_repair_thunderbird(settings, profile, env))
         result = thunderbird.install_account(settings, profile)
     except (thunderbird.ProfileWriteError, OSError) as exc:
         raise _PartialFailure(ClientOutcome(Client.THUNDERBIRD, files, error=_message(exc))) from None
     return ClientOutcome(Client.THUNDERBIRD, files, installed=result.message)
+
+
+class RepairDeclined(thunderbird.ProfileWriteError):
+    """An existing account is wrong and the person did not agree to the repair; nothing was changed."""
+
+
+def _agreed(changes: Sequence[Change], env: _Installing, program: str, address: str) -> None:
+    if env.consent is None or not env.consent(changes):
+        raise RepairDeclined(
+            f"{program} already has {address}, but {len(changes)} of its settings are wrong; nothing was changed "
+            f"and no second account was added. Run `setup-assistant repair {address}` (or add --yes) to fix them."
+        )
+
+
+def _repair_thunderbird(settings: AccountSettings, profile: Path, env: _Installing) -> str:
+    """The address already has an account here: repair it in place (with consent) instead of adding another."""
+    address = settings.address.address
+    existing = thunderbird_fixer.diagnose_profile(profile, settings)
+    changes = [c for a in existing for c in planned_changes(a)]
+    keys = ", ".join(a.account for a in existing)
+    if not changes:
+        if all(a.ok for a in existing):
+            return _after_repair(settings, profile, existing, "")
+        raise thunderbird.ProfileWriteError(
+            f"Thunderbird already has {address} ({keys}), but what is wrong cannot be fixed automatically; run "
+            f"`setup-assistant doctor {address}` to see it. Nothing was changed."
+        )
+    _agreed(changes, env, "Thunderbird", address)
+    result = thunderbird_fixer.repair_profile(profile, settings)
+    done = "; ".join(c.describe() for c in result.changes)
+    repaired = f"Repaired {address} in the Thunderbird profile {profile.name} ({keys}), in place: {done}. "
+    return _after_repair(settings, profile, list(result.accounts), repaired)
+
+
+def _after_repair(settings: AccountSettings, profile: Path, accounts: Sequence[Any], repaired: str) -> str:
+    """The writer's own step for an account that is already there (it now matches by host and username)."""
+    if any(a.incoming.protocol is settings.protocol for a in accounts):
+        return repaired + thunderbird.install_account(settings, profile).message
+    kinds = ", ".join(sorted({a.incoming.protocol.label for a in accounts}))
+    return repaired + (
+        f"{settings.address.address} already has a {kinds} account in the Thunderbird profile {profile.name}; "
+        "no second account was added."
+    )
 
 
 def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installing) -> ClientOutcome:
@@ -211,7 +266,7 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
         return ClientOutcome(Client.OUTLOOK, files, skipped="Outlook's settings can only be applied on Windows")
     try:
         installed = _install_outlook(settings, written, env)
-    except (outlook_registry.RegistryError, OSError) as exc:
+    except (outlook_registry.RegistryError, OSError, thunderbird.ProfileWriteError) as exc:
         raise _PartialFailure(ClientOutcome(Client.OUTLOOK, files, error=_message(exc))) from None
     return ClientOutcome(Client.OUTLOOK, files, installed=installed)
 
@@ -223,12 +278,27 @@ def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, e
     xml_path = written.xml_target  # this computer's own copy, in the user's app folder
     values = outlook.registry_values(settings, xml_path)
     registry = env.registry if env.registry is not None else outlook_registry.WindowsRegistry()
+    repaired = _repair_outlook(settings, registry, local, env)
     change = outlook_registry.apply_registry(values, registry)
     restore = local / RESTORE_REG_FILE
     if change.changed and not restore.exists():  # keep the state from before the first change, not a later one
         write_atomic(restore, change.restore_reg())
     state = "set" if change.changed else "already set"
-    return f"Outlook's registry {state}: it reads {xml_path} for {settings.address.domain} (undo: {restore})"
+    return repaired + f"Outlook's registry {state}: it reads {xml_path} for {settings.address.domain} (undo: {restore})"
+
+
+def _repair_outlook(
+    settings: AccountSettings, registry: outlook_registry.Registry, folder: Path, env: _Installing
+) -> str:
+    """An Outlook account the person already has for the address is repaired in place, with consent."""
+    existing = outlook_fixer.diagnose_registry(registry, settings)
+    changes = [c for a in existing for c in planned_changes(a)]
+    if not changes:
+        return ""
+    _agreed(changes, env, "Outlook", settings.address.address)
+    result = outlook_fixer.repair_registry(registry, settings, folder)
+    accounts = "accounts" if len(existing) > 1 else "account"
+    return f"Repaired the Outlook {accounts} for {settings.address.address} in place (restore: {result.restore_file}). "
 
 
 def _apple_mail(

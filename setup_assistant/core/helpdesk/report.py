@@ -154,6 +154,7 @@ def _assemble(
         "profiles_written": [asdict(entry) for entry in history.written_for(address.address)],
         "build": build_info(),
         "log": logs.run_lines(limit=LOG_LINES),
+        "mail_accounts": mail_accounts(check),
     }
     if password:
         # Only server text can echo the password, and it only reaches the login details; check_login has
@@ -214,6 +215,19 @@ def _trust_section(provider: Provider, check: AccountCheck, plan: Plan | None) -
         return {"error": f"The trust status could not be read: {exc or type(exc).__name__}"}
 
 
+def mail_accounts(check: AccountCheck) -> dict[str, Any]:
+    """Every account this computer's mail programs hold for the address, and what is wrong with each (see
+    clients/doctor.py), judged against this check's probe. Read only; a program that cannot be read says so."""
+    from setup_assistant.core.account import settings_from_probe
+    from setup_assistant.core.clients import doctor
+
+    try:
+        settings = settings_from_probe(check.provider, check.address, check.probe.endpoints)
+        return doctor.examine(settings).to_json()
+    except Exception as exc:  # a mail program's unreadable settings must not cost the whole report
+        return {"ok": False, "accounts": [], "errors": [f"The mail programs could not be read: {exc}"]}
+
+
 # --- Redaction -----------------------------------------------------------------------------------------
 
 
@@ -228,6 +242,9 @@ def redact_data(data: dict[str, Any], address: EmailAddress) -> dict[str, Any]:
     forms = {address.address, address.ascii_address, safe_file_stem(address.address)}
     patterns = [re.compile(re.escape(form), re.IGNORECASE) for form in sorted(forms, key=len, reverse=True)]
     result: dict[str, Any] = _mask(data, patterns, masked)
+    if "mail_accounts" in result:  # findings also quote the short username ("jane.doe" instead of the address)
+        local = re.compile(r"(?<![\w.+-])" + re.escape(address.local) + r"(?![\w.+-])", re.IGNORECASE)
+        result["mail_accounts"] = _mask(result["mail_accounts"], [local], masked.split("@")[0])
     # Paths also carry the computer's user name (/home/jane, C:\Users\jane): show the home folder as ~.
     home = str(Path.home())
     if len(home) > 1:
@@ -301,6 +318,7 @@ def render_html(data: dict[str, Any]) -> bytes:
     _profiles_html(page, data.get("profiles_written") or [])
     _build_html(page, data.get("build") or {})
     _log_html(page, data.get("log") or [])
+    _accounts_html(page, data.get("mail_accounts") or {})
     page.paragraph(f"{TITLE}. It never contains the password.", css="muted")
     return page.render()
 
@@ -488,3 +506,30 @@ def _log_html(page: HtmlPage, lines: list[str]) -> None:
         page.paragraph("No log lines were recorded.", css="muted")
         return
     page.preformatted("\n".join(str(line) for line in lines))
+
+
+def _accounts_html(page: HtmlPage, section: dict[str, Any]) -> None:
+    page.heading("Accounts for this address in this computer's mail programs")
+    accounts = section.get("accounts") or []
+    if not accounts:
+        page.paragraph("No mail program on this computer has an account for this address.", css="muted")
+    for account in accounts:
+        findings = account.get("findings") or []
+        where = f"{account.get('program', '')} {account.get('account', '')} in {account.get('profile', '')}"
+        if not findings:
+            page.paragraph(f"{where}: every setting is right.")
+            continue
+        page.paragraph(f"{where}:")
+        rows: list[list[Cell]] = [
+            [
+                _status(str(f.get("severity", "")), good=(), soft=("risky", "advice")),
+                str(f.get("message", "")),
+                str(f.get("setting", "")),
+                str(f.get("found", "")),
+                str(f.get("expected", "")),
+            ]
+            for f in findings
+        ]
+        page.grid(["Severity", "What is wrong", "Setting", "Found", "Should be"], rows)
+    for error in section.get("errors") or []:
+        page.paragraph(str(error), css="muted")

@@ -33,9 +33,10 @@ from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
-from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body
+from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body, text_label
 
 if TYPE_CHECKING:  # the profile writers are loaded when the person first presses "Set up" or "Save files"
+    from setup_assistant.core.clients.doctor import Examination, Repair
     from setup_assistant.core.clients.profiles import ClientOutcome, ProfilesOutcome
 
 
@@ -57,6 +58,8 @@ class ProgramsPage(QWizardPage):
         self._in_flight = False
         self._written_for: tuple[object, ...] | None = None  # what the last successful write was for
         self._generation = 0
+        self.examination: Examination | None = None  # the accounts this computer already has for the address
+        self.repaired: list[str] = []  # what the Fix button changed, for the Done page
         self.setTitle(self.tr("Your mail programs"))
         layout = scroll_body(self)
 
@@ -81,6 +84,17 @@ class ProgramsPage(QWizardPage):
                 self.profile_row.addRow(self.tr("&Profile:"), self.profile)
                 form.addLayout(self.profile_row)
         layout.addWidget(box)
+
+        # A program that already has this address: what is wrong with its account, and a button that fixes it.
+        self.existing = QVBoxLayout()
+        layout.addLayout(self.existing)
+        self.fix = QPushButton(self.tr("&Fix these settings"))
+        self.fix.setVisible(False)
+        self.fix.clicked.connect(self.start_fix)
+        fix_row = QHBoxLayout()
+        fix_row.addWidget(self.fix)
+        fix_row.addStretch(1)
+        layout.addLayout(fix_row)
 
         mode = QGroupBox(self.tr("Where"))
         ml = QVBoxLayout(mode)
@@ -148,7 +162,114 @@ class ProgramsPage(QWizardPage):
         self.here.setEnabled(anything_here)
         clear_layout(self.messages)
         self._written_for = None
+        self.repaired = []
+        self._examine()
         self._changed()
+
+    # --- accounts the person already has ------------------------------------------------------------------
+
+    def _examine(self) -> None:
+        """Reads (never changes) the accounts this computer's mail programs hold for the address."""
+        self.examination = None
+        try:
+            from setup_assistant.core.clients import doctor
+
+            profiles = [p.path for p in self.detected[Client.THUNDERBIRD].profiles]
+            self.examination = doctor.examine(
+                self.model.settings(),
+                thunderbird_profiles=profiles,
+                platform=self.services.platform,
+                home=self.services.home,
+            )
+        except Exception:  # a program's unreadable settings must not keep the person from setting up
+            self.examination = None
+        self._show_existing()
+
+    def _show_existing(self) -> None:
+        from setup_assistant.core.clients.diagnosis import Severity
+
+        clear_layout(self.existing)
+        examination = self.examination
+        self.fix.setVisible(bool(examination and examination.planned))
+        if examination is None:
+            return
+        for client in ALL_CLIENTS:
+            accounts = examination.for_program(client)
+            if not accounts:
+                continue
+            wrong = [f for a in accounts for f in a.findings if f.severity is not Severity.ADVICE]
+            advice = [f for a in accounts for f in a.findings if f.severity is Severity.ADVICE]
+            if wrong:
+                line = StatusLine(
+                    Status.WARNING,
+                    self.tr("{program} already has this address, but {count} settings are wrong.").format(
+                        program=client.label, count=len(wrong)
+                    )
+                    if len(wrong) != 1
+                    else self.tr("{program} already has this address, but 1 setting is wrong.").format(
+                        program=client.label
+                    ),
+                )
+            else:
+                line = StatusLine(
+                    Status.OK,
+                    self.tr("{program} already has this address, and its settings are right.").format(
+                        program=client.label
+                    ),
+                )
+            self.existing.addWidget(line)
+            if wrong or advice:
+                listing = text_label("\n".join("• " + f.message for f in [*wrong, *advice]))
+                listing.setContentsMargins(28, 0, 0, 6)
+                listing.setAccessibleName(self.tr("What is wrong"))
+                self.existing.addWidget(listing)
+
+    def start_fix(self) -> None:
+        """The person's consent: change only the wrong values, in place, with a backup (on a worker thread)."""
+        from setup_assistant.core.clients import doctor
+        from setup_assistant.core.clients.profiles import app_data_dir
+
+        settings = self.model.settings()
+        services = self.services
+        profiles = [p.path for p in self.detected[Client.THUNDERBIRD].profiles]
+        folder = (services.app_data or app_data_dir()) / "outlook"
+
+        def work(_report: Report) -> Repair:
+            return doctor.repair(
+                settings, folder, thunderbird_profiles=profiles, platform=services.platform, home=services.home
+            )
+
+        self.fix.setEnabled(False)
+        self._running = True
+        self.completeChanged.emit()
+        clear_layout(self.messages)
+        self.messages.addWidget(StatusLine(Status.PENDING, self.tr("Fixing the settings…")))
+        self.jobs.start(work, on_result=self._fixed, on_error=self._fix_failed)
+
+    def _fixed(self, result: object) -> None:
+        from setup_assistant.core.clients.doctor import Repair
+
+        self._running = False
+        self.fix.setEnabled(True)
+        clear_layout(self.messages)
+        if isinstance(result, Repair):
+            self.examination = result.examination
+            self.repaired += [f"{change.program} {change.account}: {change.describe()}" for change in result.changes]
+            for error in result.errors:
+                self.messages.addWidget(StatusLine(Status.ERROR, error))
+            if result.changes:
+                self.messages.addWidget(
+                    StatusLine(Status.OK, self.tr("Fixed {count} settings.").format(count=len(result.changes)))
+                )
+        self._show_existing()
+        self.completeChanged.emit()
+
+    def _fix_failed(self, exc: object) -> None:
+        self._running = False
+        self.fix.setEnabled(True)
+        clear_layout(self.messages)
+        self.messages.addWidget(StatusLine(Status.ERROR, self.tr("Nothing was changed: {error}").format(error=exc)))
+        self.completeChanged.emit()
 
     def _note(self, found: Detected) -> str:
         platform = self.services.platform
@@ -305,6 +426,11 @@ class ProgramsPage(QWizardPage):
             for client in outcome.clients:
                 if client.error:  # the core's sentence says what to do (e.g. quit Thunderbird, then try again)
                     text = self.tr("{program}: {error}").format(program=client.client.label, error=client.error)
+                    if self.examination and self.examination.for_program(client.client) and self.fix.isVisible():
+                        text = self.tr(
+                            "{program} already has this address with wrong settings: press “Fix these settings” "
+                            "above first. Nothing was changed."
+                        ).format(program=client.client.label)
                     self.messages.addWidget(StatusLine(Status.ERROR, text))
             self.messages.addWidget(
                 StatusLine(
@@ -325,6 +451,10 @@ class ProgramsPage(QWizardPage):
 
     def _done_items(self, outcome: ProfilesOutcome) -> list[DoneItem]:
         items = list(self.model.certificate_done)
+        if self.repaired:
+            items.append(
+                DoneItem(self.tr("Fixed in place: {changes}.").format(changes="; ".join(self.repaired)), note=True)
+            )
         for client in outcome.clients:
             items.extend(self._client_items(client))
         if self.model.save_only:
@@ -338,9 +468,12 @@ class ProgramsPage(QWizardPage):
         found = self.detected.get(client.client)
         if client.installed:
             if client.client is Client.THUNDERBIRD:
+                already = bool(self.examination and self.examination.for_program(Client.THUNDERBIRD))
                 items.append(
                     DoneItem(
-                        self.tr("Thunderbird: your account was added. Thunderbird asks for the password once."),
+                        self.tr("Thunderbird: your account is set up. Thunderbird asks for the password once.")
+                        if already
+                        else self.tr("Thunderbird: your account was added. Thunderbird asks for the password once."),
                         self.profile_path(),
                         self.tr("Start &Thunderbird") if found and found.start else None,
                         found.start if found else (),

@@ -347,3 +347,26 @@ def test_report_holds_this_runs_log_and_what_went_into_this_copy(mail_servers, t
     html = report.to_html().decode()
     assert "What the assistant did (its log)" in html and "endpoint imap:143 starttls ok" in html
     assert password not in html and password not in report.json_text()
+
+
+def test_the_report_lists_the_accounts_found_and_their_findings(
+    mail_servers: Any, dns_server: DnsServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.core.clients.test_doctor import broken_profile
+
+    root = tmp_path / "home" / ".thunderbird"
+    profile = broken_profile(root)
+    (root / "profiles.ini").write_text(f"[Profile0]\nName=default\nIsRelative=1\nPath={profile.name}\nDefault=1\n")
+    out = tmp_path / "report.html"
+    run_report(mail_servers, dns_server, out, monkeypatch=monkeypatch)
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    (account,) = data["mail_accounts"]["accounts"]
+    assert (account["program"], account["account"]) == ("thunderbird", "account1")
+    settings = {f["setting"] for f in account["findings"]}
+    assert {"incoming.auth", "incoming.username", "outgoing.port"} <= settings
+    page = Page(out.read_bytes())
+    assert "Accounts for this address" in page.text and "Secure Password Authentication" in page.text
+
+    run_report(mail_servers, dns_server, out, "--redact", monkeypatch=monkeypatch)
+    for text in ((tmp_path / "report.json").read_text(encoding="utf-8"), out.read_text(encoding="utf-8")):
+        assert "jane.doe" not in text.lower()

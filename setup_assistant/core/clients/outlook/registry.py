@@ -22,6 +22,7 @@ class RegistryKind(enum.StrEnum):
     SZ = "REG_SZ"
     EXPAND_SZ = "REG_EXPAND_SZ"
     DWORD = "REG_DWORD"
+    BINARY = "REG_BINARY"  # classic Outlook keeps its account strings as UTF-16LE bytes of this kind
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class RegistryValue:
     key: str  # below HKEY_CURRENT_USER
     name: str
     kind: RegistryKind
-    data: str | int
+    data: str | int | bytes
 
 
 def setup_reg(values: Sequence[RegistryValue]) -> bytes:
@@ -66,6 +67,10 @@ def _reg_data(value: RegistryValue) -> str:
         if not isinstance(value.data, int) or not 0 <= value.data <= 0xFFFFFFFF:
             raise ValueError(f"{value.name}: a REG_DWORD must be a number from 0 to 4294967295")
         return f"dword:{value.data:08x}"
+    if value.kind is RegistryKind.BINARY:
+        if not isinstance(value.data, bytes):
+            raise ValueError(f"{value.name}: a REG_BINARY value must be bytes")
+        return "hex:" + ",".join(f"{b:02x}" for b in value.data)
     if not isinstance(value.data, str):
         raise ValueError(f"{value.name}: a {value.kind.value} value must be text")
     if value.kind is RegistryKind.EXPAND_SZ:
@@ -85,6 +90,10 @@ class Registry(Protocol):
     def write(self, value: RegistryValue) -> None: ...
 
     def delete(self, key: str, name: str) -> None: ...
+
+    def subkeys(self, key: str) -> list[str]:
+        """The names of the keys directly below `key` (empty when it does not exist); for finding accounts."""
+        ...
 
 
 class MemoryRegistry:
@@ -111,6 +120,15 @@ class MemoryRegistry:
     def values(self) -> list[RegistryValue]:
         return list(self._values.values())
 
+    def subkeys(self, key: str) -> list[str]:
+        prefix = key.rstrip("\\").lower() + "\\"
+        names: dict[str, str] = {}
+        for value in self._values.values():
+            if value.key.lower().startswith(prefix):
+                child = value.key[len(prefix) :].split("\\", 1)[0]
+                names.setdefault(child.lower(), child)
+        return sorted(names.values(), key=str.lower)
+
 
 class WindowsRegistry:
     """The real HKEY_CURRENT_USER through winreg: no administrator rights needed."""
@@ -134,6 +152,7 @@ class WindowsRegistry:
                 winreg.REG_SZ: RegistryKind.SZ,
                 winreg.REG_EXPAND_SZ: RegistryKind.EXPAND_SZ,
                 winreg.REG_DWORD: RegistryKind.DWORD,
+                winreg.REG_BINARY: RegistryKind.BINARY,
             }
             if kind not in kinds:
                 raise RegistryError(f"HKCU\\{key}\\{name} holds a kind of value this assistant does not change")
@@ -148,6 +167,7 @@ class WindowsRegistry:
                 RegistryKind.SZ: winreg.REG_SZ,
                 RegistryKind.EXPAND_SZ: winreg.REG_EXPAND_SZ,
                 RegistryKind.DWORD: winreg.REG_DWORD,
+                RegistryKind.BINARY: winreg.REG_BINARY,
             }
             try:
                 with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, value.key, 0, winreg.KEY_SET_VALUE) as handle:
@@ -169,6 +189,22 @@ class WindowsRegistry:
             except OSError as exc:
                 raise RegistryError(f"cannot remove HKCU\\{key}\\{name}: {exc.strerror or exc}") from None
             return
+        raise RegistryError("the Windows registry exists only on Windows")
+
+    def subkeys(self, key: str) -> list[str]:
+        if sys.platform == "win32":
+            import winreg
+
+            names: list[str] = []
+            try:
+                with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key) as handle:
+                    count = winreg.QueryInfoKey(handle)[0]
+                    names = [winreg.EnumKey(handle, i) for i in range(count)]
+            except FileNotFoundError:
+                return []
+            except OSError as exc:
+                raise RegistryError(f"cannot list HKCU\\{key}: {exc.strerror or exc}") from None
+            return names
         raise RegistryError("the Windows registry exists only on Windows")
 
 
@@ -215,3 +251,79 @@ def _put_back(registry: Registry, value: RegistryValue, old: RegistryValue | Non
         registry.delete(value.key, value.name)
     else:
         registry.write(old)
+
+
+# --- reading a .reg file back (what regedit would do with it) ---------------------------------------------
+
+
+def parse_reg(data: bytes) -> list[tuple[str, str, RegistryValue | None]]:
+    """The assignments of a regedit file this module wrote: (key, name, value or None for "remove").
+
+    Reads exactly the forms _reg_file writes (strings, dword:, hex:, hex(2):, -), so that a restore file
+    can be checked by applying it, as regedit would; raises ValueError on anything else.
+    """
+    text = data.decode("utf-16") if data.startswith(codecs.BOM_UTF16_LE) else data.decode("utf-8-sig")
+    lines = text.split("\r\n") if "\r\n" in text else text.split("\n")
+    if not lines or lines[0] != REG_HEADER:
+        raise ValueError("not a regedit file")
+    hive = "[HKEY_CURRENT_USER\\"
+    key: str | None = None
+    out: list[tuple[str, str, RegistryValue | None]] = []
+    for line in lines[1:]:
+        if not line:
+            continue
+        if line.startswith("["):
+            if not (line.startswith(hive) and line.endswith("]")):
+                raise ValueError(f"only HKEY_CURRENT_USER keys are read: {line}")
+            key = line[len(hive) : -1]
+            continue
+        if key is None or not line.startswith('"'):
+            raise ValueError(f"unexpected line: {line}")
+        name, rest = _read_reg_string(line)
+        if not rest.startswith("="):
+            raise ValueError(f"unexpected line: {line}")
+        out.append((key, name, _read_reg_data(key, name, rest[1:])))
+    return out
+
+
+def _read_reg_string(text: str) -> tuple[str, str]:
+    chars: list[str] = []
+    i = 1
+    while i < len(text):
+        c = text[i]
+        if c == "\\" and i + 1 < len(text):
+            chars.append(text[i + 1])
+            i += 2
+            continue
+        if c == '"':
+            return "".join(chars), text[i + 1 :]
+        chars.append(c)
+        i += 1
+    raise ValueError(f"unterminated string: {text}")
+
+
+def _read_reg_data(key: str, name: str, text: str) -> RegistryValue | None:
+    if text == "-":
+        return None
+    if text.startswith("dword:"):
+        return RegistryValue(key, name, RegistryKind.DWORD, int(text[6:], 16))
+    if text.startswith("hex(2):"):
+        raw = bytes(int(b, 16) for b in text[7:].split(",") if b)
+        return RegistryValue(key, name, RegistryKind.EXPAND_SZ, raw.decode("utf-16-le").rstrip("\x00"))
+    if text.startswith("hex:"):
+        return RegistryValue(key, name, RegistryKind.BINARY, bytes(int(b, 16) for b in text[4:].split(",") if b))
+    if text.startswith('"'):
+        value, rest = _read_reg_string(text)
+        if rest:
+            raise ValueError(f"unexpected text after a string: {text}")
+        return RegistryValue(key, name, RegistryKind.SZ, value)
+    raise ValueError(f"a kind of value this assistant does not read: {text}")
+
+
+def apply_reg(data: bytes, registry: Registry) -> None:
+    """Applies a regedit file written by this module (for restore files), as regedit would."""
+    for key, name, value in parse_reg(data):
+        if value is None:
+            registry.delete(key, name)
+        else:
+            registry.write(value)

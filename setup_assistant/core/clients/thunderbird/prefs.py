@@ -331,6 +331,10 @@ class PrefsFile:
     def changed(self) -> bool:
         return bool(self._replace or self._append)
 
+    def changed_names(self) -> list[str]:
+        """The preferences set() changed or added, so far."""
+        return [*self._replace, *self._append]
+
     def to_bytes(self) -> bytes:
         out = bytearray()
         position = 0

@@ -1,0 +1,428 @@
+"""What is wrong with a mail account a person already has, in the guide's words, and what each setting should be.
+
+Program-neutral: each program's reader (thunderbird/reader.py, outlook/reader.py) turns its own settings into a
+FoundAccount, and `diagnose` compares it with what a probe found works (AccountSettings.working; without a probe,
+the provider's published endpoints) and with the provider's guide. A Finding carries the typed value a fix writes
+(`target`); each program's fixer decides where that value lives in its own files.
+
+Severities: **breaks** (mail cannot work like this), **risky** (works, but loses mail or sends the password
+unencrypted), **advice** (worth knowing; never changed without the person doing it).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.model import Endpoint, MailProtocol, Security
+
+# The guide's own words, quoted where a finding needs a reason (seed/npomail-users-guide.txt).
+GUIDE_SPA = 'The guide says "secure password auth: OFF" and "Do not enable Secure Password Authentication".'
+GUIDE_AUTH = (
+    'The guide: "To send or receive messages with POP or IMAP client software you must use authentication"; '
+    'outgoing: "username & password: (same as incoming connection)".'
+)
+GUIDE_USERNAME = 'The guide: "username: username@your-domain.org (ie. your full email address)".'
+GUIDE_TLS = 'The guide: "We highly recommend simply choosing TLS as the security option for each protocol".'
+GUIDE_POP = (
+    'The guide: with POP "all messages in the Inbox are downloaded and deleted from the server each time you '
+    'connect. This makes POP + Webmail not very compatible."'
+)
+
+
+class Severity(enum.StrEnum):
+    BREAKS = "breaks"
+    RISKY = "risky"
+    ADVICE = "advice"
+
+
+class Auth(enum.StrEnum):
+    """How a program proves the password, reduced to what matters for NPOMail."""
+
+    PASSWORD = "password"  # the normal password, inside TLS: what NPOMail checks
+    ENCRYPTED = "encrypted"  # "secure password authentication": SPA/NTLM, CRAM-MD5, Kerberos
+    NONE = "none"  # no login at all
+    OTHER = "other"  # OAuth2, client certificates: nothing NPOMail offers
+
+
+AUTH_LABEL = {
+    Auth.PASSWORD: "normal password",
+    Auth.ENCRYPTED: "encrypted password (secure password authentication)",
+    Auth.NONE: "no authentication",
+    Auth.OTHER: "another method",
+}
+NO_SECURITY = "none"
+
+
+@dataclass(frozen=True)
+class ServerSetting:
+    """One server as the program has it. `security` is "none", "starttls" or "ssl"."""
+
+    protocol: MailProtocol
+    host: str | None
+    port: int | None
+    security: str
+    auth: Auth
+    auth_detail: str  # the program's own value, e.g. "authMethod 4"
+    username: str | None
+
+
+@dataclass(frozen=True)
+class PopSetting:
+    leave_on_server: bool
+    delete_after_days: int | None  # None: never removed by age
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One wrong or noteworthy setting: human words first, the technical value beside them."""
+
+    setting: str  # e.g. "incoming.auth"
+    found: str
+    expected: str
+    severity: Severity
+    message: str
+    target: Any = field(default=None, compare=False)  # what a fix writes; None: reported, never changed
+
+    @property
+    def fixable(self) -> bool:
+        return self.target is not None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "setting": self.setting,
+            "found": self.found,
+            "expected": self.expected,
+            "severity": self.severity.value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class FoundAccount:
+    """An account for the address in one program's settings, and what is wrong with it."""
+
+    program: str  # Client value: "thunderbird", "outlook", "apple-mail"
+    profile: str  # the program's profile (folder or Outlook profile name)
+    account: str  # the program's own key: "account3", the registry subkey "00000002"
+    incoming: ServerSetting
+    outgoing: ServerSetting | None  # None: no outgoing server at all
+    identity_address: str | None
+    pop: PopSetting | None = None
+    location: str = ""  # the file or registry key, for a volunteer
+    findings: tuple[Finding, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        """Right enough to use: nothing that breaks mail or puts it at risk (advice may remain)."""
+        return not any(f.severity is not Severity.ADVICE for f in self.findings)
+
+    @property
+    def fixable(self) -> list[Finding]:
+        return [f for f in self.findings if f.fixable]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "program": self.program,
+            "profile": self.profile,
+            "account": self.account,
+            "location": self.location,
+            "ok": self.ok,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+def _security_label(security: str) -> str:
+    if security == NO_SECURITY:
+        return "no encryption"
+    return Security(security).label
+
+
+def describe(endpoint: Endpoint) -> str:
+    return f"{endpoint.host}:{endpoint.port} {endpoint.security.label}"
+
+
+def target_endpoint(server: ServerSetting, settings: AccountSettings, ssl_first: bool) -> Endpoint | None:
+    """The working endpoint this server should use, changing as little as possible; None if nothing secure works.
+
+    Already working: itself. Else, for a program that does SSL best (ssl_first), the best; for the others one on
+    the same port (so "no encryption on 143" becomes STARTTLS on 143), else one with the same encryption, else
+    the best.
+    """
+    candidates = settings.ordered(server.protocol, ssl_first)
+    if not candidates:
+        return None
+    host = (server.host or "").casefold()
+    for endpoint in candidates:
+        if endpoint.host.casefold() == host and endpoint.port == server.port and endpoint.security == server.security:
+            return endpoint
+    if ssl_first:
+        return candidates[0]
+    for endpoint in candidates:
+        if endpoint.port == server.port:
+            return endpoint
+    for endpoint in candidates:
+        if endpoint.security == server.security:
+            return endpoint
+    return candidates[0]
+
+
+def _server_findings(
+    where: str, server: ServerSetting, settings: AccountSettings, ssl_first: bool, label: str
+) -> list[Finding]:
+    findings: list[Finding] = []
+    target = target_endpoint(server, settings, ssl_first)
+    if target is None:
+        findings.append(
+            Finding(
+                f"{where}.server",
+                f"{server.host}:{server.port}",
+                f"a secure {server.protocol.label} connection",
+                Severity.ADVICE,
+                f"No secure {server.protocol.label} connection to {settings.provider.name} worked from here, so "
+                "the assistant cannot tell what this should be; check the network and run the check again.",
+            )
+        )
+    else:
+        if (server.host or "").casefold() != target.host.casefold():
+            findings.append(
+                Finding(
+                    f"{where}.host",
+                    server.host or "not set",
+                    target.host,
+                    Severity.BREAKS,
+                    f"The {label} server name is {server.host or 'missing'}, not {settings.provider.name}'s "
+                    f"server {target.host} (an old server name, or a guess of the mail program).",
+                    target.host,
+                )
+            )
+        if server.security != target.security.value:
+            if server.security == NO_SECURITY:
+                severity = Severity.RISKY
+                message = (
+                    f"The {label} connection is not encrypted: your password and mail cross the network readable "
+                    f"by anyone on the way. {GUIDE_TLS}"
+                )
+            else:
+                severity = Severity.BREAKS
+                message = f"{_security_label(server.security)} does not work on port {server.port}. {GUIDE_TLS}"
+            findings.append(
+                Finding(
+                    f"{where}.security",
+                    _security_label(server.security),
+                    target.security.label,
+                    severity,
+                    message,
+                    target.security,
+                )
+            )
+        if server.port != target.port:
+            if server.protocol is MailProtocol.SMTP and server.port == 25:
+                message = (
+                    "Port 25 is for mail between servers; internet providers often block it, and it is not where "
+                    f'{settings.provider.name} takes mail from people. The guide: "server port: 587" '
+                    "(465 with SSL)."
+                )
+            else:
+                message = f"With {target.security.label} the {label} port is {target.port}, not {server.port}."
+            findings.append(
+                Finding(
+                    f"{where}.port",
+                    str(server.port) if server.port is not None else "not set",
+                    str(target.port),
+                    Severity.BREAKS,
+                    message,
+                    target.port,
+                )
+            )
+
+    if server.auth is Auth.ENCRYPTED:
+        findings.append(
+            Finding(
+                f"{where}.auth",
+                f"{AUTH_LABEL[server.auth]} ({server.auth_detail})",
+                "normal password, inside the encrypted connection",
+                Severity.BREAKS,
+                f"The {label} server is asked for an encrypted-password login it does not offer, so the login "
+                f"fails. {GUIDE_SPA}",
+                Auth.PASSWORD,
+            )
+        )
+    elif server.auth is not Auth.PASSWORD:
+        findings.append(
+            Finding(
+                f"{where}.auth",
+                f"{AUTH_LABEL[server.auth]} ({server.auth_detail})",
+                "normal password, inside the encrypted connection",
+                Severity.BREAKS,
+                f"Without your address and password the {label} server refuses it. {GUIDE_AUTH}",
+                Auth.PASSWORD,
+            )
+        )
+
+    expected_user = settings.username
+    user = server.username or ""
+    if user.casefold() != expected_user.casefold():
+        if user.casefold() == settings.address.short_username.casefold():
+            why = "the short username is only for webmail; mail programs log in with the full address."
+        elif not user:
+            why = "no username is set."
+        else:
+            why = "that is not this address."
+        findings.append(
+            Finding(
+                f"{where}.username",
+                user or "not set",
+                expected_user,
+                Severity.BREAKS,
+                f"The {label} login is {user or 'empty'}: {why} {GUIDE_USERNAME}",
+                expected_user,
+            )
+        )
+    return findings
+
+
+def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: bool = False) -> FoundAccount:
+    """The account with its findings filled in (an account with nothing wrong gets none).
+
+    ssl_first: the program is one the guide says does SSL better than TLS (Outlook, Apple Mail), so SSL is what
+    a fix chooses when it has to choose; an account already on a working STARTTLS port is left alone.
+    """
+    findings = _server_findings("incoming", account.incoming, settings, ssl_first, "incoming")
+    if account.outgoing is None:
+        smtp = settings.ordered(MailProtocol.SMTP, ssl_first)
+        findings.append(
+            Finding(
+                "outgoing.server",
+                "none",
+                describe(smtp[0]) if smtp else "an outgoing server",
+                Severity.BREAKS,
+                "This account has no outgoing server, so mail cannot be sent from it.",
+                smtp[0] if smtp else None,
+            )
+        )
+    else:
+        findings += _server_findings("outgoing", account.outgoing, settings, ssl_first, "outgoing")
+
+    address = settings.address.address
+    if account.identity_address is None:
+        findings.append(
+            Finding(
+                "identity.address",
+                "none",
+                address,
+                Severity.BREAKS,
+                "The account has no sender address, so it cannot send mail.",
+            )
+        )
+    elif account.identity_address.casefold() != address.casefold():
+        findings.append(
+            Finding(
+                "identity.address",
+                account.identity_address,
+                address,
+                Severity.ADVICE,
+                f"Mail sent from this account says it is from {account.identity_address}, not {address}. "
+                "That is right only if it is meant to be an alias.",
+            )
+        )
+
+    if account.pop is not None:
+        if not account.pop.leave_on_server:
+            findings.append(
+                Finding(
+                    "pop.leave_on_server",
+                    "off (mail is removed from the server when downloaded)",
+                    "on",
+                    Severity.RISKY,
+                    "Mail is deleted from the server once this program has downloaded it, so webmail, your phone "
+                    f"and a second computer never see it, and it exists only on this computer. {GUIDE_POP}",
+                    True,
+                )
+            )
+        elif account.pop.delete_after_days is not None:
+            findings.append(
+                Finding(
+                    "pop.delete_after_days",
+                    f"removed from the server {account.pop.delete_after_days} days after download",
+                    "kept on the server",
+                    Severity.ADVICE,
+                    f"Mail is removed from the server {account.pop.delete_after_days} days after this program "
+                    "downloads it; webmail and your other devices no longer see it after that. Change it in the "
+                    "account settings if that is not what you want.",
+                )
+            )
+    return replace(account, findings=tuple(findings))
+
+
+def mark_duplicates(accounts: Sequence[FoundAccount]) -> list[FoundAccount]:
+    """Adds an advice finding to every account that shares its program and profile with another for the address.
+
+    Duplicates are reported, never removed: which one holds the person's folders only they can tell.
+    """
+    groups: dict[tuple[str, str], list[FoundAccount]] = {}
+    for account in accounts:
+        groups.setdefault((account.program, account.profile), []).append(account)
+    out: list[FoundAccount] = []
+    for account in accounts:
+        same = groups[(account.program, account.profile)]
+        if len(same) < 2:
+            out.append(account)
+            continue
+        others = ", ".join(a.account for a in same if a is not account)
+        finding = Finding(
+            "duplicate",
+            f"{len(same)} accounts for this address ({', '.join(a.account for a in same)})",
+            "one account",
+            Severity.ADVICE,
+            f"This profile has more than one account for the same address (also {others}): mail may be fetched "
+            "twice, or sent through the wrong one. Remove the one you do not use in the mail program's account "
+            "settings; this assistant never removes an account.",
+        )
+        out.append(replace(account, findings=(*account.findings, finding)))
+    return out
+
+
+def summary(account: FoundAccount, program_label: str) -> str:
+    """One line for a person: "Thunderbird already has this address, but 3 settings are wrong"."""
+    wrong = [f for f in account.findings if f.severity is not Severity.ADVICE]
+    if not wrong:
+        return f"{program_label} already has this address, and its settings are right."
+    noun = "setting is" if len(wrong) == 1 else "settings are"
+    return f"{program_label} already has this address, but {len(wrong)} {noun} wrong."
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value a repair changed (or, before consent, would change)."""
+
+    program: str
+    profile: str
+    account: str
+    setting: str
+    old: str
+    new: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "program": self.program,
+            "profile": self.profile,
+            "account": self.account,
+            "setting": self.setting,
+            "from": self.old,
+            "to": self.new,
+        }
+
+    def describe(self) -> str:
+        return f"{self.setting}: {self.old} → {self.new}"
+
+
+def planned_changes(account: FoundAccount) -> list[Change]:
+    """What a repair of this account would change: every finding that has a value to write."""
+    return [
+        Change(account.program, account.profile, account.account, f.setting, f.found, f.expected)
+        for f in account.fixable
+    ]

@@ -157,7 +157,7 @@ def setup_script(settings: AccountSettings) -> bytes:
         for name in names
     ]
     reg_adds += [
-        f'reg add "HKCU\\{v.key}" /v "{v.name}" /t REG_DWORD /d {v.data} /f >nul || goto failed'
+        f'reg add "HKCU\\{v.key}" /v "{v.name}" /t REG_DWORD /d {_dword(v)} /f >nul || goto failed'
         for v in SHARED_SWITCHES
     ]
     lines = [
@@ -387,3 +387,9 @@ def write_outlook_files(
     (out_dir / "outlook-setup.reg").unlink(missing_ok=True)  # an older export's, pointing at a shared folder
     target = xml_target if xml_target is not None else export_xml_target(settings)
     return OutlookFiles(autodiscover_path, setup_path, undo_path, prf_path, target)
+
+
+def _dword(value: RegistryValue) -> int:
+    if not isinstance(value.data, int):
+        raise ValueError(f"{value.name}: a REG_DWORD must be a number")
+    return value.data

@@ -21,7 +21,9 @@ from setup_assistant.core.account import AccountSettings, NoSecureEndpoint
 from setup_assistant.core.clients import ALL_CLIENTS as ALL_CLIENTS  # re-exported: callers name them from here
 from setup_assistant.core.clients import Client as Client
 from setup_assistant.core.clients import apple_mail, instructions
+from setup_assistant.core.clients.outlook import detect as outlook_detect
 from setup_assistant.core.clients.outlook import registry as outlook_registry
+from setup_assistant.core.clients.outlook import routes as outlook_routes
 from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
@@ -41,6 +43,7 @@ class ClientOutcome:
     installed: str | None = None  # what was applied on this computer
     skipped: str | None = None  # why installing did not apply here
     error: str | None = None
+    next_steps: tuple[str, ...] = ()  # what the person still has to do, in order (numbered when shown)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +52,7 @@ class ClientOutcome:
             "installed": self.installed,
             "skipped": self.skipped,
             "error": self.error,
+            "next_steps": list(self.next_steps),
         }
 
 
@@ -86,6 +90,7 @@ class _Installing:
     app_data: Path | None
     opener: Opener | None
     home: Path | None
+    outlook_machine: outlook_detect.MachineReader | None = None
 
 
 def app_data_dir() -> Path:
@@ -119,14 +124,17 @@ def write_profiles(
     opener: Opener | None = None,
     home: Path | None = None,
     record: bool = True,
+    outlook_machine: outlook_detect.MachineReader | None = None,
 ) -> ProfilesOutcome:
     """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
 
     Raises ProfileInputError before writing anything when the name or address cannot go into a file.
     `record=False` keeps it out of this computer's history (batch exports are for other computers).
+    With install=True the Outlook sheet puts the routes for the Outlook found here first (`outlook_machine`
+    reads the registry; the real one by default).
     """
     check_profile_text(settings)
-    env = _Installing(platform or sys.platform, registry, app_data, opener, home)
+    env = _Installing(platform or sys.platform, registry, app_data, opener, home, outlook_machine)
     results = []
     for client in dict.fromkeys(clients):
         try:
@@ -198,8 +206,12 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
     # the fixed export folder their instructions describe. Only an install points at this computer's copy.
     target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
     written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
+    found = outlook_detect.detect_outlook(env.platform, env.outlook_machine) if install else None
     sheet = instructions.write_sheet(
-        out, instructions.outlook_sheet(settings, xml_folder=str(target.parent), has_prf=written.prf is not None)
+        out,
+        instructions.outlook_sheet(
+            settings, xml_folder=str(target.parent), has_prf=written.prf is not None, found=found
+        ),
     )
     files = (*written.paths, sheet)
     if not install:
@@ -210,7 +222,13 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
         installed = _install_outlook(settings, written, env)
     except (outlook_registry.RegistryError, OSError) as exc:
         raise _PartialFailure(ClientOutcome(Client.OUTLOOK, files, error=_message(exc))) from None
-    return ClientOutcome(Client.OUTLOOK, files, installed=installed)
+    steps = outlook_routes.install_next_steps(
+        settings.protocol,
+        settings.pop_delete_after_days,
+        prf_path=str(written.prf) if written.prf is not None else None,
+        kind=found.kind if found is not None else None,
+    )
+    return ClientOutcome(Client.OUTLOOK, files, installed=installed, next_steps=tuple(steps))
 
 
 def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, env: _Installing) -> str:

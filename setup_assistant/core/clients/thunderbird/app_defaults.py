@@ -69,9 +69,10 @@ def _text_defaults(app_dir: Path) -> Iterator[bytes]:
     try:
         with zipfile.ZipFile(omni) as archive:
             names = archive.namelist()
-            ordered = ["greprefs.js"] + sorted(
-                n for n in names if n.startswith("defaults/pref/") and n.endswith(".js") and n.count("/") == 2
-            )
+            ordered = [
+                "greprefs.js",
+                *sorted(n for n in names if n.startswith("defaults/pref/") and n.endswith(".js") and n.count("/") == 2),
+            ]
             for name in ordered:
                 if name in names and archive.getinfo(name).file_size <= _MAX_DEFAULTS_FILE:
                     yield archive.read(name)

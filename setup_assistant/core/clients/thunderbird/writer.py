@@ -49,7 +49,6 @@ _NEW_FILE_NEWLINE = b"\r\n" if sys.platform == "win32" else b"\n"  # NS_LINEBREA
 _URI_SAFE = "!~*'()"  # with quote()'s own safe set, exactly what JavaScript's encodeURIComponent keeps
 
 
-
 class ProfileWriteError(Exception):
     """The account could not be written into the profile; str() is a sentence for the person."""
 

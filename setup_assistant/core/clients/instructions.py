@@ -246,7 +246,10 @@ def _thunderbird_pop_step(settings: AccountSettings) -> list[Piece]:
     A new account starts with all three ticked (AccountConfig: leave on server, delete by age after 14 days,
     delete on the server when deleted here), so each needs naming: only the first stays ticked.
     """
-    days = settings.pop_delete_after_days
+    return _thunderbird_pop_step_for(settings.pop_delete_after_days)
+
+
+def _thunderbird_pop_step_for(days: int | None) -> list[Piece]:
     pieces: list[Piece] = [
         "Then open ",
         ("strong", "Account Settings › Server Settings"),
@@ -260,6 +263,12 @@ def _thunderbird_pop_step(settings: AccountSettings) -> list[Piece]:
         pieces += ["untick ", ("strong", "For at most 14 days"), "; "]
     pieces += ["untick ", ("strong", "Until I delete them"), "."]
     return pieces
+
+
+def thunderbird_pop_boxes_text(days: int | None) -> str:
+    """The same three boxes as plain text, for the wizard's Done page."""
+    text = "".join(p if isinstance(p, str) else f"“{p[1]}”" for p in _thunderbird_pop_step_for(days))
+    return "Open" + text.removeprefix("Then open")  # a sentence on its own
 
 
 def _typed_values(settings: AccountSettings, page: _Page, client: str) -> None:

@@ -281,17 +281,27 @@ def install(tmp_path: Path, protocol: MailProtocol, machine: MemoryMachine, days
 
 def test_install_message_for_pop_has_the_profile_file_and_the_mandatory_untick_step(tmp_path: Path) -> None:
     steps = install(tmp_path, MailProtocol.POP3, c2r("O365ProPlusRetail"))
-    assert steps[0].startswith("Recommended for POP") and "/importprf" in steps[0]
-    assert any(s.startswith("Required for POP") for s in steps)
+    assert steps[0].startswith("Close Outlook and run outlook.exe /importprf") and "keeps your POP mail" in steps[0]
+    assert steps[1].startswith("If that did not add the account: start Outlook")
+    assert steps[2].startswith("Required for POP: in Outlook choose File › Account Settings")
+    assert "untick “Remove from server after 14 days”" in steps[3]
+    assert steps[4].startswith("If that did not add the account: type the settings")
     assert "untick “Remove from server after 14 days”" in steps[-1]
     sheet = Sheet((tmp_path / "out" / "outlook" / "instructions.html").read_bytes())
     assert "This computer has classic Outlook (Microsoft 365" in sheet.all_text
 
 
-def test_install_message_for_imap_describes_the_classic_dialog(tmp_path: Path) -> None:
+def test_install_message_for_imap_starts_with_the_classic_dialog(tmp_path: Path) -> None:
     steps = install(tmp_path, MailProtocol.IMAP, c2r("O365ProPlusRetail"))
-    assert len(steps) == 1 and "name, your address and your password twice" in steps[0]
-    assert "Remove from server" not in steps[0]
+    assert "name, your address and your password twice" in steps[0]
+    assert "/importprf" in steps[1] and "type the settings" in steps[2]
+    assert not any("Remove from server" in step for step in steps)
+
+
+def test_install_message_for_outlook_2024_never_relies_on_the_switch(tmp_path: Path) -> None:
+    steps = install(tmp_path, MailProtocol.IMAP, c2r("ProPlus2024Volume"))
+    assert steps[0].startswith("Close Outlook and run outlook.exe /importprf")
+    assert len(steps) == 2 and "Let me set up my account manually" in steps[1]
 
 
 def test_install_message_for_the_new_outlook_points_at_typing(tmp_path: Path) -> None:

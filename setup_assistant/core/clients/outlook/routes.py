@@ -70,36 +70,43 @@ def pop_keep_steps(days: int | None) -> list[str]:
 def install_next_steps(
     protocol: MailProtocol, days: int | None, *, prf_path: str | None, kind: OutlookKind | None
 ) -> list[str]:
-    """What the person does after `--install` set the registry: numbered steps, POP's keep-on-server one included."""
-    if kind is OutlookKind.NEW:
-        steps = [
-            "This computer uses the new Outlook for Windows, which does not read these files: in Outlook open "
-            "Settings › Accounts › Email accounts › Add account and type the values from the instructions page."
-        ]
-        if protocol is MailProtocol.POP3:
+    """What the person does after `--install` set the registry, route by route in route_order's order (each
+    next one only if the one before did not add the account), POP's keep-on-server step wherever it is needed."""
+    pop = protocol is MailProtocol.POP3
+    order = route_order(kind or OutlookKind.CLASSIC, protocol, has_prf=prf_path is not None)
+    steps: list[str] = []
+    for index, route in enumerate(order):
+        lead = "If that did not add the account: " if index else ""
+        if route is Route.PRF:
             steps.append(
-                "Required for POP: in the account's settings keep “Leave a copy of messages on the server” on and "
-                + remove_after_words(days)
-                + "."
+                f'{lead}close Outlook and run outlook.exe /importprf "{prf_path}"; Outlook starts with the account '
+                "and asks for your password"
+                + ("; this keeps your POP mail on the server, nothing else to change." if pop else ".")
             )
-        return steps
-    steps = []
-    if protocol is MailProtocol.POP3 and prf_path is not None:
-        steps.append(
-            "Recommended for POP (keeps your mail on the server): close Outlook and run "
-            f'outlook.exe /importprf "{prf_path}"; Outlook starts with the account and asks for the password. '
-            "Then stop here. Otherwise:"
-        )
-    if kind is OutlookKind.CLASSIC_2024:
-        steps.append(
-            "Outlook 2024 is reported to keep its simplified Add Account dialog, which does not read the settings "
-            "file: if File › Add Account shows only an email box and Connect, use the profile file or type the "
-            "settings from the instructions page."
-        )
-    steps.append(
-        "Start Outlook (restart it if it was open), choose File › Add Account; in the Add Account dialog type your "
-        "name, your address and your password twice, then click Next and Finish."
-    )
-    if protocol is MailProtocol.POP3:
-        steps += ["Required for POP: " + pop_keep_steps(days)[0], pop_keep_steps(days)[1]]
-    return steps
+        elif route is Route.XML:
+            steps.append(
+                f"{lead}start Outlook (restart it if it was open) and choose File › Add Account; in the Add Account "
+                "dialog type your name, your address and your password twice, then click Next and Finish."
+            )
+            if pop:
+                keep = pop_keep_steps(days)
+                steps += [f"Required for POP: {keep[0][0].lower()}{keep[0][1:]}.", keep[1]]
+        elif kind is OutlookKind.NEW:
+            steps.append(
+                "This computer uses the new Outlook for Windows, which does not read these files: in Outlook open "
+                "Settings › Accounts › Email accounts › Add account and type the values from the instructions page."
+            )
+            if pop:
+                steps.append(
+                    "Required for POP: in the account's settings keep “Leave a copy of messages on the server” on "
+                    f"and {remove_after_words(days)}."
+                )
+        else:
+            steps.append(
+                f"{lead}type the settings from the instructions page (File › Add Account, then Advanced options › "
+                "Let me set up my account manually)."
+            )
+            if pop:
+                keep = pop_keep_steps(days)
+                steps += [f"Required for POP: {keep[0][0].lower()}{keep[0][1:]}.", keep[1]]
+    return [step[0].upper() + step[1:] for step in steps]

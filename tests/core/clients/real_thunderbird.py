@@ -168,8 +168,9 @@ Services.obs.addObserver({
         if (!server || server.type == "none") {
           continue;
         }
-        const entry = { key: account.key, type: server.type, hostname: server.hostName ?? server.hostname, port: server.port,
-                        username: server.username, socketType: server.socketType, authMethod: server.authMethod };
+        const entry = { key: account.key, type: server.type, hostname: server.hostName, port: server.port,
+                        username: server.username, socketType: server.socketType,
+                        authMethod: server.authMethod };
         if (server.type == "pop3") {
           const pop = server.QueryInterface(Ci.nsIPop3IncomingServer);
           Object.assign(entry, { leaveMessagesOnServer: pop.leaveMessagesOnServer,

@@ -14,6 +14,7 @@ from pathlib import Path
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.outlook import routes
 from setup_assistant.core.clients.outlook.detect import OutlookFound, OutlookKind
+from setup_assistant.core.clients.thunderbird.writer import POP_KEEP_DAYS_WHEN_NOT_CHOSEN
 from setup_assistant.core.html_page import Piece, fill
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
@@ -113,7 +114,12 @@ def settings_rows(settings: AccountSettings, client: str) -> list[tuple[str, str
     if settings.protocol is MailProtocol.POP3:
         rows.append(("Leave messages on the server", "yes"))
         days = settings.pop_delete_after_days
-        rows.append(("Remove from the server", f"after {days} days" if days else "never (leave this option unticked)"))
+        never = (
+            "never (untick “For at most 14 days” and “Until I delete them”)"
+            if client == "thunderbird"
+            else "never (leave this option unticked)"
+        )
+        rows.append(("Remove from the server", f"after {days} days" if days else never))
     return rows
 
 
@@ -175,7 +181,9 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
         ("code", autoconfig_name),
         f" describes the {provider.name} account {address} for Thunderbird: the servers and ports, your full "
         "address as the username, and a normal password sent only over an encrypted connection. "
-        "It holds no password.",
+        "It holds no password."
+        if settings.password is None
+        else "",
     )
     _password_warning(settings, page, autoconfig_name)
     pop = settings.protocol is MailProtocol.POP3
@@ -220,7 +228,10 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
             ("code", f"{settings.address.domain}.xml"),
             " (this needs administrator rights). It names no one: Thunderbird puts in the address each person types.",
         ],
-        ["Each person then adds the account as above and clicks Done when Thunderbird shows the settings it found."],
+        [
+            "Each person then adds the account as in step 1 above: Thunderbird shows the settings it found in the "
+            "file; click Continue and type the password."
+        ],
     ]
     if pop:
         isp.append(
@@ -228,7 +239,7 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
                 ("strong", "POP: this route leaves “Until I delete them” ticked"),
                 " (the file has no setting for it, so Thunderbird keeps its default and deletes the server copy "
                 "whenever you delete a message). ",
-                *_thunderbird_pop_step(settings),
+                *_thunderbird_pop_step_for(settings.pop_delete_after_days, POP_KEEP_DAYS_WHEN_NOT_CHOSEN),
             ]
         )
     page.steps(*isp)
@@ -249,7 +260,8 @@ def _thunderbird_pop_step(settings: AccountSettings) -> list[Piece]:
     return _thunderbird_pop_step_for(settings.pop_delete_after_days)
 
 
-def _thunderbird_pop_step_for(days: int | None) -> list[Piece]:
+def _thunderbird_pop_step_for(days: int | None, shown_days: int = 14) -> list[Piece]:
+    """shown_days: what "For at most … days" says when nobody chose (14 by hand, the file's value from it)."""
     pieces: list[Piece] = [
         "Then open ",
         ("strong", "Account Settings › Server Settings"),
@@ -260,7 +272,7 @@ def _thunderbird_pop_step_for(days: int | None) -> list[Piece]:
     if days:
         pieces += ["keep ", ("strong", "For at most"), f" ticked and set it to {days} days; "]
     else:
-        pieces += ["untick ", ("strong", "For at most 14 days"), "; "]
+        pieces += ["untick ", ("strong", f"For at most {shown_days} days"), "; "]
     pieces += ["untick ", ("strong", "Until I delete them"), "."]
     return pieces
 
@@ -345,7 +357,7 @@ def outlook_sheet(
         order = routes.route_order(kind, protocol, has_prf=has_prf)
         tr = ET.SubElement(table, "tr")
         ET.SubElement(tr, "th", {"scope": "row"}).text = routes.KIND_LABELS[kind] + (
-            " (this computer)" if found is not None and kind is found.kind else ""
+            ", this computer" if found is not None and kind is found.kind else ""
         )
         ET.SubElement(tr, "td").text = " → then ".join(_route_name(r) for r in order)
 
@@ -365,7 +377,7 @@ def outlook_sheet(
         elif route is routes.Route.XML:
             _xml_route(settings, page, names, nxt)
         else:
-            _classic_typed_route(settings, page)
+            _classic_typed_route(settings, page, simplified_first=first_kind is OutlookKind.CLASSIC_2024)
     if not has_prf:
         page.paragraph(
             "There is no profile file this time: the SSL port for incoming mail did not work from here, and a "
@@ -477,7 +489,7 @@ def _xml_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt
     if settings.protocol is MailProtocol.POP3:
         keep = routes.pop_keep_steps(settings.pop_delete_after_days)
         steps += [
-            [("strong", "Required for POP, or the server deletes your mail: "), keep[0] + "."],
+            [("strong", "Required for POP, or the server deletes your mail: "), keep[0]],
             [keep[1]],
         ]
     page.steps(*steps)
@@ -491,7 +503,8 @@ def _xml_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt
     )
 
 
-def _classic_typed_route(settings: AccountSettings, page: _Page) -> None:
+def _classic_typed_route(settings: AccountSettings, page: _Page, *, simplified_first: bool) -> None:
+    """Both dialogs, the one this Outlook shows first (Outlook 2024 keeps the simplified one)."""
     label = settings.protocol.label
     page.heading("Route: type the settings (classic Outlook)")
     page.paragraph(
@@ -499,7 +512,7 @@ def _classic_typed_route(settings: AccountSettings, page: _Page) -> None:
         ("code", "outlook-setup.reg"),
         " was used:",
     )
-    page.paragraph(("strong", "With the classic Add Account dialog"), " (after outlook-setup.reg):")
+    classic_intro: list[Piece] = [("strong", "With the classic Add Account dialog"), " (after outlook-setup.reg):"]
     steps: list[Sequence[Piece]] = [
         [
             ("strong", "File › Add Account"),
@@ -535,11 +548,10 @@ def _classic_typed_route(settings: AccountSettings, page: _Page) -> None:
             + ". OK, Next, Finish.",
         ],
     ]
-    page.steps(*steps)
-    page.paragraph(
+    simple_intro: list[Piece] = [
         ("strong", "With the simplified dialog"),
         " (one box for the address; Outlook 2024, or without outlook-setup.reg):",
-    )
+    ]
     simple: list[Sequence[Piece]] = [
         [
             ("strong", "File › Add Account"),
@@ -551,17 +563,28 @@ def _classic_typed_route(settings: AccountSettings, page: _Page) -> None:
             ("strong", "Connect"),
             ".",
         ],
-        [f"Choose {label}, enter the servers, ports and encryption from the table, click Next, type your password."],
+        [
+            f"Choose {_short_label(settings)}, enter the servers, ports and encryption from the table, click Next, "
+            "type your password."
+        ],
     ]
     if settings.protocol is MailProtocol.POP3:
         keep = routes.pop_keep_steps(settings.pop_delete_after_days)
-        simple += [[("strong", "Required for POP: "), keep[0] + "."], [keep[1]]]
-    page.steps(*simple)
+        simple += [[("strong", "Required for POP: "), keep[0]], [keep[1]]]
+    dialogs = [(classic_intro, steps), (simple_intro, simple)]
+    for intro, numbered in dialogs[::-1] if simplified_first else dialogs:
+        page.paragraph(*intro)
+        page.steps(*numbered)
+
+
+def _short_label(settings: AccountSettings) -> str:
+    """What the simplified dialog, the new Outlook and Outlook for Mac call the account types."""
+    return "POP" if settings.protocol is MailProtocol.POP3 else "IMAP"
 
 
 def _typed_page(settings: AccountSettings, page: _Page) -> None:
     """The page for the new Outlook and Outlook for Mac: where to click, then the values in large print."""
-    label = settings.protocol.label
+    label = _short_label(settings)
     page.heading("The new Outlook for Windows and Outlook for Mac: type these")
     page.steps(
         [
@@ -571,8 +594,8 @@ def _typed_page(settings: AccountSettings, page: _Page) -> None:
         ],
         [
             ("strong", "Outlook for Mac: "),
-            f"Outlook › Settings › Accounts › + › New Account; type your address; choose {label} (IMAP/POP) as the "
-            "provider and fill in the values below.",
+            "Outlook › Settings › Accounts › + › New Account; type your address; choose IMAP/POP as the provider, "
+            f"then {_short_label(settings)}, and fill in the values below.",
         ],
     )
     page.paragraph("Click a value to select all of it, then copy it (Ctrl+C, or ⌘C on a Mac).")

@@ -236,7 +236,9 @@ def test_office_2024_found_here_gets_the_profile_file_first_and_no_xml_route() -
         "Route: type the settings (classic Outlook)",
     ]
     first_row = next(row for row in page.rows if len(row) == 2 and row[0] != "Your Outlook")
-    assert first_row[0].endswith("(this computer)") and "2024" in first_row[0]
+    assert first_row[0].endswith(", this computer") and "2024" in first_row[0]
+    typed = page.section("Route: type the settings (classic")
+    assert typed.index("With the simplified dialog") < typed.index("With the classic Add Account dialog")
 
 
 def test_new_outlook_found_here_gets_the_typed_page_first_with_large_copyable_values() -> None:

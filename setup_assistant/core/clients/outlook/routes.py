@@ -90,7 +90,7 @@ def install_next_steps(
             )
             if pop:
                 keep = pop_keep_steps(days)
-                steps += [f"Required for POP: {keep[0][0].lower()}{keep[0][1:]}.", keep[1]]
+                steps += [f"Required for POP: {keep[0][0].lower()}{keep[0][1:]}", keep[1]]
         elif kind is OutlookKind.NEW:
             steps.append(
                 "This computer uses the new Outlook for Windows, which does not read these files: in Outlook open "
@@ -108,5 +108,5 @@ def install_next_steps(
             )
             if pop:
                 keep = pop_keep_steps(days)
-                steps += [f"Required for POP: {keep[0][0].lower()}{keep[0][1:]}.", keep[1]]
+                steps += [f"Required for POP: {keep[0][0].lower()}{keep[0][1:]}", keep[1]]
     return [step[0].upper() + step[1:] for step in steps]

@@ -317,6 +317,7 @@ def outlook_sheet(
     xml_folder: str,
     has_prf: bool,
     found: OutlookFound | None = None,
+    applied_here: bool = False,
     autodiscover_name: str = "autodiscover.xml",
     setup_name: str = "outlook-setup.reg",
     undo_name: str = "outlook-undo.reg",
@@ -375,7 +376,7 @@ def outlook_sheet(
         if route is routes.Route.PRF:
             _prf_route(settings, page, names, nxt)
         elif route is routes.Route.XML:
-            _xml_route(settings, page, names, nxt)
+            _xml_route(settings, page, names, nxt, applied_here)
         else:
             _classic_typed_route(settings, page, simplified_first=first_kind is OutlookKind.CLASSIC_2024)
     if not has_prf:
@@ -446,14 +447,16 @@ def _prf_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt
     )
 
 
-def _xml_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt: str | None) -> None:
+def _xml_route(
+    settings: AccountSettings, page: _Page, names: _OutlookNames, nxt: str | None, applied_here: bool
+) -> None:
     page.heading("Route: the registry file and autodiscover.xml")
     page.paragraph(
         "For classic Outlook 2016, 2019, 2021 and Microsoft 365. ",
         ("strong", "Not for Outlook 2024"),
         ": there the switch to the classic dialog is reported to have no effect, so the file is not read.",
     )
-    steps: list[Sequence[Piece]] = [
+    prepare: list[Sequence[Piece]] = [
         [
             "Copy ",
             ("code", names.autodiscover),
@@ -466,6 +469,19 @@ def _xml_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt
             " and confirm. Only your own Outlook settings change and no administrator is needed. It also switches "
             "Outlook's Add Account to the classic dialog, the one that reads the file.",
         ],
+    ]
+    if applied_here:  # the assistant did both on this computer
+        prepare = [
+            [
+                "Already done on this computer by the assistant: ",
+                ("code", names.autodiscover),
+                " is in ",
+                ("code", names.xml_folder),
+                " and Outlook's registry points at it (and switches Add Account to the classic dialog).",
+            ]
+        ]
+    steps: list[Sequence[Piece]] = [
+        *prepare,
         [
             "Start Outlook (restart it if it was open) and choose ",
             ("strong", "File › Add Account"),

@@ -207,21 +207,31 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
     target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
     written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
     found = outlook_detect.detect_outlook(env.platform, env.outlook_machine) if install else None
-    sheet = instructions.write_sheet(
-        out,
-        instructions.outlook_sheet(
-            settings, xml_folder=str(target.parent), has_prf=written.prf is not None, found=found
-        ),
-    )
-    files = (*written.paths, sheet)
+
+    def sheet(applied_here: bool) -> Path:
+        page = instructions.outlook_sheet(
+            settings,
+            xml_folder=str(target.parent),
+            has_prf=written.prf is not None,
+            found=found,
+            applied_here=applied_here,
+        )
+        return instructions.write_sheet(out, page)
+
     if not install:
-        return ClientOutcome(Client.OUTLOOK, files)
+        return ClientOutcome(Client.OUTLOOK, (*written.paths, sheet(False)))
     if env.platform != "win32":
-        return ClientOutcome(Client.OUTLOOK, files, skipped="Outlook's settings can only be applied on Windows")
+        return ClientOutcome(
+            Client.OUTLOOK,
+            (*written.paths, sheet(False)),
+            skipped="Outlook's settings can only be applied on Windows",
+        )
     try:
         installed = _install_outlook(settings, written, env)
     except (outlook_registry.RegistryError, OSError) as exc:
+        files = (*written.paths, sheet(False))
         raise _PartialFailure(ClientOutcome(Client.OUTLOOK, files, error=_message(exc))) from None
+    files = (*written.paths, sheet(True))
     steps = outlook_routes.install_next_steps(
         settings.protocol,
         settings.pop_delete_after_days,

@@ -313,3 +313,13 @@ def test_install_message_for_the_new_outlook_points_at_typing(tmp_path: Path) ->
     sheet = Sheet((tmp_path / "out" / "outlook" / "instructions.html").read_bytes())
     first = [t for _, t in sheet.headings][1]  # after "Which Outlook do you have?"
     assert first == "The new Outlook for Windows and Outlook for Mac: type these"
+
+
+def test_the_sheet_written_by_install_says_what_is_already_done(tmp_path: Path) -> None:
+    install(tmp_path, MailProtocol.IMAP, c2r("O365ProPlusRetail"))
+    sheet = Sheet((tmp_path / "out" / "outlook" / "instructions.html").read_bytes())
+    xml = sheet.section("Route: the registry file")
+    assert "Already done on this computer by the assistant" in xml
+    assert "Double-click outlook-setup.reg" not in xml
+    exported = outlook_page().section("Route: the registry file")
+    assert "Double-click outlook-setup.reg" in exported and "Already done" not in exported

@@ -162,8 +162,13 @@ class ProgramsPage(QWizardPage):
             if found.present:
                 return self.tr("Found on this computer (classic Outlook).")
             if platform == "win32":
-                return self.tr("Not found on this computer. “New Outlook” cannot be set up this way.")
-            return self.tr("For classic Outlook on Windows; the files and their instructions can be saved.")
+                return self.tr(
+                    "Classic Outlook not found. For the new Outlook, the instructions show the values to type."
+                )
+            return self.tr(
+                "The files are for classic Outlook on Windows; for Outlook for Mac the instructions show the values "
+                "to type."
+            )
         if found.present:
             return self.tr("Part of macOS. You will be asked to approve the profile in System Settings.")
         return self.tr("For a Mac; the profile file can be saved and opened there.")

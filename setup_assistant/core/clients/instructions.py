@@ -114,11 +114,11 @@ def settings_rows(settings: AccountSettings, client: str) -> list[tuple[str, str
     if settings.protocol is MailProtocol.POP3:
         rows.append(("Leave messages on the server", "yes"))
         days = settings.pop_delete_after_days
-        never = (
-            "never (untick “For at most 14 days” and “Until I delete them”)"
-            if client == "thunderbird"
-            else "never (leave this option unticked)"
-        )
+        never = {  # each program's own boxes, which a new account has ticked
+            "thunderbird": "never (untick “For at most 14 days” and “Until I delete them”)",
+            "outlook": "never (untick “Remove from server after 14 days”)",
+            "apple-mail": "never (untick “Remove copy from server after retrieving a message”)",
+        }[client]
         rows.append(("Remove from the server", f"after {days} days" if days else never))
     return rows
 
@@ -233,6 +233,14 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
             "file; click Continue and type the password."
         ],
     ]
+    if settings.password is not None:
+        isp.append(
+            [
+                ("strong", "This copy holds your password"),
+                ": Thunderbird would offer it to every address of the domain, so use it only on a computer nobody "
+                "else uses, or write the files again without the password for the isp folder.",
+            ]
+        )
     if pop:
         isp.append(
             [

@@ -206,7 +206,7 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
     # the fixed export folder their instructions describe. Only an install points at this computer's copy.
     target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
     written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
-    found = outlook_detect.detect_outlook(env.platform, env.outlook_machine) if install else None
+    found = _detect_outlook(env) if install else None
 
     def sheet(applied_here: bool) -> Path:
         page = instructions.outlook_sheet(
@@ -239,6 +239,14 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
         kind=found.kind if found is not None else None,
     )
     return ClientOutcome(Client.OUTLOOK, files, installed=installed, next_steps=tuple(steps))
+
+
+def _detect_outlook(env: _Installing) -> outlook_detect.OutlookFound | None:
+    """Which Outlook is here, for the order of the routes; a registry that cannot be read only means "unknown"."""
+    try:
+        return outlook_detect.detect_outlook(env.platform, env.outlook_machine)
+    except (OSError, ValueError):
+        return None
 
 
 def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, env: _Installing) -> str:

@@ -187,3 +187,10 @@ def test_thunderbird_isp_route_for_pop_says_until_i_delete_them_stays_ticked() -
     assert "POP: this route leaves “Until I delete them” ticked" in isp
     assert "untick Until I delete them" in isp
     assert "every address at example.org" in instructions.thunderbird_sheet(settings()).decode()
+
+
+def test_thunderbird_isp_step_warns_when_the_file_holds_the_password() -> None:
+    page = Page(instructions.thunderbird_sheet(settings(password="s3cret-words")))
+    assert "This copy holds your password" in page.all_text and "s3cret-words" not in page.all_text
+    assert "It holds no password" not in page.all_text
+    assert "This copy holds your password" not in Page(instructions.thunderbird_sheet(settings())).all_text

@@ -222,6 +222,9 @@ def _report(check: Any, outcome: Any) -> str:
             lines += [f"  {path}" for path in result.files]
         if result.installed:
             lines.append(f"{label}: {result.installed}")
+        if result.next_steps:
+            lines.append(f"{label}: now, in this order:")
+            lines += [f"  {n}. {step}" for n, step in enumerate(result.next_steps, 1)]
         if result.skipped:
             lines.append(f"{label}: not applied here: {result.skipped}")
         if result.error:

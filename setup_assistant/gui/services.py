@@ -15,6 +15,7 @@ from PySide6.QtCore import QSettings
 from setup_assistant.gui.secrets import PasswordStore
 
 if TYPE_CHECKING:  # the trust machinery is loaded when a check first needs it, not when the wizard starts
+    from setup_assistant.core.clients.outlook.detect import MachineReader
     from setup_assistant.core.clients.profiles import Opener
     from setup_assistant.core.probing.probe import ProbeResult
     from setup_assistant.core.provider import Provider
@@ -38,6 +39,7 @@ class Services:
     trust_runner: Runner = field(default=run_command)
     opener: Opener | None = None  # how macOS opens the Apple Mail profile; None: `open`
     documents: Path | None = None  # where "Just save the files" starts; None: the Documents folder
+    outlook_machine: MachineReader | None = None  # where Outlook's installation is read; None: this computer
 
     def trust_plan(self, provider: Provider, thunderbird_profiles: list[Path] | None = None) -> Plan | None:
         """The places mail programs read roots from (the user's general NSS database is not a mail program's)."""

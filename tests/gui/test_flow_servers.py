@@ -348,7 +348,10 @@ def test_pop_tells_how_to_keep_mail_on_the_server_where_files_cannot(make_wizard
     notes = [item.text for item in driver.wizard.model.done if item.note]
     assert any(t.startswith("Apple Mail:") and "Never" in t for t in notes)
     assert any(t.startswith("Outlook:") and "Leave a copy of messages on the server" in t for t in notes)
-    assert not any(t.startswith("Thunderbird:") for t in notes)  # its file already leaves mail on the server
+    assert any(t.startswith("Outlook:") and "untick “Remove from server after 14 days”" in t for t in notes)
+    # config-v1.1.xml cannot untick "Until I delete them" (Thunderbird's readFromXML ignores it): say so.
+    tb = [t for t in notes if t.startswith("Thunderbird")]
+    assert len(tb) == 1 and "untick “For at most 14 days”; untick “Until I delete them”" in tb[0]
     autoconfig = (tmp_path / "pop" / "thunderbird" / "config-v1.1.xml").read_text(encoding="utf-8")
     assert autoconfig.index('type="pop3"') < autoconfig.index('type="imap"')  # POP was honoured
 
@@ -458,3 +461,23 @@ def test_an_existing_wrong_account_is_shown_fixed_and_done_says_what_changed(
     assert any(t.startswith("Thunderbird: your account is set up") for t in done_texts), done_texts
     accounts = (profile / "prefs.js").read_text(encoding="utf-8")
     assert '"mail.accountmanager.accounts", "account3,account1,account2"' in accounts  # no second account
+
+
+def test_done_page_shows_the_route_for_the_outlook_found_here(make_wizard) -> None:
+    """The core's steps for the Outlook on this computer, numbered, first route first; no second POP note."""
+    from setup_assistant.core.clients.outlook import routes
+    from setup_assistant.core.clients.outlook.detect import OutlookKind
+    from setup_assistant.core.clients.profiles import Client, ClientOutcome
+
+    driver = make_wizard(None)
+    programs = driver.wizard.programs_page
+    driver.wizard.model.protocol = MailProtocol.POP3
+    steps = routes.install_next_steps(MailProtocol.POP3, None, prf_path=r"C:\x\outlook.prf", kind=OutlookKind.NEW)
+    items = programs._client_items(
+        ClientOutcome(Client.OUTLOOK, (Path("instructions.html"),), installed="registry set", next_steps=tuple(steps))
+    )
+    texts = [item.text for item in items]
+    assert texts[0] == "Outlook: the settings are in place. Now, in this order:"
+    assert texts[1].startswith("1. This computer uses the new Outlook for Windows")
+    assert texts[2].startswith("2. Required for POP") and "Remove from server after 14 days" in texts[2]
+    assert sum("Leave a copy of messages on the server" in t for t in texts) == 1

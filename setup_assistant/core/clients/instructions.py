@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.clients.outlook import routes
+from setup_assistant.core.clients.outlook.detect import OutlookFound, OutlookKind
 from setup_assistant.core.clients.outlook.writer import AUTODISCOVER_KEY, SETUP_KEY
+from setup_assistant.core.clients.thunderbird.writer import POP_KEEP_DAYS_WHEN_NOT_CHOSEN
 from setup_assistant.core.html_page import Piece, fill
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
@@ -28,6 +32,10 @@ th { font-weight: 600; }
 code { background: #f2f2f2; padding: 0.1em 0.3em; border-radius: 3px; }
 .note { border-left: 4px solid #c77c00; background: #fff7e6; padding: 0.6em 1em; }
 .warning { border-left: 4px solid #b00020; background: #fdecee; padding: 0.6em 1em; }
+.tell { border-left: 4px solid #555; background: #f4f4f4; padding: 0.6em 1em; }
+table.big th { font-weight: 500; color: #555; padding-right: 1.2em; }
+table.big td code { font-size: 1.45em; background: #eef4ff; padding: 0.15em 0.4em; user-select: all;
+                    -webkit-user-select: all; cursor: text; }
 """
 
 
@@ -107,7 +115,12 @@ def settings_rows(settings: AccountSettings, client: str) -> list[tuple[str, str
     if settings.protocol is MailProtocol.POP3:
         rows.append(("Leave messages on the server", "yes"))
         days = settings.pop_delete_after_days
-        rows.append(("Remove from the server", f"after {days} days" if days else "never (leave this option unticked)"))
+        never = {  # each program's own boxes, which a new account has ticked
+            "thunderbird": "never (untick “For at most 14 days” and “Until I delete them”)",
+            "outlook": "never (untick “Remove from server after 14 days”)",
+            "apple-mail": "never (untick “Remove copy from server after retrieving a message”)",
+        }[client]
+        rows.append(("Remove from the server", f"after {days} days" if days else never))
     return rows
 
 
@@ -169,38 +182,77 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
         ("code", autoconfig_name),
         f" describes the {provider.name} account {address} for Thunderbird: the servers and ports, your full "
         "address as the username, and a normal password sent only over an encrypted connection. "
-        "It holds no password.",
+        "It holds no password."
+        if settings.password is None
+        else "",
     )
+    _password_warning(settings, page, autoconfig_name)
+    pop = settings.protocol is MailProtocol.POP3
     page.heading("Set it up")
-    page.steps(
+    page.paragraph(
+        ("strong", "Easiest: "),
+        "close Thunderbird and let the NPOMail Setup Assistant add the account on this computer (in the wizard, or ",
+        ("code", f"setup-assistant profiles {address} --out FOLDER --client thunderbird --install"),
+        "). It keeps your other accounts as they are, backs up Thunderbird's settings first"
+        + (" and already sets the POP boxes below the right way." if pop else "."),
+    )
+    page.paragraph(("strong", "Or by hand:"))
+    by_hand: list[Sequence[Piece]] = [
         [
-            "Easiest: close Thunderbird and let the NPOMail Setup Assistant add the account on this computer "
-            "(in the wizard, or ",
-            ("code", f"setup-assistant profiles {address} --out FOLDER --client thunderbird --install"),
-            "). It keeps your other accounts as they are and backs up Thunderbird's settings first.",
-        ],
-        [
-            "Or by hand: in Thunderbird open ",
-            ("strong", "Account Settings › Account Actions › Add Mail Account"),
-            f", type your name, {address} and your password, click ",
-            ("strong", "Configure manually"),
-            " and enter the values below, then click ",
-            ("strong", "Done"),
+            "In Thunderbird open ",
+            ("strong", "Account Settings › Add Account › Mail Account…"),
+            f", type your name and {address}, click ",
+            ("strong", "Continue"),
             ".",
         ],
         [
-            "For volunteers: to have Thunderbird fill all this in by itself, copy ",
+            "Click ",
+            ("strong", "Configure Manually"),
+            ", enter the values from the table below, click ",
+            ("strong", "Continue"),
+            " and type your password when asked.",
+        ],
+    ]
+    if pop:
+        by_hand.append(_thunderbird_pop_step(settings))
+    page.steps(*by_hand)
+    page.paragraph(("strong", "For volunteers, the file:"))
+    isp: list[Sequence[Piece]] = [
+        [
+            "To have Thunderbird fill all this in by itself for every address at ",
+            settings.address.domain,
+            ", copy ",
             ("code", autoconfig_name),
             " into the ",
             ("code", "isp"),
             " folder inside Thunderbird's program folder, renamed to ",
             ("code", f"{settings.address.domain}.xml"),
-            " (this needs administrator rights).",
+            " (this needs administrator rights). It names no one: Thunderbird puts in the address each person types.",
         ],
-    )
-    _pop_note(
-        settings, page, "The assistant sets this; by hand, tick “Leave messages on server” under Server Settings."
-    )
+        [
+            "Each person then adds the account as in step 1 above: Thunderbird shows the settings it found in the "
+            "file; click Continue and type the password."
+        ],
+    ]
+    if settings.password is not None:
+        isp.append(
+            [
+                ("strong", "This copy holds your password"),
+                ": Thunderbird would offer it to every address of the domain, so use it only on a computer nobody "
+                "else uses, or write the files again without the password for the isp folder.",
+            ]
+        )
+    if pop:
+        isp.append(
+            [
+                ("strong", "POP: this route leaves “Until I delete them” ticked"),
+                " (the file has no setting for it, so Thunderbird keeps its default and deletes the server copy "
+                "whenever you delete a message). ",
+                *_thunderbird_pop_step_for(settings.pop_delete_after_days, POP_KEEP_DAYS_WHEN_NOT_CHOSEN),
+            ]
+        )
+    page.steps(*isp)
+    _pop_note(settings, page, "Every route above ends with the boxes set this way.")
     page.heading("Settings to type")
     page.table(settings_rows(settings, "thunderbird"))
     page.paragraph(*_tested_note(settings))
@@ -208,66 +260,273 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
     return page.render()
 
 
+def _thunderbird_pop_step(settings: AccountSettings) -> list[Piece]:
+    """Thunderbird's three POP boxes, in the order they appear in Server Settings (am-server.xhtml, TB 153).
+
+    A new account starts with all three ticked (AccountConfig: leave on server, delete by age after 14 days,
+    delete on the server when deleted here), so each needs naming: only the first stays ticked.
+    """
+    return _thunderbird_pop_step_for(settings.pop_delete_after_days)
+
+
+def _thunderbird_pop_step_for(days: int | None, shown_days: int = 14) -> list[Piece]:
+    """shown_days: what "For at most … days" says when nobody chose (14 by hand, the file's value from it)."""
+    pieces: list[Piece] = [
+        "Then open ",
+        ("strong", "Account Settings › Server Settings"),
+        " for this account and set the boxes in this order: keep ",
+        ("strong", "Leave messages on server"),
+        " ticked; ",
+    ]
+    if days:
+        pieces += ["keep ", ("strong", "For at most"), f" ticked and set it to {days} days; "]
+    else:
+        pieces += ["untick ", ("strong", f"For at most {shown_days} days"), "; "]
+    pieces += ["untick ", ("strong", "Until I delete them"), "."]
+    return pieces
+
+
+def thunderbird_pop_boxes_text(days: int | None) -> str:
+    """The same three boxes as plain text, for the wizard's Done page."""
+    text = "".join(p if isinstance(p, str) else f"“{p[1]}”" for p in _thunderbird_pop_step_for(days))
+    return "Open" + text.removeprefix("Then open")  # a sentence on its own
+
+
+def _typed_values(settings: AccountSettings, page: _Page, client: str) -> None:
+    """The values to type, large and each selectable with one click: the clearest part of the page."""
+    table = ET.SubElement(page.body, "table", {"class": "big"})
+    for label, value in typed_values(settings, client):
+        tr = ET.SubElement(table, "tr")
+        ET.SubElement(tr, "th", {"scope": "row"}).text = label
+        ET.SubElement(ET.SubElement(tr, "td"), "code").text = value
+
+
+def typed_values(settings: AccountSettings, client: str) -> list[tuple[str, str]]:
+    """Just the values a mail program's add-account form asks for (no explanations inside the values)."""
+    incoming, outgoing = settings.incoming(ssl_first=True), settings.outgoing(ssl_first=True)
+    return [
+        ("Email address", settings.address.address),
+        ("Account type", settings.protocol.label),
+        ("Incoming server", incoming.host),
+        ("Incoming port", str(incoming.port)),
+        ("Incoming encryption", _security_words(client, incoming)),
+        ("Username", settings.username),
+        ("Password", "your email password"),
+        ("Outgoing (SMTP) server", outgoing.host),
+        ("Outgoing port", str(outgoing.port)),
+        ("Outgoing encryption", _security_words(client, outgoing)),
+        ("Outgoing server needs a login", "yes, the same username and password"),
+        ("Secure Password Authentication (SPA)", "off"),
+    ]
+
+
 def outlook_sheet(
     settings: AccountSettings,
     *,
     xml_folder: str,
     has_prf: bool,
+    found: OutlookFound | None = None,
+    applied_here: bool = False,
     autodiscover_name: str = "autodiscover.xml",
     setup_name: str = "outlook-setup.cmd",
     undo_name: str = "outlook-undo.reg",
     prf_name: str = "outlook.prf",
 ) -> bytes:
+    """Which route for which Outlook, surest first (the Outlook found on this computer first of all), each with
+    the dialog the person will see, the tell-tale that it did not take, and the next route."""
     check_profile_text(settings)
     address = settings.address.address
+    protocol = settings.protocol
     page = _Page(f"Outlook: {address}")
+    names = _OutlookNames(autodiscover_name, setup_name, undo_name, prf_name, xml_folder)
+    kinds = list(routes.KIND_LABELS)
+    if found is not None:
+        kinds.remove(found.kind)
+        kinds.insert(0, found.kind)
+        page.paragraph(
+            ("strong", f"This computer has {found.describe()}. "),
+            "Start with the first route listed for it below.",
+            css="note",
+        )
     page.paragraph(
-        ("strong", "Only for classic Outlook for Windows"),
-        " (Outlook 2016, 2019, 2021, 2024 and Microsoft 365). ",
         ("strong", "The new Outlook for Windows and Outlook for Mac cannot be set up by these files"),
-        ": add the account there by hand (choose IMAP or POP, not Exchange) and type the values from the table "
-        "below. The new Outlook copies IMAP mail through Microsoft's cloud.",
-        css="note",
+        ": for them, typing the settings is the way, and the values are on this page in large print. The files are "
+        "for classic Outlook on Windows.",
     )
+    page.heading("Which Outlook do you have?")
     page.paragraph(
-        ("code", autodiscover_name),
-        " holds the settings (no password); ",
-        ("code", setup_name),
-        " copies it into your own folder and tells Outlook to read it; ",
-        ("code", undo_name),
-        " removes that entry again",
-        *(["; ", ("code", prf_name), " is a second route."] if has_prf else ["."]),
+        "Classic Outlook has a File menu with Account Settings; File › Office Account › About Outlook shows "
+        "“Microsoft 365” or the year (2016, 2019, 2021, 2024). The new Outlook for Windows has no File menu "
+        "(its settings are behind the gear icon) and a “New Outlook” switch at the top."
     )
-    page.heading("Route 1: the setup script")
+    table = ET.SubElement(page.body, "table")
+    header = ET.SubElement(table, "tr")
+    for text in ("Your Outlook", "Routes, surest first"):
+        ET.SubElement(header, "th").text = text
+    for kind in kinds:
+        order = routes.route_order(kind, protocol, has_prf=has_prf)
+        tr = ET.SubElement(table, "tr")
+        ET.SubElement(tr, "th", {"scope": "row"}).text = routes.KIND_LABELS[kind] + (
+            ", this computer" if found is not None and kind is found.kind else ""
+        )
+        ET.SubElement(tr, "td").text = " → then ".join(_route_name(r) for r in order)
+
+    first_kind = found.kind if found is not None else OutlookKind.CLASSIC
+    if first_kind in (OutlookKind.NEW, OutlookKind.MAC):
+        _typed_page(settings, page)
+    order = routes.route_order(
+        first_kind if first_kind in (OutlookKind.CLASSIC, OutlookKind.CLASSIC_2024) else OutlookKind.CLASSIC,
+        protocol,
+        has_prf=has_prf,
+    )
+    for route in order:
+        later = order[order.index(route) + 1 :]
+        nxt = _route_name(later[0]) if later else None
+        if route is routes.Route.PRF:
+            _prf_route(settings, page, names, nxt)
+        elif route is routes.Route.XML:
+            _xml_route(settings, page, names, nxt, applied_here)
+        else:
+            _classic_typed_route(settings, page, simplified_first=first_kind is OutlookKind.CLASSIC_2024)
+    if not has_prf:
+        page.paragraph(
+            "There is no profile file this time: the SSL port for incoming mail did not work from here, and a "
+            "profile file can only set up SSL."
+        )
+    if first_kind not in (OutlookKind.NEW, OutlookKind.MAC):
+        _typed_page(settings, page)
+    _pop_note(
+        settings,
+        page,
+        "Outlook's own default removes POP mail from the server after 14 days; the profile file switches that off, "
+        "every other route has a step for it.",
+    )
+    page.heading("All the settings")
+    page.table(settings_rows(settings, "outlook"))
+    page.paragraph(*_tested_note(settings))
+    _webmail(settings, page)
+    return page.render()
+
+
+@dataclass(frozen=True)
+class _OutlookNames:
+    autodiscover: str
+    setup: str
+    undo: str
+    prf: str
+    xml_folder: str
+
+
+def _route_name(route: routes.Route) -> str:
+    return routes.ROUTE_TITLES[route]
+
+
+def _tell_tale(page: _Page, what: str, nxt: str | None) -> None:
+    page.paragraph(
+        ("strong", "If it does not take: "),
+        what + (f" Then use the next route: {nxt}." if nxt else ""),
+        css="tell",
+    )
+
+
+def _prf_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt: str | None) -> None:
+    page.heading("Route: the profile file (outlook.prf)")
+    page.paragraph(
+        "For classic Outlook 2016, 2019, 2021, 2024 and Microsoft 365. It adds the account in one step, with no "
+        "searching"
+        + (", and keeps POP mail on the server by itself." if settings.protocol is MailProtocol.POP3 else ".")
+    )
     page.steps(
+        ["Close Outlook."],
+        [
+            "Press Windows+R, type ",
+            ("code", f'outlook.exe /importprf "<folder of these files>\\{names.prf}"'),
+            " and click OK.",
+        ],
+        [
+            "Outlook starts with the account added to your profile (your other accounts stay) and asks for your "
+            "password. Import it only once: a second import adds the account again."
+        ],
+    )
+    _tell_tale(
+        page,
+        f"Outlook starts without asking for your password and {settings.address.address} is not in the folder list "
+        "on the left (nor under File › Account Settings › Account Settings…).",
+        nxt,
+    )
+
+
+def _xml_route(
+    settings: AccountSettings, page: _Page, names: _OutlookNames, nxt: str | None, applied_here: bool
+) -> None:
+    page.heading("Route: the setup script and autodiscover.xml")
+    page.paragraph(
+        "For classic Outlook 2016, 2019, 2021 and Microsoft 365. ",
+        ("strong", "Not for Outlook 2024"),
+        ": there the switch to the classic dialog is reported to have no effect, so the file is not read.",
+    )
+    prepare: list[Sequence[Piece]] = [
         [
             "Keep ",
-            ("code", autodiscover_name),
+            ("code", names.autodiscover),
             " and ",
-            ("code", setup_name),
+            ("code", names.setup),
             " in one folder and double-click ",
-            ("code", setup_name),
+            ("code", names.setup),
             " (signed in as yourself). It copies ",
-            ("code", autodiscover_name),
+            ("code", names.autodiscover),
             " to ",
-            ("code", f"{xml_folder}\\{autodiscover_name}"),
+            ("code", f"{names.xml_folder}\\{names.autodiscover}"),
             " (%LOCALAPPDATA% is your own AppData\\Local folder, which other people using this computer cannot "
-            "change) and tells Outlook to read it there for your domain, with its classic Add Account dialog; "
-            "only your own Outlook settings change and no administrator is needed.",
+            "change) and tells Outlook to read it there for your domain. Only your own Outlook settings change and "
+            "no administrator is needed. It also switches Outlook's Add Account to the classic dialog, the one that "
+            "reads the file.",
         ],
+    ]
+    if applied_here:  # the assistant did both on this computer
+        prepare = [
+            [
+                "Already done on this computer by the assistant: ",
+                ("code", names.autodiscover),
+                " is in ",
+                ("code", names.xml_folder),
+                " and Outlook's registry points at it (and switches Add Account to the classic dialog).",
+            ]
+        ]
+    steps: list[Sequence[Piece]] = [
+        *prepare,
         [
-            "Start Outlook, choose ",
+            "Start Outlook (restart it if it was open) and choose ",
             ("strong", "File › Add Account"),
-            f", type {address}, click ",
-            ("strong", "Connect"),
-            " and then type your password.",
+            ". You see the classic ",
+            ("strong", "Add Account"),
+            " dialog with the boxes ",
+            ("strong", "Your Name"),
+            ", ",
+            ("strong", "Email Address"),
+            ", ",
+            ("strong", "Password"),
+            " and ",
+            ("strong", "Retype Password"),
+            f": type your name, {settings.address.address} and your password twice, click ",
+            ("strong", "Next"),
+            ", then ",
+            ("strong", "Finish"),
+            " when Outlook has connected.",
         ],
-    )
+    ]
+    if settings.protocol is MailProtocol.POP3:
+        keep = routes.pop_keep_steps(settings.pop_delete_after_days)
+        steps += [
+            [("strong", "Required for POP, or the server deletes your mail: "), keep[0]],
+            [keep[1]],
+        ]
+    page.steps(*steps)
     page.paragraph(
         "To undo, double-click ",
-        ("code", undo_name),
+        ("code", names.undo),
         f": it removes only the entry for {settings.address.domain}. ",
-        ("code", setup_name),
+        ("code", names.setup),
         " also turned on three switches that every such account shares: ",
         ("code", "PreferLocalXML"),
         " and ",
@@ -287,52 +546,124 @@ def outlook_sheet(
         ("code", f'reg delete "HKCU\\{SETUP_KEY}" /v DisableOffice365SimplifiedAccountCreation /f'),
         ".",
     )
-    page.heading("Route 2: the profile file")
-    if has_prf:
-        page.steps(
-            ["Close Outlook."],
-            [
-                "Press Windows+R and run ",
-                ("code", f'outlook.exe /importprf "<folder of these files>\\{prf_name}"'),
-                ".",
-            ],
-            [
-                "Outlook starts with the account added to your profile (your other accounts stay) and asks for "
-                "your password. Import it only once: a second import adds the account again."
-            ],
-        )
-    else:
-        page.paragraph(
-            "There is no profile file this time: the SSL port for incoming mail did not work from here, and a "
-            "profile file can only set up SSL. Use route 1 or type the settings."
-        )
-    page.heading("Route 3: type the settings")
-    page.steps(
+    _tell_tale(
+        page,
+        "File › Add Account shows a single box for your email address with a Connect button (and “Advanced "
+        "options” under it) instead of the Add Account dialog: Outlook ignored the switch and will not read the "
+        "file. Or, after Next, Outlook says it cannot find the settings or asks you to choose an account type.",
+        nxt,
+    )
+
+
+def _classic_typed_route(settings: AccountSettings, page: _Page, *, simplified_first: bool) -> None:
+    """Both dialogs, the one this Outlook shows first (Outlook 2024 keeps the simplified one)."""
+    label = settings.protocol.label
+    page.heading("Route: type the settings (classic Outlook)")
+    page.paragraph(
+        "For every classic Outlook. Always works; it is only more typing. Which dialog you get depends on whether ",
+        ("code", "outlook-setup.cmd"),
+        " was used:",
+    )
+    classic_intro: list[Piece] = [("strong", "With the classic Add Account dialog"), " (after outlook-setup.cmd):"]
+    steps: list[Sequence[Piece]] = [
+        [
+            ("strong", "File › Add Account"),
+            ", choose ",
+            ("strong", "Manual setup or additional server types"),
+            ", Next, choose ",
+            ("strong", "POP or IMAP"),
+            ", Next.",
+        ],
+        [
+            "In ",
+            ("strong", "POP and IMAP Account Settings"),
+            f" fill in your name, your address, Account Type {label}, the servers and the user name from the table, "
+            "and leave ",
+            ("strong", "Require logon using Secure Password Authentication (SPA)"),
+            " unticked.",
+        ],
+        [
+            ("strong", "More Settings…"),
+            ": on ",
+            ("strong", "Outgoing Server"),
+            " tick ",
+            ("strong", "My outgoing server (SMTP) requires authentication"),
+            " (same settings as incoming); on ",
+            ("strong", "Advanced"),
+            " enter the ports and the encryption from the table"
+            + (
+                ", keep “Leave a copy of messages on the server” ticked and "
+                + routes.remove_after_words(settings.pop_delete_after_days)
+                if settings.protocol is MailProtocol.POP3
+                else ""
+            )
+            + ". OK, Next, Finish.",
+        ],
+    ]
+    simple_intro: list[Piece] = [
+        ("strong", "With the simplified dialog"),
+        " (one box for the address; Outlook 2024, or without outlook-setup.cmd):",
+    ]
+    simple: list[Sequence[Piece]] = [
         [
             ("strong", "File › Add Account"),
             ", type your address, open ",
             ("strong", "Advanced options"),
             ", tick ",
             ("strong", "Let me set up my account manually"),
-            f", choose {settings.protocol.label} and enter the values below.",
+            " and click ",
+            ("strong", "Connect"),
+            ".",
         ],
         [
-            "Leave ",
-            ("strong", "Require logon using Secure Password Authentication (SPA)"),
-            " unticked, incoming and outgoing.",
+            f"Choose {_short_label(settings)}, enter the servers, ports and encryption from the table, click Next, "
+            "type your password."
+        ],
+    ]
+    if settings.protocol is MailProtocol.POP3:
+        keep = routes.pop_keep_steps(settings.pop_delete_after_days)
+        simple += [[("strong", "Required for POP: "), keep[0]], [keep[1]]]
+    dialogs = [(classic_intro, steps), (simple_intro, simple)]
+    for intro, numbered in dialogs[::-1] if simplified_first else dialogs:
+        page.paragraph(*intro)
+        page.steps(*numbered)
+
+
+def _short_label(settings: AccountSettings) -> str:
+    """What the simplified dialog, the new Outlook and Outlook for Mac call the account types."""
+    return "POP" if settings.protocol is MailProtocol.POP3 else "IMAP"
+
+
+def _typed_page(settings: AccountSettings, page: _Page) -> None:
+    """The page for the new Outlook and Outlook for Mac: where to click, then the values in large print."""
+    label = _short_label(settings)
+    page.heading("The new Outlook for Windows and Outlook for Mac: type these")
+    page.steps(
+        [
+            ("strong", "New Outlook for Windows: "),
+            "Settings (the gear) › Accounts › Email accounts › Add account; type your address; when asked which kind "
+            f"of account, choose {label} and fill in the values below.",
+        ],
+        [
+            ("strong", "Outlook for Mac: "),
+            "Outlook › Settings › Accounts › + › New Account; type your address; choose IMAP/POP as the provider, "
+            f"then {_short_label(settings)}, and fill in the values below.",
         ],
     )
-    days = settings.pop_delete_after_days
-    pop_where = (
-        "Outlook's own default removes POP mail after 14 days: under More Settings › Advanced tick “Leave a copy "
-        "of messages on the server” and "
-        + (f"set “Remove from server after {days} days”." if days else "untick “Remove from server after 14 days”.")
+    page.paragraph("Click a value to select all of it, then copy it (Ctrl+C, or ⌘C on a Mac).")
+    _typed_values(settings, page, "outlook")
+    if settings.protocol is MailProtocol.POP3:
+        page.paragraph(
+            ("strong", "POP: "),
+            "after adding the account, find “Leave a copy of messages on the server” in the account's settings, keep "
+            "it on and " + routes.remove_after_words(settings.pop_delete_after_days) + ".",
+            css="warning",
+        )
+    page.paragraph(
+        "The new Outlook for Windows connects through Microsoft's cloud: Microsoft's servers, not this computer, "
+        "talk to the mail server.",
+        css="note",
     )
-    _pop_note(settings, page, pop_where)
-    page.table(settings_rows(settings, "outlook"))
-    page.paragraph(*_tested_note(settings))
-    _webmail(settings, page)
-    return page.render()
 
 
 def apple_mail_sheet(settings: AccountSettings, *, profile_name: str, signed: bool) -> bytes:

@@ -22,8 +22,10 @@ from setup_assistant.core.clients import ALL_CLIENTS as ALL_CLIENTS  # re-export
 from setup_assistant.core.clients import Client as Client
 from setup_assistant.core.clients import apple_mail, instructions
 from setup_assistant.core.clients.diagnosis import Change, planned_changes
+from setup_assistant.core.clients.outlook import detect as outlook_detect
 from setup_assistant.core.clients.outlook import fixer as outlook_fixer
 from setup_assistant.core.clients.outlook import registry as outlook_registry
+from setup_assistant.core.clients.outlook import routes as outlook_routes
 from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
@@ -46,6 +48,7 @@ class ClientOutcome:
     installed: str | None = None  # what was applied on this computer
     skipped: str | None = None  # why installing did not apply here
     error: str | None = None
+    next_steps: tuple[str, ...] = ()  # what the person still has to do, in order (numbered when shown)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -54,6 +57,7 @@ class ClientOutcome:
             "installed": self.installed,
             "skipped": self.skipped,
             "error": self.error,
+            "next_steps": list(self.next_steps),
         }
 
 
@@ -92,6 +96,7 @@ class _Installing:
     opener: Opener | None
     home: Path | None
     consent: Consent | None = None
+    outlook_machine: outlook_detect.MachineReader | None = None
 
 
 def app_data_dir() -> Path:
@@ -126,16 +131,19 @@ def write_profiles(
     home: Path | None = None,
     record: bool = True,
     repair_consent: Consent | None = None,
+    outlook_machine: outlook_detect.MachineReader | None = None,
 ) -> ProfilesOutcome:
     """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
 
     Raises ProfileInputError before writing anything when the name or address cannot go into a file.
     `record=False` keeps it out of this computer's history (batch exports are for other computers).
     When installing finds an account the person already has for the address, it is repaired in place (if
-    `repair_consent` agrees to the changes) instead of a second one being added.
+    `repair_consent` agrees to the changes) instead of a second one being added. With install=True the Outlook
+    sheet puts the routes for the Outlook found here first (`outlook_machine` reads the registry; the real one by
+    default).
     """
     check_profile_text(settings)
-    env = _Installing(platform or sys.platform, registry, app_data, opener, home, repair_consent)
+    env = _Installing(platform or sys.platform, registry, app_data, opener, home, repair_consent, outlook_machine)
     results = []
     for client in dict.fromkeys(clients):
         try:
@@ -253,22 +261,47 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
     # own %LOCALAPPDATA%, the folder the instructions name. Only an install points at this computer's copy.
     target = outlook_xml_path(settings, env.platform if install else "export", env.app_data)
     written = outlook.write_outlook_files(settings, out, xml_target=str(target), profile_name=settings.provider.name)
-    sheet = instructions.write_sheet(
-        out,
-        instructions.outlook_sheet(
-            settings, xml_folder=outlook.export_xml_folder(settings), has_prf=written.prf is not None
-        ),
-    )
-    files = (*written.paths, sheet)
+    found = _detect_outlook(env) if install else None
+
+    def sheet(applied_here: bool) -> Path:
+        page = instructions.outlook_sheet(
+            settings,
+            xml_folder=str(target.parent),
+            has_prf=written.prf is not None,
+            found=found,
+            applied_here=applied_here,
+        )
+        return instructions.write_sheet(out, page)
+
     if not install:
-        return ClientOutcome(Client.OUTLOOK, files)
+        return ClientOutcome(Client.OUTLOOK, (*written.paths, sheet(False)))
     if env.platform != "win32":
-        return ClientOutcome(Client.OUTLOOK, files, skipped="Outlook's settings can only be applied on Windows")
+        return ClientOutcome(
+            Client.OUTLOOK,
+            (*written.paths, sheet(False)),
+            skipped="Outlook's settings can only be applied on Windows",
+        )
     try:
         installed = _install_outlook(settings, written, env)
     except (outlook_registry.RegistryError, OSError, thunderbird.ProfileWriteError) as exc:
+        files = (*written.paths, sheet(False))
         raise _PartialFailure(ClientOutcome(Client.OUTLOOK, files, error=_message(exc))) from None
-    return ClientOutcome(Client.OUTLOOK, files, installed=installed)
+    files = (*written.paths, sheet(True))
+    steps = outlook_routes.install_next_steps(
+        settings.protocol,
+        settings.pop_delete_after_days,
+        prf_path=str(written.prf) if written.prf is not None else None,
+        kind=found.kind if found is not None else None,
+    )
+    return ClientOutcome(Client.OUTLOOK, files, installed=installed, next_steps=tuple(steps))
+
+
+def _detect_outlook(env: _Installing) -> outlook_detect.OutlookFound | None:
+    """Which Outlook is here, for the order of the routes; a registry that cannot be read only means "unknown"."""
+    try:
+        return outlook_detect.detect_outlook(env.platform, env.outlook_machine)
+    except (OSError, ValueError):
+        return None
 
 
 def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, env: _Installing) -> str:

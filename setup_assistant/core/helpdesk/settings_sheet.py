@@ -67,6 +67,9 @@ def guide_table(settings: AccountSettings) -> list[tuple[str, Rows]]:
             incoming.append((label, PASSWORD_SHOWN))
         elif label == "Authentication":
             incoming.append(("Secure password authentication", "OFF (a normal password)"))
+        elif label == "Remove from the server":  # for every program, not Thunderbird's box names
+            days = settings.pop_delete_after_days
+            incoming.append((label, f"after {days} days" if days else "never"))
         elif label.startswith("Outgoing"):
             outgoing.append((label, _SECURITY_WORDS.get(value, value)))
         else:
@@ -140,7 +143,14 @@ def _pop_note(page: HtmlPage, settings: AccountSettings) -> None:
     page.paragraph(
         ("strong", "POP: keep your mail on the server. "),
         "By default a POP program downloads and deletes every message, so webmail and your other devices "
-        f"would no longer see it. Tick “Leave messages on the server”; this setup {keep}.",
+        f"would no longer see it. Tick “Leave messages on the server”; this setup {keep}. New accounts also come "
+        + (
+            f"with options that remove mail sooner: set the days to {days} and untick the rest"
+            if days
+            else "with options that remove mail anyway: untick them"
+        )
+        + " (Thunderbird: “For at most 14 days” and “Until I delete them”; Outlook: “Remove from server after 14 "
+        "days”; Apple Mail: “Remove copy from server after retrieving a message”).",
         css="note",
     )
 

@@ -283,8 +283,13 @@ class ProgramsPage(QWizardPage):
             if found.present:
                 return self.tr("Found on this computer (classic Outlook).")
             if platform == "win32":
-                return self.tr("Not found on this computer. “New Outlook” cannot be set up this way.")
-            return self.tr("For classic Outlook on Windows; the files and their instructions can be saved.")
+                return self.tr(
+                    "Classic Outlook not found. For the new Outlook, the instructions show the values to type."
+                )
+            return self.tr(
+                "The files are for classic Outlook on Windows; for Outlook for Mac the instructions show the values "
+                "to type."
+            )
         if found.present:
             return self.tr("Part of macOS. You will be asked to approve the profile in System Settings.")
         return self.tr("For a Mac; the profile file can be saved and opened there.")
@@ -374,6 +379,7 @@ class ProgramsPage(QWizardPage):
                 app_data=services.app_data,
                 opener=services.opener,
                 home=services.home,
+                outlook_machine=services.outlook_machine,
             )
             return outcome  # write_profiles has recorded it for the help-desk report
 
@@ -491,19 +497,27 @@ class ProgramsPage(QWizardPage):
             else:
                 items.append(
                     DoneItem(
-                        self.tr("Outlook: ready. In Outlook, choose File › Add Account and type your address."),
+                        self.tr("Outlook: the settings are in place. Now, in this order:"),
                         None,
                         self.tr("Start &Outlook") if found and found.start else None,
                         found.start if found else (),
                     )
                 )
+                # The core's steps for the Outlook found here, its surest route first (POP's step included).
+                items += [DoneItem(f"{n}. {step}", None, note=True) for n, step in enumerate(client.next_steps, 1)]
         elif client.skipped:
             items.append(
                 DoneItem(self.tr("{program}: {why}").format(program=label, why=client.skipped), None, note=True)
             )
-        if self.model.protocol is MailProtocol.POP3 and client.files and client.client is not Client.THUNDERBIRD:
-            # Apple Mail's and Outlook's POP defaults delete mail from the server (after a week / 14 days), and
-            # neither file format can switch that off: the guide's POP warning, as one step for the person.
+        # Apple Mail's and Outlook's POP defaults delete mail from the server (after a week / 14 days), and not every
+        # route can switch that off: the guide's POP warning, as one step, unless the core's steps already say it.
+        pop_step_shown = bool(client.next_steps)
+        if (
+            self.model.protocol is MailProtocol.POP3
+            and client.files
+            and client.client is not Client.THUNDERBIRD
+            and not pop_step_shown
+        ):
             step = (
                 self.tr(
                     "Apple Mail: so webmail and your other devices keep your mail, open Mail › Settings › Accounts › "
@@ -511,11 +525,26 @@ class ProgramsPage(QWizardPage):
                 )
                 if client.client is Client.APPLE_MAIL
                 else self.tr(
-                    "Outlook: so webmail and your other devices keep your mail, open the account's More Settings › "
-                    "Advanced, tick “Leave a copy of messages on the server” and untick “Remove from server after”."
+                    "Outlook: so webmail and your other devices keep your mail, import outlook.prf (it keeps mail on "
+                    "the server), or after adding the account open its More Settings › Advanced, keep “Leave a copy "
+                    "of messages on the server” ticked and untick “Remove from server after 14 days”."
                 )
             )
             items.append(DoneItem(step, None, note=True))
+        if (
+            self.model.protocol is MailProtocol.POP3
+            and client.client is Client.THUNDERBIRD
+            and client.files
+            and not client.installed
+        ):
+            # Added by hand or from config-v1.1.xml, a POP account keeps Thunderbird's defaults: all three ticked.
+            from setup_assistant.core.clients.instructions import thunderbird_pop_boxes_text
+
+            days = self.model.settings().pop_delete_after_days
+            text = self.tr("Thunderbird, when you add the account yourself: {steps}").format(
+                steps=thunderbird_pop_boxes_text(days)
+            )
+            items.append(DoneItem(text, None, note=True))
         if sheet is not None:
             items.append(
                 DoneItem(

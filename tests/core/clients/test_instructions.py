@@ -160,3 +160,37 @@ def test_no_password_on_any_page_and_a_warning_when_one_was_written() -> None:
         "contains your password"
         not in Page(instructions.apple_mail_sheet(settings(), profile_name="x.mobileconfig", signed=False)).all_text
     )
+
+
+def _thunderbird_pop_items(days: int | None = None) -> list[str]:
+    """The numbered steps of the Thunderbird sheet for a POP account."""
+    import re
+
+    html = instructions.thunderbird_sheet(settings(protocol=MailProtocol.POP3, pop_days=days)).decode()
+    return [re.sub(r"<[^>]+>", "", item) for item in re.findall(r"<li>(.*?)</li>", html, re.S)]
+
+
+def test_thunderbird_by_hand_pop_names_every_box_in_order() -> None:
+    """A new POP account starts with all three boxes ticked (AccountConfig.sys.mjs); only the first may stay."""
+    step = next(i for i in _thunderbird_pop_items() if "Server Settings" in i and "Leave messages on server" in i)
+    leave = step.index("keep Leave messages on server ticked")
+    age = step.index("untick For at most 14 days")
+    until = step.index("untick Until I delete them")
+    assert leave < age < until  # the order of am-server.xhtml in Thunderbird 153
+    chosen = next(i for i in _thunderbird_pop_items(30) if "Server Settings" in i and "Leave messages" in i)
+    assert "keep For at most ticked and set it to 30 days" in chosen and "untick Until I delete them" in chosen
+
+
+def test_thunderbird_isp_route_for_pop_says_until_i_delete_them_stays_ticked() -> None:
+    items = _thunderbird_pop_items()
+    isp = next(i for i in items if "this route leaves" in i)
+    assert "POP: this route leaves “Until I delete them” ticked" in isp
+    assert "untick Until I delete them" in isp
+    assert "every address at example.org" in instructions.thunderbird_sheet(settings()).decode()
+
+
+def test_thunderbird_isp_step_warns_when_the_file_holds_the_password() -> None:
+    page = Page(instructions.thunderbird_sheet(settings(password="s3cret-words")))
+    assert "This copy holds your password" in page.all_text and "s3cret-words" not in page.all_text
+    assert "It holds no password" not in page.all_text
+    assert "This copy holds your password" not in Page(instructions.thunderbird_sheet(settings())).all_text

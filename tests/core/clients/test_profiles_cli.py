@@ -285,3 +285,31 @@ def test_exported_outlook_files_on_windows_name_the_export_folder(tmp_path: Path
     script = (tmp_path / "outlook" / "outlook-setup.cmd").read_text(encoding="ascii")
     assert outlook.EXPORT_XML_ROOT in script
     assert str(tmp_path / "mine") not in script
+
+
+def test_cli_pop_delete_after_days_sets_only_the_age_prefs(tmp_path, capsys, monkeypatch) -> None:
+    """`--pop-delete-after-days N` is age-based deletion only: "Until I delete them" stays off (issue 13)."""
+    from setup_assistant.core.clients.thunderbird.prefs import parse_prefs
+
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    args = ["profiles", "jane@example.org", "--out", str(tmp_path / "out"), "--no-probe", "--client", "thunderbird"]
+    args += ["--protocol", "pop3", "--pop-delete-after-days", "30", "--thunderbird-profile", str(profile)]
+    code, _, _ = run(args, capsys, monkeypatch)
+    assert code == 0
+    prefs = {s.name: s.value for s in parse_prefs((profile / "prefs.js").read_bytes())}
+    srv = "mail.server.server1."
+    assert prefs[srv + "delete_by_age_from_server"] is True and prefs[srv + "num_days_to_leave_on_server"] == 30
+    assert prefs[srv + "delete_mail_left_on_server"] is False
+    assert prefs[srv + "leave_on_server"] is True
+
+
+def test_cli_report_numbers_what_is_left_to_do() -> None:
+    from setup_assistant.commands.profiles import _report
+
+    outcome = profiles.ProfilesOutcome(
+        Path("out"),
+        (profiles.ClientOutcome(Client.OUTLOOK, installed="registry set", next_steps=("Do this.", "Then that.")),),
+    )
+    text = _report(None, outcome)
+    assert "Outlook: now, in this order:\n  1. Do this.\n  2. Then that." in text

@@ -36,6 +36,7 @@ from setup_assistant.core.clients.thunderbird.writer import (
 )
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.provider import Provider, load_provider
+from tests.core.clients import thunderbird_rules
 
 DATA = Path(__file__).parent / "data" / "thunderbird"
 TWO_ACCOUNTS = DATA / "prefs-two-accounts.js"
@@ -122,7 +123,7 @@ def test_autoconfig_parsed_back_field_by_field(provider: Provider, tmp_path: Pat
     assert [d.text for d in email_provider.findall("domain")] == ["example.org"]
     assert email_provider.findtext("displayName") == "NPOMail (Electric Embers)"
     assert email_provider.findtext("displayShortName") == "NPOMail"
-    user, auth = "jane@example.org", "password-cleartext"
+    user, auth = "%EMAILADDRESS%", "password-cleartext"  # the isp/ file serves every address of the domain
     assert _servers(root, "incomingServer") == [
         ("imap", HOST, 143, "STARTTLS", user, auth),
         ("imap", HOST, 993, "SSL", user, auth),
@@ -181,9 +182,36 @@ def test_autoconfig_password_only_when_asked(provider: Provider, tmp_path: Path)
 
 def test_autoconfig_hostile_address_is_well_formed(provider: Provider) -> None:
     parsed = parse_address("o'brien+x&y{z}@bücher.example")  # <, > and " are not allowed in addresses
-    root = ET.fromstring(ET.tostring(build_autoconfig(settings(provider, parsed.address))))
-    assert {s[4] for s in _servers(root, "incomingServer")} == {parsed.address}
+    data = ET.tostring(build_autoconfig(settings(provider, parsed.address)))
+    root = ET.fromstring(data)
     assert root.findtext("emailProvider/domain") == "xn--bcher-kva.example"
+    config = thunderbird_rules.read_from_xml(data)
+    thunderbird_rules.replace_variables(config, "O'Brien", parsed.address)
+    assert {s.username for s in [config.incoming, *config.incoming_alternatives]} == {parsed.address}
+
+
+def test_autoconfig_gives_every_address_of_the_domain_its_own_username(provider: Provider, tmp_path: Path) -> None:
+    """The sheet puts the file in Thunderbird's isp/ folder: Thunderbird's own substitution, for two people."""
+    data = write_autoconfig(settings(provider, "jane@example.org"), tmp_path).read_bytes()
+    assert b"jane" not in data
+    for name, address in [("Jane Doe", "jane@example.org"), ("Sam Smith", "sam@example.org")]:
+        config = thunderbird_rules.read_from_xml(data)
+        thunderbird_rules.replace_variables(config, name, address)
+        assert config.incoming.username == address and config.outgoing.username == address
+        assert {s.username for s in config.incoming_alternatives} == {address}
+        assert (config.realname, config.email_address) == (name, address)
+        assert config.incoming.hostname == HOST and config.incoming.socket_type == 2  # STARTTLS first
+
+
+def test_autoconfig_pop3_keeps_until_i_delete_them_on(provider: Provider) -> None:
+    """Why the sheet tells POP users of the isp/ route to untick "Until I delete them": the format cannot."""
+    data = ET.tostring(build_autoconfig(settings(provider, protocol=MailProtocol.POP3)))
+    config = thunderbird_rules.read_from_xml(data)
+    assert config.incoming.type == "pop3"
+    assert config.incoming.leave_messages_on_server is True
+    assert config.incoming.delete_on_server_when_local_delete is True  # Thunderbird's default, not ours
+    assert config.incoming.delete_by_age_from_server is True
+    assert config.incoming.days_to_leave_messages_on_server >= 36500
 
 
 # --- prefs.js parser and writer -----------------------------------------------------------------------
@@ -477,7 +505,8 @@ def test_pop3_deletes_only_after_the_chosen_days(provider: Provider, tmp_path: P
     assert prefs[srv + "leave_on_server"] is True
     assert prefs[srv + "num_days_to_leave_on_server"] == 30
     assert prefs[srv + "delete_by_age_from_server"] is True
-    assert prefs[srv + "delete_mail_left_on_server"] is True
+    # Age-based deletion only: "Until I delete them" would remove the server copy at every local delete.
+    assert prefs[srv + "delete_mail_left_on_server"] is False
 
 
 def test_ssl_only_endpoints_give_socket_type_3(provider: Provider, tmp_path: Path) -> None:
@@ -740,3 +769,91 @@ def test_an_account_set_up_by_hand_gets_only_the_enterprise_roots_pref(provider:
     assert thunderbird.enterprise_roots_enabled(profile)
     assert not install_account(settings(provider), profile).changed
     assert thunderbird.enable_enterprise_roots(profile) is False  # already on
+
+
+# --- an absent security.enterprise_roots.enabled is the installed Thunderbird's default ----------------------
+
+
+def fake_thunderbird(tmp_path: Path, version: str, text_default: bool | None = None) -> Path:
+    """An installation folder as compatibility.ini names it: omni.ja with greprefs.js, optionally a default."""
+    import zipfile
+
+    app = tmp_path / f"thunderbird-{version}"
+    (app / "defaults" / "pref").mkdir(parents=True)
+    with zipfile.ZipFile(app / "omni.ja", "w") as omni:
+        omni.writestr("greprefs.js", 'pref("security.tls.version.min", 3);\n')
+        omni.writestr("defaults/pref/mailnews.js", 'pref("mail.biff.play_sound", true);\n')
+    if text_default is not None:
+        value = "true" if text_default else "false"
+        (app / "defaults" / "pref" / "vendor.js").write_text(f'pref("{thunderbird.ENTERPRISE_ROOTS_PREF}", {value});\n')
+    return app
+
+
+def ran_with(profile: Path, app: Path, version: str) -> None:
+    """What Thunderbird writes into a profile it opened."""
+    (profile / "compatibility.ini").write_text(
+        f"[Compatibility]\nLastVersion={version}_20261120213735/20261120213735\nLastOSABI=Linux_x86_64-gcc3\n"
+        f"LastPlatformDir={app}\nLastAppDir={app}\n"
+    )
+
+
+def drop_pref_like_thunderbird(profile: Path) -> None:
+    prefs = profile / "prefs.js"
+    kept = [line for line in prefs.read_bytes().splitlines(keepends=True) if b"enterprise_roots" not in line]
+    prefs.write_bytes(b"".join(kept))
+
+
+def backups(profile: Path) -> list[Path]:
+    return sorted(profile.glob("prefs.js.setup-assistant-*.bak"))
+
+
+def test_second_install_after_thunderbird_ran_is_a_no_op(provider: Provider, tmp_path: Path) -> None:
+    profile = two_account_profile(tmp_path)
+    install_account(settings(provider), profile)
+    assert prefs_of(profile)[thunderbird.ENTERPRISE_ROOTS_PREF] is True  # never run here: the default is unknown
+    # Thunderbird 153 starts, finds the pref equal to its default and drops it from prefs.js.
+    ran_with(profile, fake_thunderbird(tmp_path, "153.8.0"), "153.8.0")
+    drop_pref_like_thunderbird(profile)
+    before, saved = (profile / "prefs.js").read_bytes(), backups(profile)
+    assert thunderbird.enterprise_roots_enabled(profile)  # absent = the default, which is on in 153
+    result = install_account(settings(provider), profile)
+    assert not result.changed and result.backup is None
+    assert (profile / "prefs.js").read_bytes() == before
+    assert backups(profile) == saved  # no new backup
+    assert thunderbird.enable_enterprise_roots(profile) is False
+    assert backups(profile) == saved
+
+
+def test_new_account_leaves_out_the_pref_where_it_is_the_default(provider: Provider, tmp_path: Path) -> None:
+    profile = two_account_profile(tmp_path)
+    ran_with(profile, fake_thunderbird(tmp_path, "153.8.0"), "153.8.0")
+    install_account(settings(provider), profile)
+    assert thunderbird.ENTERPRISE_ROOTS_PREF not in prefs_of(profile)
+
+
+@pytest.mark.parametrize(
+    ("version", "text_default", "written"),
+    [
+        ("115.18.0", None, True),  # before the platform turned it on
+        ("153.8.0", False, True),  # an installation whose own defaults say false
+        ("102.0", True, False),  # an old version whose defaults say true
+    ],
+)
+def test_the_pref_is_written_only_where_the_default_is_off(
+    provider: Provider, tmp_path: Path, version: str, text_default: bool | None, written: bool
+) -> None:
+    profile = two_account_profile(tmp_path)
+    ran_with(profile, fake_thunderbird(tmp_path, version, text_default), version)
+    assert thunderbird.enterprise_roots_enabled(profile) is not written
+    install_account(settings(provider), profile)
+    assert (thunderbird.ENTERPRISE_ROOTS_PREF in prefs_of(profile)) is written
+    assert thunderbird.enterprise_roots_enabled(profile)
+
+
+def test_user_js_decides_the_pref(provider: Provider, tmp_path: Path) -> None:
+    profile = two_account_profile(tmp_path)
+    (profile / "user.js").write_text(f'user_pref("{thunderbird.ENTERPRISE_ROOTS_PREF}", false);\n')
+    install_account(settings(provider), profile)
+    assert thunderbird.ENTERPRISE_ROOTS_PREF not in prefs_of(profile)  # prefs.js could not override user.js
+    assert not thunderbird.enterprise_roots_enabled(profile)
+    assert not install_account(settings(provider), profile).changed

@@ -154,6 +154,10 @@ def test_pop3_keeps_mail_on_the_server() -> None:
     assert page.value("Leave messages on the server") == "yes"
     assert page.value("Incoming (POP3)") == "port 995 with SSL/TLS (“SSL” in the guide)"
     assert "Leave messages on the server" in page.text and "never removes them" in page.text
+    assert page.value("Remove from the server") == "never"
+    # Every program's new POP account comes with boxes that remove mail anyway: each is named (issue 13).
+    for box in ("“Until I delete them”", "“For at most 14 days”", "“Remove from server after 14 days”"):
+        assert box in page.text
     assert "see them only in webmail;" in page.text
 
 

@@ -420,3 +420,30 @@ def test_remove_leaves_a_copy_this_assistant_did_not_add(provider: Provider, tmp
     runner.finished()
     assert [r.outcome for r in report.places] == [Outcome.ABSENT]
     assert "no record" in report.places[0].message
+
+
+def test_status_reports_thunderbirds_default_when_the_pref_is_absent(provider: Provider, tmp_path: Path) -> None:
+    """Thunderbird 153 defaults security.enterprise_roots.enabled to true and drops the user_pref: absent is on."""
+    profile = tmp_path / "abcd.default-release"
+    profile.mkdir()
+    other = b'user_pref("mail.account.lastKey", 2);\n'
+    (profile / "prefs.js").write_bytes(other)
+    (profile / "compatibility.ini").write_text(
+        "[Compatibility]\nLastVersion=153.8.0_20261120213735/20261120213735\n"
+        f"LastPlatformDir={tmp_path / 'no-such-install'}\nLastAppDir={tmp_path / 'no-such-install'}\n"
+    )
+    needs_it = server(TrustedBy(mozilla=False, os=True, provider_root=True))
+    runner = FakeRunner([Step(win_query(), FOUND)])
+    plan = plan_places(provider, platform="win32", home=tmp_path, thunderbird_profiles=[profile], runner=runner)
+    plan.places[0].store.certutil = CERTUTIL
+    status = trust_status(provider, plan, needs_it)
+    runner.finished()
+    assert [r.present for r in status.places] == [True, True]
+    assert "is on" in status.places[1].message and status.ok
+
+    runner.steps = [Step(win_query(), FOUND), Step(win_query(), FOUND)]
+    report = install_root(provider, plan, needs_it)
+    runner.finished()
+    assert report.ok
+    assert (profile / "prefs.js").read_bytes() == other  # nothing to do: nothing written
+    assert not list(profile.glob("prefs.js.setup-assistant-*.bak"))

@@ -27,6 +27,8 @@ from urllib.parse import quote
 
 from setup_assistant.core import atomic
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.clients.thunderbird import app_defaults
+from setup_assistant.core.clients.thunderbird.app_defaults import ENTERPRISE_ROOTS_PREF as ENTERPRISE_ROOTS_PREF
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError, PrefValue, parse_prefs
 from setup_assistant.core.file_lock import LockBusy, exclusive
 from setup_assistant.core.history import data_dir
@@ -42,6 +44,10 @@ CHECK_EVERY_MINUTES = 10  # what the account wizard sets (AccountConfig checkInt
 # An autoconfig file cannot switch off Thunderbird's "delete from the server after N days" (the wizard
 # always turns it on, 14 days by default), so when nobody chose a number of days it says a century.
 POP_KEEP_DAYS_WHEN_NOT_CHOSEN = 36500
+# The file goes into Thunderbird's `isp/` folder (or onto an autoconfig server), where it serves every address of
+# the domain: the username is Thunderbird's placeholder for the address typed in (AccountConfig.replaceVariables),
+# never one person's address. The file names no person, so %REALNAME% has no place to go.
+AUTOCONFIG_USERNAME = "%EMAILADDRESS%"
 _NOT_DEFAULT_TYPES = frozenset({"none", "rss", "im"})  # Local Folders, feeds, chat: canBeDefaultServer false
 _NEW_FILE_NEWLINE = b"\r\n" if sys.platform == "win32" else b"\n"  # NS_LINEBREAK
 _URI_SAFE = "!~*'()"  # with quote()'s own safe set, exactly what JavaScript's encodeURIComponent keeps
@@ -49,9 +55,6 @@ PREFS_MODE = 0o600  # what Thunderbird gives a prefs.js it creates (Preferences.
 # How long a run waits for another run of this assistant that is writing the same profile (they take
 # milliseconds; a run that still holds it after this is stuck, and the person is told so).
 PROFILE_LOCK_WAIT = 30.0
-
-
-ENTERPRISE_ROOTS_PREF = "security.enterprise_roots.enabled"
 
 
 class ProfileWriteError(Exception):
@@ -92,7 +95,7 @@ def _add_server(parent: ET.Element, tag: str, endpoint: Endpoint, settings: Acco
     ET.SubElement(server, "hostname").text = endpoint.host
     ET.SubElement(server, "port").text = str(endpoint.port)
     ET.SubElement(server, "socketType").text = AUTOCONFIG_SOCKET[endpoint.security]
-    ET.SubElement(server, "username").text = settings.username
+    ET.SubElement(server, "username").text = AUTOCONFIG_USERNAME
     ET.SubElement(server, "authentication").text = "password-cleartext"
     if settings.password is not None:  # only when the person asked for it to be in the file
         ET.SubElement(server, "password").text = settings.password
@@ -537,6 +540,8 @@ def _add_account(
     incoming: Endpoint,
     outgoing: Endpoint,
     reserved: dict[str, set[int]] | None = None,
+    *,
+    enterprise_roots: bool,
 ) -> str:
     reserved = reserved or {}
     accounts = _split_list(prefs.get_str("mail.accountmanager.accounts"))
@@ -567,7 +572,9 @@ def _add_account(
         values[srv + "leave_on_server"] = True  # the guide: POP must leave mail for webmail and other devices
         values[srv + "download_on_biff"] = True
         values[srv + "delete_by_age_from_server"] = days is not None
-        values[srv + "delete_mail_left_on_server"] = days is not None
+        # "Until I delete them": off always. Deleting by age is the only removal the person chose; with this on,
+        # every local delete would also remove the server copy at once.
+        values[srv + "delete_mail_left_on_server"] = False
         if days is not None:
             values[srv + "num_days_to_leave_on_server"] = days
 
@@ -614,8 +621,9 @@ def _add_account(
         f"mail.account.{account}.identities": identity,
         "mail.accountmanager.accounts": ",".join([*accounts, account]),
         "mail.account.lastKey": int(account.removeprefix("account")),
-        ENTERPRISE_ROOTS_PREF: True,  # Windows/macOS: trust roots from the system store
     }
+    if enterprise_roots:  # Windows/macOS: trust roots from the system store (only where that is not the default)
+        values[ENTERPRISE_ROOTS_PREF] = True
     if _effective_default(prefs, accounts) is None:
         values["mail.accountmanager.defaultaccount"] = account
 
@@ -693,21 +701,58 @@ def _save_prefs(prefs_path: Path, original: bytes | None, prefs: PrefsFile) -> P
     return backup
 
 
-def enterprise_roots_enabled(profile_dir: Path) -> bool:
-    """Whether Thunderbird in this profile trusts the OS's roots (user.js wins over prefs.js, as in Thunderbird)."""
+def _explicit_enterprise_roots(profile_dir: Path, prefs: PrefsFile | None = None) -> bool | None:
+    """The value user.js or prefs.js sets (user.js wins, as in Thunderbird); None when neither sets it."""
     for name in ("user.js", "prefs.js"):
         try:
-            data = _read_prefs(Path(profile_dir) / name)
-            value = PrefsFile(data).get_bool(ENTERPRISE_ROOTS_PREF) if data else None
+            if name == "prefs.js" and prefs is not None:
+                value = prefs.get_bool(ENTERPRISE_ROOTS_PREF)
+            else:
+                data = _read_prefs(Path(profile_dir) / name)
+                value = PrefsFile(data).get_bool(ENTERPRISE_ROOTS_PREF) if data else None
         except (ProfileWriteError, PrefsSyntaxError):
             value = None
         if value is not None:
             return value
-    return False
+    return None
+
+
+def enterprise_roots_default(profile_dir: Path) -> bool | None:
+    """The default of the Thunderbird that last ran this profile (True since 120); None if never run."""
+    value = app_defaults.pref_default(Path(profile_dir), ENTERPRISE_ROOTS_PREF)
+    return value if isinstance(value, bool) else None
+
+
+def enterprise_roots_enabled(profile_dir: Path, prefs: PrefsFile | None = None) -> bool:
+    """Whether Thunderbird in this profile trusts the OS's roots: the value set, else the application's default.
+
+    An absent pref is not "off": Thunderbird drops a user_pref equal to its default when it saves prefs.js.
+    Unknown (a profile Thunderbird never opened) counts as off, so the pref gets written once.
+    """
+    explicit = _explicit_enterprise_roots(Path(profile_dir), prefs)
+    if explicit is not None:
+        return explicit
+    return enterprise_roots_default(profile_dir) is True
+
+
+def _enterprise_roots_to_write(profile_dir: Path, prefs: PrefsFile) -> bool:
+    """Whether prefs.js needs the pref: not when user.js decides it (it wins at every start), nor when it is
+    already on, set or by default."""
+    try:
+        data = _read_prefs(profile_dir / "user.js")
+        in_user_js = PrefsFile(data).get_bool(ENTERPRISE_ROOTS_PREF) if data else None
+    except (ProfileWriteError, PrefsSyntaxError):
+        in_user_js = None
+    if in_user_js is not None:
+        return False
+    return not enterprise_roots_enabled(profile_dir, prefs)
 
 
 def enable_enterprise_roots(profile_dir: Path) -> bool:
-    """Turns on security.enterprise_roots.enabled (backup, atomic, refused while running); False if already on."""
+    """Turns on security.enterprise_roots.enabled (backup, atomic, refused while running); False if already on.
+
+    "Already on" includes the application's default: then nothing is written and no backup is left.
+    """
     profile_dir = Path(profile_dir)
     if not profile_dir.is_dir():
         raise ProfileWriteError(f"There is no Thunderbird profile folder at {profile_dir}.")
@@ -718,7 +763,7 @@ def enable_enterprise_roots(profile_dir: Path) -> bool:
             prefs = PrefsFile(original) if original else PrefsFile.new(_NEW_FILE_NEWLINE)
         except PrefsSyntaxError as exc:
             raise ProfileWriteError(f"{prefs_path} cannot be read safely ({exc}); nothing was changed.") from None
-        if prefs.get_bool(ENTERPRISE_ROOTS_PREF) is True:
+        if not _enterprise_roots_to_write(profile_dir, prefs):
             return False
         prefs.set(ENTERPRISE_ROOTS_PREF, True)
         _save_prefs(prefs_path, original, prefs)
@@ -750,9 +795,10 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
                 "changed. Starting and quitting Thunderbird once rewrites the file; then try again."
             ) from None
 
+        roots_needed = _enterprise_roots_to_write(profile_dir, prefs)
         existing = _existing_account(prefs, incoming, settings.username)
         if existing is not None:
-            if prefs.get_bool(ENTERPRISE_ROOTS_PREF) is not True:
+            if roots_needed:
                 # An account set up by hand (or by an older run) still needs the OS roots to be trusted.
                 prefs.set(ENTERPRISE_ROOTS_PREF, True)
                 backup = _save_prefs(prefs_path, original, prefs)
@@ -772,7 +818,9 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
                 f"{address} is already set up in the Thunderbird profile {profile_dir.name}; nothing was changed.",
             )
 
-        account = _add_account(prefs, settings, incoming, outgoing, _keys_in_user_js(profile_dir))
+        account = _add_account(
+            prefs, settings, incoming, outgoing, _keys_in_user_js(profile_dir), enterprise_roots=roots_needed
+        )
         backup = _save_prefs(prefs_path, original, prefs)
     return ThunderbirdInstall(
         profile_dir,

@@ -44,6 +44,7 @@ _URI_SAFE = "!~*'()"  # with quote()'s own safe set, exactly what JavaScript's e
 
 
 ENTERPRISE_ROOTS_PREF = "security.enterprise_roots.enabled"
+ASKS_FOR_PASSWORD = "; Thunderbird will ask for the password the first time it connects."
 
 
 class ProfileWriteError(Exception):
@@ -700,6 +701,5 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
         True,
         backup,
         account,
-        f"Added {address} to the Thunderbird profile {profile_dir.name}; "
-        "Thunderbird will ask for the password the first time it connects.",
+        f"Added {address} to the Thunderbird profile {profile_dir.name}{ASKS_FOR_PASSWORD}",
     )

@@ -23,6 +23,7 @@ from setup_assistant.core.clients import Client as Client
 from setup_assistant.core.clients import apple_mail, instructions
 from setup_assistant.core.clients.outlook import registry as outlook_registry
 from setup_assistant.core.clients.outlook import writer as outlook
+from setup_assistant.core.clients.thunderbird import logins as thunderbird_logins
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -41,15 +42,19 @@ class ClientOutcome:
     installed: str | None = None  # what was applied on this computer
     skipped: str | None = None  # why installing did not apply here
     error: str | None = None
+    password: thunderbird_logins.PasswordSave | None = None  # Thunderbird only, when asked to keep the password
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "client": self.client.value,
             "files": [str(p) for p in self.files],
             "installed": self.installed,
             "skipped": self.skipped,
             "error": self.error,
         }
+        if self.password is not None:
+            data["password"] = self.password.to_json()
+        return data
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,7 @@ class _Installing:
     app_data: Path | None
     opener: Opener | None
     home: Path | None
+    thunderbird_password: str | None = None
 
 
 def app_data_dir() -> Path:
@@ -119,14 +125,17 @@ def write_profiles(
     opener: Opener | None = None,
     home: Path | None = None,
     record: bool = True,
+    thunderbird_password: str | None = None,
 ) -> ProfilesOutcome:
     """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
 
     Raises ProfileInputError before writing anything when the name or address cannot go into a file.
     `record=False` keeps it out of this computer's history (batch exports are for other computers).
+    `thunderbird_password`, only when the person asked for the password to be kept: once the account is in
+    the Thunderbird profile, the password goes into that profile's password manager (logins.py) too.
     """
     check_profile_text(settings)
-    env = _Installing(platform or sys.platform, registry, app_data, opener, home)
+    env = _Installing(platform or sys.platform, registry, app_data, opener, home, thunderbird_password)
     results = []
     for client in dict.fromkeys(clients):
         try:
@@ -190,7 +199,12 @@ def _thunderbird(
         result = thunderbird.install_account(settings, profile)
     except (thunderbird.ProfileWriteError, OSError) as exc:
         raise _PartialFailure(ClientOutcome(Client.THUNDERBIRD, files, error=_message(exc))) from None
-    return ClientOutcome(Client.THUNDERBIRD, files, installed=result.message)
+    installed, saved = result.message, None
+    if env.thunderbird_password:
+        saved = thunderbird_logins.save_password(settings, env.thunderbird_password, profile, platform=env.platform)
+        if saved.saved:  # the writer's "Thunderbird will ask for the password" is no longer true
+            installed = installed.replace(thunderbird.ASKS_FOR_PASSWORD, ".")
+    return ClientOutcome(Client.THUNDERBIRD, files, installed=installed, password=saved)
 
 
 def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installing) -> ClientOutcome:

@@ -316,3 +316,107 @@ def test_the_worker_command_runs_the_worker_module() -> None:
     assert command[0] == sys.executable and command[-1].endswith("nss_worker")
     done = subprocess.run(command, input=b"[]", capture_output=True, timeout=60, check=False)
     assert json.loads(done.stdout) == {"status": "error", "message": "the request is not a JSON object"}
+
+
+# --- write_profiles and `setup-assistant profiles --save-password` -----------------------------------------------
+
+
+def test_write_profiles_saves_the_password_only_when_given_one(provider: Provider, nss: str, tmp_path: Path) -> None:
+    from setup_assistant.core.clients.profiles import Client, write_profiles
+
+    plain, keeping = tmp_path / "plain", tmp_path / "keeping"
+    plain.mkdir()
+    keeping.mkdir()
+    without = write_profiles(settings(provider), tmp_path / "a", [Client.THUNDERBIRD], thunderbird_profile=plain)
+    (result,) = without.clients
+    assert result.password is None and "will ask for the password" in str(result.installed)
+    assert not (plain / LOGINS_FILE).exists() and not (plain / "key4.db").exists()  # as before: untouched
+
+    outcome = write_profiles(
+        settings(provider),
+        tmp_path / "b",
+        [Client.THUNDERBIRD],
+        thunderbird_profile=keeping,
+        thunderbird_password=PASSWORD,
+    )
+    (result,) = outcome.clients
+    assert result.password is not None and result.password.saved, result.password
+    assert "will ask" not in str(result.installed)
+    assert result.to_json()["password"]["outcome"] == "stored"
+    assert PASSWORD not in json.dumps(outcome.to_json())
+    assert files_holding(tmp_path, PASSWORD) == []
+
+
+def cli_run(
+    args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdin: str = ""
+) -> tuple[int, str, str]:
+    import io
+
+    from setup_assistant import cli
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    try:
+        code = cli.main(args)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.mark.parametrize(
+    ("extra", "needle"),
+    [
+        (["--save-password", "--install"], "--password-stdin"),
+        (["--save-password", "--password-stdin"], "--install or --thunderbird-profile"),
+        (["--save-password", "--password-stdin", "--install", "--client", "outlook"], "thunderbird client"),
+        (["--save-password", "--password-stdin", "--install", "--no-probe"], "--no-probe"),
+    ],
+)
+def test_save_password_is_an_explicit_request_with_its_conditions(
+    extra: list[str], needle: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    code, _, stderr = cli_run(["profiles", ADDRESS, "--out", str(out), *extra], capsys, monkeypatch, PASSWORD + "\n")
+    assert code == 2 and needle in stderr and "Traceback" not in stderr
+    assert not out.exists()
+
+
+@pytest.mark.servers
+def test_a_rejected_password_is_not_saved(
+    mail_servers, nss: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    args = [
+        "profiles",
+        "jane.doe@example.org",
+        "--out",
+        str(tmp_path / "out"),
+        "--provider",
+        str(mail_servers.provider_path),
+    ]
+    args += ["--client", "thunderbird", "--thunderbird-profile", str(profile), "--password-stdin", "--save-password"]
+    code, stdout, stderr = cli_run(args, capsys, monkeypatch, "not the password\n")
+    assert code == 1
+    assert "password not saved" in stdout and "did not accept" in stdout
+    assert not (profile / LOGINS_FILE).exists()
+    assert "not the password" not in stdout + stderr
+
+
+@pytest.mark.servers
+def test_the_cli_says_when_thunderbird_has_the_password(
+    mail_servers, nss: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    user = "bob+test@example.org"  # the test user whose password has quotes, a backslash and a space
+    password = mail_servers.users[user]
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    args = ["profiles", user, "--out", str(tmp_path / "out"), "--provider", str(mail_servers.provider_path)]
+    args += ["--client", "thunderbird", "--thunderbird-profile", str(profile), "--password-stdin", "--save-password"]
+    code, stdout, stderr = cli_run(args, capsys, monkeypatch, password + "\n")
+    assert code == 0, stdout + stderr
+    assert "it will not ask for it" in stdout and "will ask for the password" not in stdout
+    for entry in stored(profile):
+        assert holds(nss, profile, entry, user, password) == (True, True)
+    assert password not in stdout + stderr
+    assert files_holding(tmp_path, password) == []

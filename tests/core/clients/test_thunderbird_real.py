@@ -1,0 +1,98 @@
+"""The real Thunderbird (headless) on profiles this assistant wrote, against the test Dovecot over TLS.
+
+`setup-assistant profiles --install --save-password` must leave a profile that Thunderbird opens and logs in
+with, asking nothing; without --save-password the same profile must not log in (Thunderbird would ask), which
+also shows that this test can fail.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from setup_assistant import cli
+from tests.conftest import MailServers, skip_or_fail
+from tests.servers import real_thunderbird
+from tests.servers.real_thunderbird import run_thunderbird, trust_ca
+
+USER = "jane.doe@example.org"
+LOGIN_SECONDS = 60.0  # a stored password logs in within ~2 s here; the limit is for a busy CI machine
+NO_LOGIN_SECONDS = 15.0  # several times what a login takes: long enough to tell "never" from "not yet"
+
+pytestmark = pytest.mark.servers
+
+
+@pytest.fixture
+def thunderbird_ready() -> None:
+    reason = real_thunderbird.missing_reason()
+    if reason:
+        skip_or_fail(reason)
+
+
+def profiles_cli(
+    mail_servers: MailServers, profile: Path, out: Path, monkeypatch: pytest.MonkeyPatch, *extra: str, stdin: str = ""
+) -> int:
+    """`setup-assistant profiles` for the test servers, writing the account into `profile` (JSON on stdout)."""
+    args = ["profiles", USER, "--out", str(out), "--provider", str(mail_servers.provider_path)]
+    args += ["--client", "thunderbird", "--thunderbird-profile", str(profile), "--json", *extra]
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return cli.main(args)
+
+
+def new_profile(tmp_path: Path) -> Path:
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    return profile
+
+
+def test_a_profile_written_with_the_password_logs_in_with_no_prompt(
+    thunderbird_ready: None,
+    mail_servers: MailServers,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    profile = new_profile(tmp_path)
+    password = mail_servers.users[USER]
+    out = tmp_path / "out"
+    code = profiles_cli(
+        mail_servers, profile, out, monkeypatch, "--password-stdin", "--save-password", stdin=password + "\n"
+    )
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    (client,) = json.loads(output.out)["profiles"]["clients"]
+    assert client["password"]["saved"] is True and client["password"]["outcome"] == "stored"
+    assert (profile / "key4.db").is_file()  # made by the assistant (NSS), not by Thunderbird
+    trust_ca(profile, mail_servers.ca_path)
+
+    run = run_thunderbird(profile, mail_servers.server, user=USER, seconds=LOGIN_SECONDS)
+
+    assert run.logged_in, run.log
+    assert "TLS" in run.logins[0]
+    assert run.quit_cleanly, run.log
+    assert run.prefs_after is not None
+    assert run.prefs_after.get_str("mail.server.server1.userName") == USER  # Thunderbird kept the account
+
+
+def test_without_the_stored_password_thunderbird_does_not_log_in(
+    thunderbird_ready: None,
+    mail_servers: MailServers,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    profile = new_profile(tmp_path)
+    password = mail_servers.users[USER]
+    code = profiles_cli(mail_servers, profile, tmp_path / "out", monkeypatch, "--password-stdin", stdin=password + "\n")
+    assert code == 0, capsys.readouterr().err
+    assert not (profile / "logins.json").exists()
+    trust_ca(profile, mail_servers.ca_path)
+
+    run = run_thunderbird(profile, mail_servers.server, user=USER, seconds=NO_LOGIN_SECONDS)
+
+    assert not run.logged_in, run.log
+    assert run.connected, run.log  # it reached the server over TLS and then had no password to give
+    assert run.timed_out

@@ -1,0 +1,307 @@
+"""The real Thunderbird, headless, against the test Dovecot: does a profile log in without asking anything?
+
+Reusable for any test that wants Thunderbird's own verdict on a profile this assistant wrote ("the account
+logs in", "after a repair the same account key still logs in", "the stored password is used"):
+
+    trust_ca(profile_dir, mail_servers.ca_path)        # Thunderbird trusts only its profile's cert9.db on Linux
+    run = run_thunderbird(profile_dir, mail_servers.server, user="jane.doe@example.org", seconds=60)
+    assert run.logged_in, run.log
+
+How it decides: Dovecot logs every successful login (`imap-login: Login: user=<…>`); a line for that user
+that appears while Thunderbird runs means Thunderbird logged in, which it can only do headless with a
+password it found in the profile (a password prompt cannot be answered, so it never logs in). Thunderbird
+fetches IMAP at start-up (biff on accounts with login_at_startup); POP3 is not fetched headless, so only
+IMAP accounts can be proven this way. `connected` tells that Thunderbird did reach the server (TLS and all)
+even when it did not log in, so a negative result is not just "Thunderbird never got there".
+
+Thunderbird runs with a private HOME, no display, no crash reporter, no updates or telemetry (a `user.js`
+in the profile, which Thunderbird also copies into prefs.js on exit) and a hard time limit; it is stopped
+(SIGTERM to its process group, then SIGKILL) as soon as the login is seen, so prefs.js is saved as on a normal
+quit and `prefs_after` shows what Thunderbird made of the profile.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError
+from tests.servers.dovecot import DovecotServer, free_port
+
+# Debian's wrapper script (/usr/bin/thunderbird) only adds profile migrations; the program itself is beside NSS.
+_BINARIES = ("/usr/lib/thunderbird/thunderbird", "/usr/lib/thunderbird-esr/thunderbird-esr")
+CERTUTIL = shutil.which("certutil")
+QUIT_SECONDS = 20.0  # for Thunderbird to save its prefs and exit once it has agreed to quit
+MARIONETTE_SECONDS = 5.0  # for Marionette to answer a command
+
+# Prefs for an unattended run: nothing on first start but the accounts' own start-up work.
+HARNESS_PREFS: dict[str, bool | int | str] = {
+    "mail.shell.checkDefaultClient": False,
+    "mail.rights.version": 1,
+    "mail.provider.suppress_dialog_on_startup": True,
+    "mailnews.start_page.enabled": False,
+    "mail.spotlight.firstRunDone": True,
+    "mail.winsearch.firstRunDone": True,
+    "app.update.enabled": False,
+    "app.update.auto": False,
+    "app.update.disabledForTesting": True,
+    "datareporting.policy.dataSubmissionEnabled": False,
+    "datareporting.healthreport.uploadEnabled": False,
+    "toolkit.telemetry.enabled": False,
+    "extensions.update.enabled": False,
+    "services.settings.server": "data:,#remote-settings-disabled",
+    "security.OCSP.enabled": 0,
+    "network.connectivity-service.enabled": False,
+    "network.captive-portal-service.enabled": False,
+}
+
+
+def thunderbird_binary() -> str | None:
+    for path in _BINARIES:
+        if Path(path).is_file() and os.access(path, os.X_OK):
+            return path
+    return shutil.which("thunderbird") or shutil.which("thunderbird-esr")
+
+
+def missing_reason() -> str | None:
+    """Why the real-Thunderbird tests cannot run here, or None."""
+    if thunderbird_binary() is None:
+        return "thunderbird is not installed (apt-get install thunderbird)"
+    if CERTUTIL is None:
+        return "NSS certutil is not installed (apt-get install libnss3-tools)"
+    return None
+
+
+@dataclass
+class ThunderbirdRun:
+    logged_in: bool  # Dovecot logged a successful IMAP login of the user while Thunderbird ran
+    connected: bool  # Thunderbird opened at least one IMAP connection (with or without logging in)
+    logins: list[str]  # Dovecot's log lines of those logins
+    log: str  # Dovecot's log during the run, then Thunderbird's own output: for assertion messages
+    prefs_after: PrefsFile | None  # the profile's prefs.js after Thunderbird quit (None if unreadable)
+    returncode: int | None
+    seconds: float  # until the login was seen, or the whole run
+    timed_out: bool  # the time limit ended the run (expected when nothing logs in)
+    quit_cleanly: bool  # Thunderbird quit normally when asked (so prefs.js is as Thunderbird saves it)
+
+
+def trust_ca(profile_dir: Path, ca_pem: Path, nickname: str = "Setup Assistant Test CA") -> None:
+    """Puts the throwaway test CA into the profile's cert9.db as a CA for servers (creating the database if needed).
+
+    Thunderbird on Linux trusts only its profile's database (security.enterprise_roots works only on Windows and
+    macOS). Run it while Thunderbird is not running; an existing key4.db is used as it is.
+    """
+    if CERTUTIL is None:
+        raise RuntimeError("certutil is missing")
+    database = f"sql:{profile_dir}"
+    if not (profile_dir / "cert9.db").exists():
+        subprocess.run(
+            [CERTUTIL, "-N", "--empty-password", "-d", database], check=True, capture_output=True, timeout=30
+        )
+    subprocess.run(
+        [CERTUTIL, "-A", "-d", database, "-n", nickname, "-t", "C,,", "-i", str(ca_pem)],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+
+
+def write_harness_prefs(profile_dir: Path, marionette_port: int) -> Path:
+    """The profile's user.js with HARNESS_PREFS (kept apart from prefs.js, which the assistant writes)."""
+    path = profile_dir / "user.js"
+    lines = []
+    for name, value in {**HARNESS_PREFS, "marionette.port": marionette_port}.items():
+        literal = ("true" if value else "false") if isinstance(value, bool) else repr(value).replace("'", '"')
+        lines.append(f'user_pref("{name}", {literal});\n')
+    path.write_text("".join(lines), encoding="utf-8")
+    return path
+
+
+def _environment(home: Path) -> dict[str, str]:
+    env = {
+        "HOME": str(home),
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "TMPDIR": str(home / "tmp"),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+        "XDG_DATA_HOME": str(home / ".local" / "share"),
+        "XDG_RUNTIME_DIR": str(home / "run"),
+        "DBUS_SESSION_BUS_ADDRESS": "disabled:",
+        "MOZ_HEADLESS": "1",
+        "MOZ_CRASHREPORTER_DISABLE": "1",
+        "MOZ_CRASHREPORTER_NO_REPORT": "1",
+        "MOZ_DISABLE_AUTO_SAFE_MODE": "1",
+        "MOZ_NO_REMOTE": "1",
+        "MOZ_DISABLE_CONTENT_SANDBOX": "1",  # containers often lack the user namespaces the sandbox wants
+        "MOZ_DISABLE_GMP_SANDBOX": "1",
+        "MOZ_DISABLE_RDD_SANDBOX": "1",
+        "MOZ_DISABLE_SOCKET_PROCESS_SANDBOX": "1",
+        "MOZ_DISABLE_UTILITY_SANDBOX": "1",
+    }
+    for sub in ("tmp", ".config", ".cache", ".local/share", "run"):
+        (home / sub).mkdir(parents=True, exist_ok=True)
+    os.chmod(home / "run", 0o700)
+    return env
+
+
+def _login_lines(text: str, user: str | None) -> list[str]:
+    pattern = re.compile(r"imap-login: (?:Info: )?Login: user=<([^>]*)>")
+    found = []
+    for line in text.splitlines():
+        match = pattern.search(line)
+        if match and (user is None or match.group(1) == user):
+            found.append(line)
+    return found
+
+
+def _marionette_quit(port: int) -> bool:
+    """Asks Thunderbird to quit the normal way (Marionette's Quit command), so it saves prefs.js and its state."""
+
+    def send(sock: socket.socket, message: object) -> None:
+        data = json.dumps(message).encode()
+        sock.sendall(str(len(data)).encode() + b":" + data)
+
+    def receive(sock: socket.socket) -> object:
+        head = b""
+        while not head.endswith(b":"):
+            chunk = sock.recv(1)
+            if not chunk:
+                raise ConnectionError("Marionette closed the connection")
+            head += chunk
+        size = int(head[:-1])
+        body = b""
+        while len(body) < size:
+            chunk = sock.recv(size - len(body))
+            if not chunk:
+                raise ConnectionError("Marionette closed the connection")
+            body += chunk
+        return json.loads(body)
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.settimeout(MARIONETTE_SECONDS)  # a password prompt left open keeps it from answering
+            receive(sock)  # {"applicationType": "gecko", "marionetteProtocol": 3}
+            send(sock, [0, 1, "WebDriver:NewSession", {}])
+            receive(sock)
+            send(sock, [0, 2, "Marionette:Quit", {"flags": ["eAttemptQuit"]}])
+            reply = receive(sock)
+    except (OSError, ValueError):
+        return False
+    return isinstance(reply, list) and len(reply) == 4 and reply[2] is None
+
+
+def _stop(process: subprocess.Popen[bytes], marionette_port: int) -> bool:
+    """Quits Thunderbird as a person would; SIGTERM, then SIGKILL to its process group if that fails. True: quit."""
+    clean = False
+    if process.poll() is None and _marionette_quit(marionette_port):
+        try:
+            process.wait(QUIT_SECONDS)
+            clean = process.returncode == 0
+        except subprocess.TimeoutExpired:
+            pass
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        if process.poll() is not None:
+            break
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(5)
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)  # helper processes left behind
+    return clean
+
+
+def run_thunderbird(
+    profile_dir: Path,
+    dovecot: DovecotServer,
+    *,
+    user: str | None = None,
+    seconds: float = 60.0,
+    stop_when_logged_in: bool = True,
+) -> ThunderbirdRun:
+    """Starts `thunderbird --headless --profile DIR --no-remote` and watches Dovecot's log for `user`'s IMAP login.
+
+    Ends as soon as the login appears (unless stop_when_logged_in is False) or after `seconds`, whichever is
+    first. The profile must not be in use; the caller trusts the test CA in it first (trust_ca).
+    """
+    binary = thunderbird_binary()
+    if binary is None:
+        raise RuntimeError("thunderbird is not installed")
+    marionette_port = free_port()
+    write_harness_prefs(profile_dir, marionette_port)
+    log_path = dovecot.workdir / "log" / "dovecot.log"
+    offset = log_path.stat().st_size if log_path.exists() else 0
+    home = Path(tempfile.mkdtemp(prefix="sa-thunderbird-home-"))
+    output = home / "thunderbird-output.txt"
+    started = time.monotonic()
+    logins: list[str] = []
+    timed_out = False
+    try:
+        with output.open("wb") as sink:
+            process = subprocess.Popen(
+                [binary, "--headless", "--profile", str(profile_dir), "--no-remote", "--marionette"],
+                stdin=subprocess.DEVNULL,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                env=_environment(home),
+                cwd=home,
+                start_new_session=True,
+            )
+            try:
+                while True:
+                    logins = _login_lines(_read_from(log_path, offset), user)
+                    if logins and stop_when_logged_in:
+                        break
+                    if process.poll() is not None:
+                        break
+                    if time.monotonic() - started > seconds:
+                        timed_out = True
+                        break
+                    time.sleep(0.2)
+                elapsed = time.monotonic() - started
+            finally:
+                quit_cleanly = _stop(process, marionette_port)
+        time.sleep(0.3)  # Dovecot logs the disconnections of a stopped Thunderbird just after
+        dovecot_log = _read_from(log_path, offset)
+        logins = _login_lines(dovecot_log, user)
+        thunderbird_output = output.read_text(errors="replace")
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return ThunderbirdRun(
+        logged_in=bool(logins),
+        connected="imap-login:" in dovecot_log,
+        logins=logins,
+        log=f"--- dovecot ---\n{dovecot_log}\n--- thunderbird ---\n{thunderbird_output}",
+        prefs_after=_prefs(profile_dir / "prefs.js"),
+        returncode=process.returncode,
+        seconds=elapsed,
+        timed_out=timed_out,
+        quit_cleanly=quit_cleanly,
+    )
+
+
+def _read_from(path: Path, offset: int) -> str:
+    try:
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            return fh.read().decode("utf-8", errors="replace")
+    except FileNotFoundError:
+        return ""
+
+
+def _prefs(path: Path) -> PrefsFile | None:
+    try:
+        return PrefsFile(path.read_bytes())
+    except (OSError, PrefsSyntaxError):
+        return None

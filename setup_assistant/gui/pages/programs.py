@@ -235,6 +235,13 @@ class ProgramsPage(QWizardPage):
         )
         settings = self.model.settings()
         services = self.services
+        # "Remember my password": Thunderbird's own password manager gets it too, when the server accepted it.
+        check = self.model.check
+        keep_password = (
+            self.model.password
+            if install and self.model.remember_password and check is not None and check.logins_ok
+            else None
+        )
         request = self._request()
         self._generation += 1
         generation = self._generation
@@ -253,6 +260,7 @@ class ProgramsPage(QWizardPage):
                 app_data=services.app_data,
                 opener=services.opener,
                 home=services.home,
+                thunderbird_password=keep_password,
             )
             return outcome  # write_profiles has recorded it for the help-desk report
 
@@ -327,6 +335,9 @@ class ProgramsPage(QWizardPage):
         items = list(self.model.certificate_done)
         for client in outcome.clients:
             items.extend(self._client_items(client))
+        password = self._password_item(outcome)
+        if password is not None:
+            items.append(password)
         if self.model.save_only:
             items.append(DoneItem(self.tr("All files are in this folder:"), outcome.out_dir, self.tr("Open &folder")))
         return items
@@ -338,9 +349,15 @@ class ProgramsPage(QWizardPage):
         found = self.detected.get(client.client)
         if client.installed:
             if client.client is Client.THUNDERBIRD:
+                if client.password is not None and client.password.saved:
+                    text = self.tr("Thunderbird: your account and your password were added; it will not ask for it.")
+                elif client.password is not None:  # asked for, but refused: the core says why
+                    text = self.tr("Thunderbird: your account was added. {why}").format(why=client.password.message)
+                else:
+                    text = self.tr("Thunderbird: your account was added. Thunderbird asks for the password once.")
                 items.append(
                     DoneItem(
-                        self.tr("Thunderbird: your account was added. Thunderbird asks for the password once."),
+                        text,
                         self.profile_path(),
                         self.tr("Start &Thunderbird") if found and found.start else None,
                         found.start if found else (),
@@ -392,6 +409,22 @@ class ProgramsPage(QWizardPage):
                 )
             )
         return items
+
+    def _password_item(self, outcome: ProfilesOutcome) -> DoneItem | None:
+        """After "Remember my password": which programs set up here have it, and which will ask once."""
+        if not self.model.remember_password or self.model.save_only:
+            return None
+        have = [c.client.label for c in outcome.clients if c.installed and c.password is not None and c.password.saved]
+        ask = [c.client.label for c in outcome.clients if c.installed and c.client.label not in have]
+        if not have and not ask:
+            return None
+        if have and ask:
+            text = self.tr("Your password: {have} has it; {ask} will ask for it once.")
+        elif have:
+            text = self.tr("Your password: {have} has it and will not ask for it.")
+        else:
+            text = self.tr("Your password: {ask} will ask for it once.")
+        return DoneItem(text.format(have=" and ".join(have), ask=" and ".join(ask)), None, note=True)
 
     def profile_path(self) -> Path | None:
         data = self.profile.currentData()

@@ -105,3 +105,28 @@ def test_without_the_tick_thunderbird_gets_no_password_and_will_ask(
     assert "Thunderbird: your account was added. Thunderbird asks for the password once." in shown
     assert "Your password:" not in shown
     assert memory_keyring.items == {}
+
+
+def test_the_done_line_names_who_has_the_password_and_who_will_ask(make_wizard, tmp_path: Path) -> None:
+    from setup_assistant.core.clients.profiles import ClientOutcome, ProfilesOutcome
+    from setup_assistant.core.clients.thunderbird.logins import PasswordSave, Saved
+
+    page = make_wizard(None).wizard.programs_page
+    page.model.remember_password = True
+    saved = PasswordSave(Saved.STORED, "stored", tmp_path)
+    refused = PasswordSave(Saved.PRIMARY_PASSWORD, "primary password, so Thunderbird will ask", tmp_path)
+
+    def line(*clients: ClientOutcome) -> str | None:
+        item = page._password_item(ProfilesOutcome(tmp_path, clients))
+        return None if item is None else item.text
+
+    thunderbird = ClientOutcome(Client.THUNDERBIRD, installed="added", password=saved)
+    outlook = ClientOutcome(Client.OUTLOOK, installed="registry set")
+    assert line(thunderbird, outlook) == "Your password: Thunderbird has it; Outlook will ask for it once."
+    assert line(thunderbird) == "Your password: Thunderbird has it and will not ask for it."
+    assert line(ClientOutcome(Client.THUNDERBIRD, installed="added", password=refused), outlook) == (
+        "Your password: Thunderbird and Outlook will ask for it once."
+    )
+    assert line(ClientOutcome(Client.APPLE_MAIL, files=(tmp_path,))) is None  # nothing set up here
+    page.model.remember_password = False
+    assert line(thunderbird, outlook) is None

@@ -14,8 +14,8 @@ fetches IMAP at start-up (biff on accounts with login_at_startup); POP3 is not f
 IMAP accounts can be proven this way. `connected` tells that Thunderbird did reach the server (TLS and all)
 even when it did not log in, so a negative result is not just "Thunderbird never got there".
 
-Thunderbird runs with a private HOME, no display, no crash reporter, no updates or telemetry (a `user.js`
-in the profile, which Thunderbird also copies into prefs.js on exit) and a hard time limit; it is stopped
+Thunderbird runs with a private HOME, no display, no crash reporter, no updates or telemetry (a marked block in
+the profile's `user.js`, which Thunderbird also copies into prefs.js on exit) and a hard time limit; it is stopped
 (SIGTERM to its process group, then SIGKILL) as soon as the login is seen, so prefs.js is saved as on a normal
 quit and `prefs_after` shows what Thunderbird made of the profile.
 """
@@ -116,14 +116,28 @@ def trust_ca(profile_dir: Path, ca_pem: Path, nickname: str = "Setup Assistant T
     )
 
 
+HARNESS_BEGIN = "// --- setup-assistant test harness (tests/servers/real_thunderbird.py) ---\n"
+HARNESS_END = "// --- end of the test harness's prefs ---\n"
+
+
 def write_harness_prefs(profile_dir: Path, marionette_port: int) -> Path:
-    """The profile's user.js with HARNESS_PREFS (kept apart from prefs.js, which the assistant writes)."""
+    """Puts HARNESS_PREFS into the profile's user.js, between markers; whatever else user.js holds is kept."""
     path = profile_dir / "user.js"
-    lines = []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    if HARNESS_BEGIN in text and HARNESS_END in text:
+        before, _, rest = text.partition(HARNESS_BEGIN)
+        text = before + rest.partition(HARNESS_END)[2]
+    lines = [HARNESS_BEGIN]
     for name, value in {**HARNESS_PREFS, "marionette.port": marionette_port}.items():
-        literal = ("true" if value else "false") if isinstance(value, bool) else repr(value).replace("'", '"')
+        literal = json.dumps(value)  # true/false, numbers and strings are written as in JavaScript
         lines.append(f'user_pref("{name}", {literal});\n')
-    path.write_text("".join(lines), encoding="utf-8")
+    lines.append(HARNESS_END)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    path.write_text(text + "".join(lines), encoding="utf-8")
     return path
 
 
@@ -272,8 +286,11 @@ def run_thunderbird(
                 elapsed = time.monotonic() - started
             finally:
                 quit_cleanly = _stop(process, marionette_port)
-        time.sleep(0.3)  # Dovecot logs the disconnections of a stopped Thunderbird just after
         dovecot_log = _read_from(log_path, offset)
+        settle = time.monotonic() + 3  # Dovecot logs a stopped Thunderbird's disconnections just after
+        while "imap-login:" not in dovecot_log and time.monotonic() < settle:
+            time.sleep(0.1)
+            dovecot_log = _read_from(log_path, offset)
         logins = _login_lines(dovecot_log, user)
         thunderbird_output = output.read_text(errors="replace")
     finally:

@@ -96,3 +96,18 @@ def test_without_the_stored_password_thunderbird_does_not_log_in(
     assert not run.logged_in, run.log
     assert run.connected, run.log  # it reached the server over TLS and then had no password to give
     assert run.timed_out
+
+
+def test_the_harness_keeps_a_profiles_own_user_js(tmp_path: Path) -> None:
+    from setup_assistant.core.clients.thunderbird.prefs import PrefsFile
+
+    own = 'user_pref("mail.accountmanager.accounts", "account1");'
+    (tmp_path / "user.js").write_text(own, encoding="utf-8")
+    real_thunderbird.write_harness_prefs(tmp_path, 1234)
+    real_thunderbird.write_harness_prefs(tmp_path, 5678)  # a second run replaces only its own block
+    text = (tmp_path / "user.js").read_text(encoding="utf-8")
+    assert text.startswith(own + "\n") and text.count(real_thunderbird.HARNESS_BEGIN) == 1
+    prefs = PrefsFile(text.encode())
+    assert prefs.get_int("marionette.port") == 5678
+    assert prefs.get_bool("mail.shell.checkDefaultClient") is False
+    assert prefs.get_str("mail.accountmanager.accounts") == "account1"

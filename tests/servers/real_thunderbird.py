@@ -14,6 +14,9 @@ fetches IMAP at start-up (biff on accounts with login_at_startup); POP3 is not f
 IMAP accounts can be proven this way. `connected` tells that Thunderbird did reach the server (TLS and all)
 even when it did not log in, so a negative result is not just "Thunderbird never got there".
 
+`passwords_thunderbird_finds(profile_dir)` asks Thunderbird itself (started offline, through Marionette) whether
+it has each incoming and outgoing server's password without prompting: that covers POP3 and SMTP as well.
+
 Thunderbird runs with a private HOME, no display, no crash reporter, no updates or telemetry (a marked block in
 the profile's `user.js`, which Thunderbird also copies into prefs.js on exit) and a hard time limit; it is stopped
 (SIGTERM to its process group, then SIGKILL) as soon as the login is seen, so prefs.js is saved as on a normal
@@ -34,6 +37,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError
 from tests.servers.dovecot import DovecotServer, free_port
@@ -179,40 +183,73 @@ def _login_lines(text: str, user: str | None) -> list[str]:
     return found
 
 
-def _marionette_quit(port: int) -> bool:
-    """Asks Thunderbird to quit the normal way (Marionette's Quit command), so it saves prefs.js and its state."""
+class MarionetteError(Exception):
+    pass
 
-    def send(sock: socket.socket, message: object) -> None:
-        data = json.dumps(message).encode()
-        sock.sendall(str(len(data)).encode() + b":" + data)
 
-    def receive(sock: socket.socket) -> object:
+class Marionette:
+    """A minimal client for Thunderbird's Marionette (the length-prefixed JSON protocol, version 3)."""
+
+    def __init__(self, port: int, timeout: float = MARIONETTE_SECONDS) -> None:
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.sock.settimeout(timeout)  # a modal prompt (a password asked for) keeps it from answering
+        self.next_id = 1
+        self._receive()  # {"applicationType": "gecko", "marionetteProtocol": 3}
+        self.command("WebDriver:NewSession", {})
+
+    @classmethod
+    def connect(cls, port: int, deadline: float) -> Marionette:
+        """Waits (until the monotonic `deadline`) for Thunderbird to open its Marionette port."""
+        while True:
+            try:
+                return cls(port)
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+
+    def _receive(self) -> Any:
         head = b""
         while not head.endswith(b":"):
-            chunk = sock.recv(1)
+            chunk = self.sock.recv(1)
             if not chunk:
                 raise ConnectionError("Marionette closed the connection")
             head += chunk
         size = int(head[:-1])
         body = b""
         while len(body) < size:
-            chunk = sock.recv(size - len(body))
+            chunk = self.sock.recv(size - len(body))
             if not chunk:
                 raise ConnectionError("Marionette closed the connection")
             body += chunk
         return json.loads(body)
 
+    def command(self, name: str, params: dict[str, Any]) -> Any:
+        message_id, self.next_id = self.next_id, self.next_id + 1
+        data = json.dumps([0, message_id, name, params]).encode()
+        self.sock.sendall(str(len(data)).encode() + b":" + data)
+        reply = self._receive()
+        if not (isinstance(reply, list) and len(reply) == 4 and reply[1] == message_id):
+            raise MarionetteError(f"unexpected reply to {name}: {reply!r}")
+        if reply[2] is not None:
+            raise MarionetteError(f"{name} failed: {reply[2]}")
+        return reply[3]
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _marionette_quit(port: int) -> bool:
+    """Asks Thunderbird to quit the normal way (Marionette's Quit command), so it saves prefs.js and its state."""
     try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
-            sock.settimeout(MARIONETTE_SECONDS)  # a password prompt left open keeps it from answering
-            receive(sock)  # {"applicationType": "gecko", "marionetteProtocol": 3}
-            send(sock, [0, 1, "WebDriver:NewSession", {}])
-            receive(sock)
-            send(sock, [0, 2, "Marionette:Quit", {"flags": ["eAttemptQuit"]}])
-            reply = receive(sock)
-    except (OSError, ValueError):
+        client = Marionette(port)
+        try:
+            client.command("Marionette:Quit", {"flags": ["eAttemptQuit"]})
+        finally:
+            client.close()
+    except (OSError, ValueError, MarionetteError):
         return False
-    return isinstance(reply, list) and len(reply) == 4 and reply[2] is None
+    return True
 
 
 def _stop(process: subprocess.Popen[bytes], marionette_port: int) -> bool:
@@ -322,3 +359,66 @@ def _prefs(path: Path) -> PrefsFile | None:
         return PrefsFile(path.read_bytes())
     except (OSError, PrefsSyntaxError):
         return None
+
+
+# Thunderbird's own answer to "would you have to ask for this server's password?", for every server it has:
+# MsgIncomingServer.passwordPromptRequired (IMAP, POP3) and SmtpServer._getPasswordWithoutUI, the lookups it
+# makes before it shows a password prompt.
+_PASSWORD_QUERY = """
+return (async () => {
+  const { MailServices } = ChromeUtils.importESModule("resource:///modules/MailServices.sys.mjs");
+  const found = [];
+  for (const server of MailServices.accounts.allServers) {
+    if (server.type == "imap" || server.type == "pop3") {
+      found.push([server.type, server.hostName ?? server.hostname, server.username, !server.passwordPromptRequired]);
+    }
+  }
+  for (const server of MailServices.outgoingServer.servers) {
+    const smtp = server.wrappedJSObject;
+    if (smtp && smtp._getPasswordWithoutUI) {
+      found.push(["smtp", server.serverURI.host, server.username, !!(await smtp._getPasswordWithoutUI())]);
+    }
+  }
+  return found;
+})();
+"""
+
+
+def passwords_thunderbird_finds(profile_dir: Path, seconds: float = 60.0) -> dict[tuple[str, str, str], bool]:
+    """For each incoming and outgoing server of the profile: does Thunderbird have its password without asking?
+
+    Keys are (type, host, username), type "imap", "pop3" or "smtp". Thunderbird is started offline (it connects
+    nowhere, so it asks nothing and needs no server) with Marionette's system access, asked through its own
+    account code, and quit normally. This proves the saved password for POP3 and SMTP too, which a headless
+    Thunderbird never uses on its own.
+    """
+    binary = thunderbird_binary()
+    if binary is None:
+        raise RuntimeError("thunderbird is not installed")
+    port = free_port()
+    write_harness_prefs(profile_dir, port)
+    home = Path(tempfile.mkdtemp(prefix="sa-thunderbird-home-"))
+    command = [binary, "--headless", "--profile", str(profile_dir), "--no-remote", "--marionette"]
+    command += ["-remote-allow-system-access", "-offline"]
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=_environment(home),
+            cwd=home,
+            start_new_session=True,
+        )
+        try:
+            client = Marionette.connect(port, time.monotonic() + seconds)
+            try:
+                client.command("Marionette:SetContext", {"value": "chrome"})
+                rows = client.command("WebDriver:ExecuteScript", {"script": _PASSWORD_QUERY, "args": []})["value"]
+            finally:
+                client.close()
+        finally:
+            _stop(process, port)
+    finally:
+        shutil.rmtree(home, ignore_errors=True)
+    return {(str(kind), str(host), str(user)): bool(found) for kind, host, user, found in rows}

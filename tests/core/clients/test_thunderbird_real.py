@@ -75,6 +75,11 @@ def test_a_profile_written_with_the_password_logs_in_with_no_prompt(
     assert run.quit_cleanly, run.log
     assert run.prefs_after is not None
     assert run.prefs_after.get_str("mail.server.server1.userName") == USER  # Thunderbird kept the account
+    # Sending too: Thunderbird's own lookup finds the password for the outgoing server as well.
+    assert real_thunderbird.passwords_thunderbird_finds(profile) == {
+        ("imap", "localhost", USER): True,
+        ("smtp", "localhost", USER): True,
+    }
 
 
 def test_without_the_stored_password_thunderbird_does_not_log_in(
@@ -96,6 +101,32 @@ def test_without_the_stored_password_thunderbird_does_not_log_in(
     assert not run.logged_in, run.log
     assert run.connected, run.log  # it reached the server over TLS and then had no password to give
     assert run.timed_out
+    assert real_thunderbird.passwords_thunderbird_finds(profile) == {
+        ("imap", "localhost", USER): False,
+        ("smtp", "localhost", USER): False,
+    }
+
+
+@pytest.mark.parametrize("save", [True, False])
+def test_pop3_and_smtp_passwords_are_where_thunderbird_looks(
+    save: bool,
+    thunderbird_ready: None,
+    mail_servers: MailServers,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Headless Thunderbird never fetches POP3 by itself, so its own lookup is asked instead (offline)."""
+    profile = new_profile(tmp_path)
+    extra = ["--protocol", "pop3", "--password-stdin", *(["--save-password"] if save else [])]
+    code = profiles_cli(
+        mail_servers, profile, tmp_path / "out", monkeypatch, *extra, stdin=mail_servers.users[USER] + "\n"
+    )
+    assert code == 0, capsys.readouterr().err
+
+    found = real_thunderbird.passwords_thunderbird_finds(profile)
+
+    assert found == {("pop3", "localhost", USER): save, ("smtp", "localhost", USER): save}
 
 
 def test_the_harness_keeps_a_profiles_own_user_js(tmp_path: Path) -> None:

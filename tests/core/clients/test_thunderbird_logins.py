@@ -420,3 +420,23 @@ def test_the_cli_says_when_thunderbird_has_the_password(
         assert holds(nss, profile, entry, user, password) == (True, True)
     assert password not in stdout + stderr
     assert files_holding(tmp_path, password) == []
+
+
+@pytest.mark.parametrize("where", ["prefs.js", "user.js"])
+def test_thunderbird_set_not_to_remember_passwords_is_respected(
+    where: str, provider: Provider, nss: str, tmp_path: Path
+) -> None:
+    (tmp_path / where).write_text('user_pref("signon.rememberSignons", false);\n', encoding="utf-8")
+    result = save_password(settings(provider), PASSWORD, tmp_path, nss_library=nss)
+    assert result.outcome is Saved.NOT_REMEMBERING and not result.saved
+    assert "not to remember passwords" in result.message and "will ask" in result.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == [where]
+
+
+def test_a_relative_profile_folder_works(
+    provider: Provider, nss: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "rel").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert save_password(settings(provider), PASSWORD, Path("rel"), nss_library=nss).saved
+    assert (tmp_path / "rel" / "key4.db").is_file() and (tmp_path / "rel" / LOGINS_FILE).is_file()

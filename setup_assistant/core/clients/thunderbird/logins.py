@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.thunderbird.nss_worker import WORKER_FLAG
+from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError
 from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning, _write_backup, hold_profile
 from setup_assistant.core.model import Endpoint, MailProtocol
 from setup_assistant.core.profile_files import write_atomic
@@ -40,6 +41,7 @@ from setup_assistant.core.profile_files import write_atomic
 LOGINS_FILE = "logins.json"
 ORIGIN_SCHEME = {MailProtocol.IMAP: "imap", MailProtocol.POP3: "mailbox", MailProtocol.SMTP: "smtp"}
 ENCTYPE_SDR = 1  # nsILoginManagerCrypto.ENCTYPE_SDR
+REMEMBER_PREF = "signon.rememberSignons"  # Settings › Privacy & Security › "Remember passwords"
 LOGINS_DATA_VERSION = 3  # LoginStore.sys.mjs kDataVersion
 WORKER_TIMEOUT = 30.0  # seconds; opening a key database and a few encryptions take well under one
 _URI_SAFE = "!~*'()"  # with quote()'s own safe set, exactly what JavaScript's encodeURIComponent keeps
@@ -51,6 +53,7 @@ class Saved(enum.StrEnum):
     UNCHANGED = "unchanged"  # Thunderbird already had exactly this password
     PRIMARY_PASSWORD = "primary-password"  # the profile's password manager is locked; nothing written
     RUNNING = "running"  # Thunderbird has the profile open; nothing written
+    NOT_REMEMBERING = "not-remembering"  # the person told Thunderbird not to remember passwords; nothing written
     UNAVAILABLE = "unavailable"  # Thunderbird's security library was not found; nothing written
     FAILED = "failed"  # something else; nothing written
 
@@ -300,6 +303,18 @@ def _apply(
 # --- saving ---------------------------------------------------------------------------------------------------
 
 
+def remembers_passwords(profile_dir: Path) -> bool:
+    """Thunderbird's "Remember passwords" setting (user.js wins over prefs.js, as in Thunderbird; default on)."""
+    for name in ("user.js", "prefs.js"):
+        try:
+            value = PrefsFile((profile_dir / name).read_bytes()).get_bool(REMEMBER_PREF)
+        except (OSError, PrefsSyntaxError):
+            continue
+        if value is not None:
+            return value
+    return True
+
+
 def _ask_once(why: str) -> str:
     return (
         f"{why}, so Thunderbird will ask for the password once (tick “Use Password Manager to remember this password”)."
@@ -341,6 +356,12 @@ def save_password(
             Saved.FAILED, _ask_once("The profile still has an old-format key database (start Thunderbird once)")
         )
 
+    if not remembers_passwords(profile_dir):
+        return result(
+            Saved.NOT_REMEMBERING,
+            "Thunderbird is set not to remember passwords in this profile, so the assistant did not save it there; "
+            "Thunderbird will ask for the password when it connects.",
+        )
     path = profile_dir / LOGINS_FILE
     with _ONE_AT_A_TIME:
         try:
@@ -349,7 +370,7 @@ def save_password(
                 candidates = _candidates(data, origins)
                 request = {
                     "library": library,
-                    "profile": str(profile_dir),
+                    "profile": str(profile_dir.absolute()),  # the helper may change its working folder
                     "username": username,
                     "password": password,
                     "candidates": [[c.get("encryptedUsername"), c.get("encryptedPassword")] for c in candidates],

@@ -60,6 +60,8 @@ def load_library(library: str) -> ctypes.CDLL:
     try:
         if path.is_absolute():
             folder = path.parent
+            if sys.platform in ("win32", "darwin"):
+                os.chdir(folder)  # where the loader also looks for mozglue on some setups (this process is ours)
             if sys.platform == "win32":
                 os.add_dll_directory(str(folder))  # nss3.dll needs mozglue.dll from the same folder
             for name in _SIBLINGS:

@@ -153,6 +153,9 @@ def find_nss_library(platform: str | None = None, home: Path | None = None) -> s
 # --- the child process ----------------------------------------------------------------------------------------
 
 
+_CODE_ROOT = Path(__file__).resolve().parents[4]  # the folder that holds the setup_assistant package
+
+
 def _worker_command() -> list[str]:
     if getattr(sys, "frozen", False):  # the frozen builds' entry scripts answer to the flag
         return [sys.executable, WORKER_FLAG]
@@ -165,8 +168,7 @@ class _WorkerError(Exception):
 
 def _run_worker(request: dict[str, Any], timeout: float) -> dict[str, Any]:
     """Runs one NSS job in a fresh process; the request (with the password) goes through its stdin only."""
-    env = dict(os.environ)
-    env["PYTHONSAFEPATH"] = "1"  # never import from the working folder
+    frozen = getattr(sys, "frozen", False)
     flags = getattr(subprocess, "CREATE_NO_WINDOW", 0) if sys.platform == "win32" else 0
     try:
         done = subprocess.run(
@@ -174,7 +176,7 @@ def _run_worker(request: dict[str, Any], timeout: float) -> dict[str, Any]:
             input=json.dumps(request).encode("utf-8"),
             capture_output=True,
             timeout=timeout,
-            env=env,
+            cwd=None if frozen else _CODE_ROOT,  # `-m` imports from the working folder first: our own code's
             creationflags=flags,
             check=False,
         )

@@ -440,3 +440,17 @@ def test_a_relative_profile_folder_works(
     monkeypatch.chdir(tmp_path)
     assert save_password(settings(provider), PASSWORD, Path("rel"), nss_library=nss).saved
     assert (tmp_path / "rel" / "key4.db").is_file() and (tmp_path / "rel" / LOGINS_FILE).is_file()
+
+
+def test_the_system_nss_fallback_writes_what_thunderbirds_own_nss_reads(
+    provider: Provider, nss: str, tmp_path: Path
+) -> None:
+    """A distribution's Thunderbird may use the system's libnss3: both must agree on key4.db and the entries."""
+    import ctypes.util
+
+    system = ctypes.util.find_library("nss3")
+    if system is None or not Path(nss).is_absolute():
+        pytest.skip("needs both Thunderbird's own libnss3 and the system's")
+    assert save_password(settings(provider), PASSWORD, tmp_path, nss_library=system).saved
+    for entry in stored(tmp_path):
+        assert holds(nss, tmp_path, entry, ADDRESS, PASSWORD) == (True, True)

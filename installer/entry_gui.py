@@ -8,6 +8,10 @@ import sys
 
 
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--thunderbird-nss-worker"]:  # the child that saves a password into Thunderbird (logins.py)
+        from setup_assistant.core.clients.thunderbird.nss_worker import main as nss_worker
+
+        return nss_worker()
     if argv:
         from setup_assistant.cli import main as cli_main
 

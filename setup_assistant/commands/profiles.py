@@ -83,6 +83,12 @@ def register(subparsers: Any) -> None:
         help="when the address already has an account here with wrong settings, repair it without asking",
     )
     parser.add_argument(
+        "--save-password",
+        action="store_true",
+        help="with --password-stdin and --install or --thunderbird-profile: also keep the password in that "
+        "Thunderbird profile's password manager (only when the server accepted it), so Thunderbird does not ask",
+    )
+    parser.add_argument(
         "--pop-delete-after-days",
         type=_days,
         metavar="N",
@@ -114,6 +120,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     if args.include_password and not args.password_stdin:
         raise UsageError("--include-password needs the password on standard input (--password-stdin)")
     thunderbird_profile = _thunderbird_profile(args.thunderbird_profile, clients)
+    _check_save_password(args, clients)
     signer = None
     if bool(args.sign_cert) != bool(args.sign_key):
         raise UsageError("give both --sign-cert and --sign-key to sign the Apple Mail profile")
@@ -151,6 +158,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             return EXIT_PROBLEM
         settings = settings_from_probe(provider, address, check.probe.endpoints, **options)
 
+    keep_password = None
+    if args.save_password and check is not None and check.logins_ok:
+        keep_password = password  # only a password the server has just accepted
     try:
         outcome = write_profiles(
             settings,
@@ -160,18 +170,54 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             thunderbird_profile=thunderbird_profile,
             apple_signer=signer,
             repair_consent=_consent(args),
+            thunderbird_password=keep_password,
         )
     except ProfileInputError as exc:
         raise UsageError(str(exc)) from None
 
+    password_missed = _password_not_kept(args, check, outcome)
     if args.json:
         data = {"check": check.to_json() if check else None, "profiles": outcome.to_json()}
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
         print(_report(check, outcome))
+        if password_missed:
+            print(f"Thunderbird: password not saved: {password_missed}")
     for warning in outcome.warnings:
         print(f"Warning: {warning}", file=sys.stderr)
-    return EXIT_OK if outcome.ok and (check is None or check.ok) else EXIT_PROBLEM
+    ok = outcome.ok and (check is None or check.ok) and not password_missed
+    return EXIT_OK if ok else EXIT_PROBLEM
+
+
+def _check_save_password(args: argparse.Namespace, clients: list[Any]) -> None:
+    """--save-password is an explicit request with three conditions; each missing one is a usage error."""
+    if not args.save_password:
+        return
+    if not args.password_stdin:
+        raise UsageError("--save-password needs the password on standard input (--password-stdin)")
+    if "thunderbird" not in clients or not (args.install or args.thunderbird_profile):
+        raise UsageError(
+            "--save-password keeps the password in the Thunderbird profile that --install or --thunderbird-profile "
+            "sets up; give one of them (with the thunderbird client)"
+        )
+    if args.no_probe:
+        raise UsageError("--save-password keeps only a password the server has accepted; leave out --no-probe")
+
+
+def _password_not_kept(args: argparse.Namespace, check: Any, outcome: Any) -> str | None:
+    """Why a --save-password request was not fulfilled (None when it was, or when none was made)."""
+    if not args.save_password:
+        return None
+    if check is None or not check.logins_ok:
+        return "the server did not accept the password, so it was not kept; Thunderbird will ask for it."
+    for result in outcome.clients:
+        if result.client == "thunderbird":
+            if result.password is not None:
+                return None if result.password.saved else result.password.message
+            if result.error:
+                return "the account could not be added to Thunderbird, so neither was the password."
+            return result.skipped or "no Thunderbird profile was set up, so the password was not kept."
+    return None
 
 
 def _consent(args: argparse.Namespace) -> Any:
@@ -225,6 +271,8 @@ def _report(check: Any, outcome: Any) -> str:
         if result.next_steps:
             lines.append(f"{label}: now, in this order:")
             lines += [f"  {n}. {step}" for n, step in enumerate(result.next_steps, 1)]
+        if result.password is not None and result.password.saved:
+            lines.append(f"{label}: {result.password.message}")
         if result.skipped:
             lines.append(f"{label}: not applied here: {result.skipped}")
         if result.error:

@@ -109,6 +109,52 @@ def test_cli_probe_json_against_the_dovecot_servers(bundle: Bundle, mail_servers
     assert data["recommended"]["imap"]["port"] == mail_servers.ports["imap"]
 
 
+@pytest.mark.servers
+def test_cli_saves_the_password_into_thunderbird_through_its_own_helper(
+    bundle: Bundle, mail_servers, tmp_path: Path
+) -> None:
+    """The frozen programs are their own NSS helper (--thunderbird-nss-worker): no Python beside them."""
+    from setup_assistant.core.clients.thunderbird.logins import find_nss_library
+
+    if find_nss_library() is None:
+        pytest.skip("no NSS library (libnss3) on this computer")
+    user, password = next(iter(mail_servers.users.items()))
+    profile = tmp_path / "profile"
+    profile.mkdir()
+    proc = run(
+        bundle,
+        "setup-assistant-cli",
+        "profiles",
+        user,
+        "--out",
+        str(tmp_path / "out"),
+        "--provider",
+        str(mail_servers.provider_path),
+        "--client",
+        "thunderbird",
+        "--thunderbird-profile",
+        str(profile),
+        "--password-stdin",
+        "--save-password",
+        "--json",
+        stdin=password + "\n",
+        home=tmp_path / "home",
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    (client,) = json.loads(proc.stdout)["profiles"]["clients"]
+    assert client["password"]["outcome"] == "stored", client
+    logins = json.loads((profile / "logins.json").read_text(encoding="utf-8"))["logins"]
+    assert [entry["hostname"] for entry in logins] == ["imap://localhost", "smtp://localhost"]
+    assert password not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("program", ["setup-assistant", "setup-assistant-cli"])
+def test_both_programs_answer_as_the_nss_helper(bundle: Bundle, program: str, tmp_path: Path) -> None:
+    proc = run(bundle, program, "--thunderbird-nss-worker", stdin="[]", home=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == {"status": "error", "message": "the request is not a JSON object"}
+
+
 class LocalTlsServers:
     """Six well-behaved IMAP/POP3/SMTP servers (STARTTLS and SSL) under a throwaway CA, on any OS."""
 

@@ -28,6 +28,7 @@ from setup_assistant.core.clients.outlook import registry as outlook_registry
 from setup_assistant.core.clients.outlook import routes as outlook_routes
 from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
+from setup_assistant.core.clients.thunderbird import logins as thunderbird_logins
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -49,9 +50,10 @@ class ClientOutcome:
     skipped: str | None = None  # why installing did not apply here
     error: str | None = None
     next_steps: tuple[str, ...] = ()  # what the person still has to do, in order (numbered when shown)
+    password: thunderbird_logins.PasswordSave | None = None  # Thunderbird only, when asked to keep the password
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "client": self.client.value,
             "files": [str(p) for p in self.files],
             "installed": self.installed,
@@ -59,6 +61,9 @@ class ClientOutcome:
             "error": self.error,
             "next_steps": list(self.next_steps),
         }
+        if self.password is not None:
+            data["password"] = self.password.to_json()
+        return data
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class _Installing:
     home: Path | None
     consent: Consent | None = None
     outlook_machine: outlook_detect.MachineReader | None = None
+    thunderbird_password: str | None = None
 
 
 def app_data_dir() -> Path:
@@ -132,6 +138,7 @@ def write_profiles(
     record: bool = True,
     repair_consent: Consent | None = None,
     outlook_machine: outlook_detect.MachineReader | None = None,
+    thunderbird_password: str | None = None,
 ) -> ProfilesOutcome:
     """Writes out_dir/<client>/… for each client; installs only with install=True (or a Thunderbird profile).
 
@@ -140,10 +147,20 @@ def write_profiles(
     When installing finds an account the person already has for the address, it is repaired in place (if
     `repair_consent` agrees to the changes) instead of a second one being added. With install=True the Outlook
     sheet puts the routes for the Outlook found here first (`outlook_machine` reads the registry; the real one by
-    default).
+    default). `thunderbird_password`, only when the person asked for the password to be kept: once the account is
+    in the Thunderbird profile, the password goes into that profile's password manager (logins.py) too.
     """
     check_profile_text(settings)
-    env = _Installing(platform or sys.platform, registry, app_data, opener, home, repair_consent, outlook_machine)
+    env = _Installing(
+        platform or sys.platform,
+        registry,
+        app_data,
+        opener,
+        home,
+        repair_consent,
+        outlook_machine,
+        thunderbird_password,
+    )
     results = []
     for client in dict.fromkeys(clients):
         try:
@@ -210,7 +227,12 @@ def _thunderbird(
         result = thunderbird.install_account(settings, profile)
     except (thunderbird.ProfileWriteError, OSError) as exc:
         raise _PartialFailure(ClientOutcome(Client.THUNDERBIRD, files, error=_message(exc))) from None
-    return ClientOutcome(Client.THUNDERBIRD, files, installed=result.message)
+    installed, saved = result.message, None
+    if env.thunderbird_password:
+        saved = thunderbird_logins.save_password(settings, env.thunderbird_password, profile, platform=env.platform)
+        if saved.saved:  # the writer's "Thunderbird will ask for the password" is no longer true
+            installed = installed.replace(thunderbird.ASKS_FOR_PASSWORD, ".")
+    return ClientOutcome(Client.THUNDERBIRD, files, installed=installed, password=saved)
 
 
 class RepairDeclined(thunderbird.ProfileWriteError):

@@ -361,6 +361,13 @@ class ProgramsPage(QWizardPage):
         )
         settings = self.model.settings()
         services = self.services
+        # "Remember my password": Thunderbird's own password manager gets it too, when the server accepted it.
+        check = self.model.check
+        keep_password = (
+            self.model.password
+            if install and self.model.remember_password and check is not None and check.logins_ok
+            else None
+        )
         request = self._request()
         self._generation += 1
         generation = self._generation
@@ -380,6 +387,7 @@ class ProgramsPage(QWizardPage):
                 opener=services.opener,
                 home=services.home,
                 outlook_machine=services.outlook_machine,
+                thunderbird_password=keep_password,
             )
             return outcome  # write_profiles has recorded it for the help-desk report
 
@@ -463,6 +471,9 @@ class ProgramsPage(QWizardPage):
             )
         for client in outcome.clients:
             items.extend(self._client_items(client))
+        password = self._password_item(outcome)
+        if password is not None:
+            items.append(password)
         if self.model.save_only:
             items.append(DoneItem(self.tr("All files are in this folder:"), outcome.out_dir, self.tr("Open &folder")))
         return items
@@ -475,11 +486,17 @@ class ProgramsPage(QWizardPage):
         if client.installed:
             if client.client is Client.THUNDERBIRD:
                 already = bool(self.examination and self.examination.for_program(Client.THUNDERBIRD))
+                if client.password is not None and client.password.saved:
+                    text = self.tr("Thunderbird: your account and your password were added; it will not ask for it.")
+                elif client.password is not None:  # asked for, but refused: the core says why
+                    text = self.tr("Thunderbird: your account was added. {why}").format(why=client.password.message)
+                elif already:
+                    text = self.tr("Thunderbird: your account is set up. Thunderbird asks for the password once.")
+                else:
+                    text = self.tr("Thunderbird: your account was added. Thunderbird asks for the password once.")
                 items.append(
                     DoneItem(
-                        self.tr("Thunderbird: your account is set up. Thunderbird asks for the password once.")
-                        if already
-                        else self.tr("Thunderbird: your account was added. Thunderbird asks for the password once."),
+                        text,
                         self.profile_path(),
                         self.tr("Start &Thunderbird") if found and found.start else None,
                         found.start if found else (),
@@ -554,6 +571,22 @@ class ProgramsPage(QWizardPage):
                 )
             )
         return items
+
+    def _password_item(self, outcome: ProfilesOutcome) -> DoneItem | None:
+        """After "Remember my password": which programs set up here have it, and which will ask once."""
+        if not self.model.remember_password or self.model.save_only:
+            return None
+        have = [c.client.label for c in outcome.clients if c.installed and c.password is not None and c.password.saved]
+        ask = [c.client.label for c in outcome.clients if c.installed and c.client.label not in have]
+        if not have and not ask:
+            return None
+        if have and ask:
+            text = self.tr("Your password: {have} has it; {ask} will ask for it once.")
+        elif have:
+            text = self.tr("Your password: {have} has it and will not ask for it.")
+        else:
+            text = self.tr("Your password: {ask} will ask for it once.")
+        return DoneItem(text.format(have=" and ".join(have), ask=" and ".join(ask)), None, note=True)
 
     def profile_path(self) -> Path | None:
         data = self.profile.currentData()

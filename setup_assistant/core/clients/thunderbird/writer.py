@@ -55,6 +55,7 @@ PREFS_MODE = 0o600  # what Thunderbird gives a prefs.js it creates (Preferences.
 # How long a run waits for another run of this assistant that is writing the same profile (they take
 # milliseconds; a run that still holds it after this is stuck, and the person is told so).
 PROFILE_LOCK_WAIT = 30.0
+ASKS_FOR_PASSWORD = "; Thunderbird will ask for the password the first time it connects."
 
 
 class ProfileWriteError(Exception):
@@ -827,6 +828,5 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
         True,
         backup,
         account,
-        f"Added {address} to the Thunderbird profile {profile_dir.name}; "
-        "Thunderbird will ask for the password the first time it connects.",
+        f"Added {address} to the Thunderbird profile {profile_dir.name}{ASKS_FOR_PASSWORD}",
     )

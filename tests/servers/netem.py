@@ -152,10 +152,14 @@ class Netem:
 
 
 class Forwarder:
-    """Listens on LOCAL:`port` and passes each connection on to 127.0.0.1:`target` (a server bound to loopback)."""
+    """Listens on LOCAL:`port` and passes each connection on to 127.0.0.1:`target` (a server bound to loopback).
 
-    def __init__(self, target: int, port: int = 0) -> None:
+    With `silent_for`, each connection is accepted at once but the server is reached (and so greets) only
+    that many seconds later: a slow server, not a blocked port."""
+
+    def __init__(self, target: int, port: int = 0, silent_for: float = 0.0) -> None:
         self.target = target
+        self.silent_for = silent_for
         self.listener = socket.create_server((LOCAL, port), backlog=64)
         self.port: int = self.listener.getsockname()[1]
         threading.Thread(target=self._serve, daemon=True).start()
@@ -166,14 +170,19 @@ class Forwarder:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            try:
-                upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
-            except OSError:
-                client.close()
-                continue
-            upstream.settimeout(None)
-            for a, b in ((client, upstream), (upstream, client)):
-                threading.Thread(target=_pump, args=(a, b), daemon=True).start()
+            threading.Thread(target=self._connect, args=(client,), daemon=True).start()
+
+    def _connect(self, client: socket.socket) -> None:
+        if self.silent_for:
+            time.sleep(self.silent_for)
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.target), timeout=5)
+        except OSError:
+            client.close()
+            return
+        upstream.settimeout(None)
+        for a, b in ((client, upstream), (upstream, client)):
+            threading.Thread(target=_pump, args=(a, b), daemon=True).start()
 
     def close(self) -> None:
         with contextlib.suppress(OSError):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from setup_assistant.core.provider import ProviderError, load_provider
 from setup_assistant.core.resources import resource_path
@@ -45,6 +45,8 @@ def run_wizard(provider_path: str | None) -> int:
     try:
         provider = load_provider(provider_path)
     except ProviderError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, QCoreApplication.translate("App", "Setup Assistant"), str(exc))
         return EXIT_USAGE
     services = Services(

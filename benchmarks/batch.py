@@ -61,7 +61,8 @@ def main() -> int:
             out = work / f"out-{run}"
             command = [sys.executable, "-m", "setup_assistant", "batch", str(people), "--out", str(out), *extra]
             t = time.perf_counter()
-            proc = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+            # In the checkout itself: `python -m` puts the working folder first on sys.path, before PYTHONPATH.
+            proc = subprocess.run(command, env=env, cwd=args.code, capture_output=True, text=True, check=False)
             if run:
                 times.append(time.perf_counter() - t)
             if proc.returncode != 0:

@@ -142,11 +142,13 @@ class Bench:
         env.update({"PYTHONPATH": str(_code_root()), "PYTHONPYCACHEPREFIX": str(self.work / "pycache")})
         command = [sys.executable, "-m", "setup_assistant", "probe", "jane.doe@example.org"]
         command += ["--provider", str(provider_path), "--json", "--grace", f"{self.args.grace:g}"]
-        subprocess.run(command, env=env, capture_output=True, check=False)  # warm-up: writes the bytecode
+        # In the checkout itself: `python -m` puts the working folder first on sys.path, before PYTHONPATH.
+        code = _code_root()
+        subprocess.run(command, env=env, cwd=code, capture_output=True, check=False)  # warm-up: writes the bytecode
         times = []
         for _ in range(self.args.runs):
             t = time.perf_counter()
-            subprocess.run(command, env=env, capture_output=True, check=False)
+            subprocess.run(command, env=env, cwd=code, capture_output=True, check=False)
             times.append(time.perf_counter() - t)
         for hole, filler in holes:
             filler.close()

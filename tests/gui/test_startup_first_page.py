@@ -85,7 +85,8 @@ def test_the_first_page_is_painted_before_anything_slow(tmp_path: Path) -> None:
     assert state["qt_namespace"] is False  # see setup_assistant/gui/lazy_qt.py
     modules = state["modules"]
     assert isinstance(modules, list)
-    for name in ("keyring", "socket", "ssl", "setup_assistant.gui.pages.password", "setup_assistant.core.trust"):
+    heavy = ("keyring", "socket", "ssl", "_hashlib", "setup_assistant.gui.pages.password", "setup_assistant.core.trust")
+    for name in heavy:  # _hashlib: OpenSSL, 4.5 MB to load (see core.provider._sha256_hex)
         assert not [m for m in modules if m == name or m.startswith(name + ".")], f"{name} loaded before the paint"
     events = state["events"]
     assert isinstance(events, list)

@@ -278,7 +278,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--grace",
         type=_positive_seconds,
         default=3.0,
-        help="seconds a silent preferred port gets once the fallback works (default 3)",
+        help=(
+            "seconds a silent preferred port gets once the fallback works (default 3); one that does not even "
+            "answer the connection gets less: 1.2 s + 2 round trips of the fallback's connect"
+        ),
     )
     probe.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     probe.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -348,6 +351,7 @@ class _VisibleStream:
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
+        self.unescaped = stream  # for the assistant's own terminal drawing (a progress line's \r), never server text
 
     def write(self, text: str) -> int:
         self._stream.write(visible_lines(text))

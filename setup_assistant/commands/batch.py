@@ -10,8 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from setup_assistant.cli import (
     EXIT_OK,
@@ -56,6 +57,35 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=cmd_batch)
 
 
+class ProgressLine:
+    """`412 of 1000 people done` on one line of a terminal, redrawn at most ten times a second.
+
+    Only when the stream is a terminal: a log file or a pipe gets no carriage returns. Plain spaces clear
+    it (no escape sequences), so it works in every console.
+    """
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream = total, stream
+        self.active = total > 0 and stream.isatty()
+        self._shown = ""
+        self._drawn_at = 0.0
+
+    def clear(self) -> None:
+        if self._shown:
+            self.stream.write("\r" + " " * len(self._shown) + "\r")
+            self.stream.flush()
+            self._shown = ""
+
+    def update(self, done: int) -> None:
+        now = time.monotonic()
+        if not self.active or (self._shown and done < self.total and now - self._drawn_at < 0.1):
+            return
+        text = f"{done} of {self.total} {'person' if self.total == 1 else 'people'} done"
+        self.stream.write("\r" + text.ljust(len(self._shown)))
+        self.stream.flush()
+        self._shown, self._drawn_at = text, now
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from setup_assistant.core.clients.profiles import ALL_CLIENTS, Client
     from setup_assistant.core.helpdesk.batch import BatchFileError, RowResult, read_people, run_batch
@@ -68,9 +98,18 @@ def cmd_batch(args: argparse.Namespace) -> int:
     out_dir = output_folder(args.out)
     clients = [Client(c) for c in args.client] if args.client else list(ALL_CLIENTS)
 
+    # Our own drawing (\r to redraw the line) goes past the CLI's escaping of control characters; it holds numbers only.
+    line = ProgressLine(len(people.people), getattr(sys.stderr, "unescaped", sys.stderr))
+    finished = 0
+
     def show(result: RowResult) -> None:
+        nonlocal finished
+        finished += 1
         if result.done:
+            if line.active and sys.stdout.isatty():
+                line.clear()  # the same screen: the person's line goes above the progress line
             print(f"  {result.email}: {result.folder}/", flush=True)
+        line.update(finished)
 
     if people.people and not args.no_probe:
         print(f"Checking {provider.name}'s servers once for everyone …", flush=True)
@@ -88,10 +127,13 @@ def cmd_batch(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         cancel.set()
+        line.clear()
         print("Cancelled; the people done so far keep their files.", file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as exc:
+        line.clear()
         raise UsageError(f"{out_dir}: cannot write there ({exc.strerror or exc})") from None
+    line.clear()
     probe_ok = outcome.probe is None or (outcome.probe.secure_setup_exists and not outcome.probe.cancelled)
     print(outcome.probe_verdict, file=sys.stdout if probe_ok else sys.stderr)
     for result in outcome.problems:

@@ -9,7 +9,6 @@ registered with `hide_secret`, and any log record that would contain one is rewr
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -104,10 +103,13 @@ def start_logging(*, verbose: TextIO | None = None, program: str = "setup-assist
     logger.setLevel(logging.INFO)
     logger.propagate = False
     path: Path | None = log_file()
+    # Here, not at import: logging.handlers loads socket, which the wizard's first paint must not wait for.
+    from logging import handlers
+
     handler: logging.Handler
     try:
         log_file().parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(
+        handler = handlers.RotatingFileHandler(
             log_file(), maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8", delay=True
         )
     except OSError:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import ipaddress
 import re
 import tomllib
@@ -163,7 +162,7 @@ def _load_root(trust: dict[str, Any], source: Path) -> PinnedRoot:
         if certificate is None:
             raise _not_a_certificate(source, path)
         der = certificate.public_bytes(Encoding.DER)
-    actual = hashlib.sha256(der).hexdigest()
+    actual = _sha256_hex(der)
     if actual != pinned:
         if certificate is None and _parse_certificate(raw) is None:  # refused either way; give the first reason
             raise _not_a_certificate(source, path)
@@ -172,6 +171,20 @@ def _load_root(trust: dict[str, Any], source: Path) -> PinnedRoot:
             f"(file has SHA-256 {actual}, pinned {pinned}); refusing to use it"
         )
     return PinnedRoot(path=path.resolve(), sha256=actual, pem=_pem(der), der=der, certificate=certificate)
+
+
+def _sha256_hex(data: bytes) -> str:
+    """SHA-256 without loading OpenSSL: hashlib loads libcrypto (4.5 MB) on import, a noticeable part of the
+    wizard's start-up, which needs only this one digest; CPython's own SHA-256 gives the same (as `random` uses
+    `_sha512`). The probe loads OpenSSL later anyway."""
+    try:
+        from _sha256 import sha256  # CPython 3.11
+    except ImportError:
+        try:
+            from _sha2 import sha256  # type: ignore[import-not-found,no-redef,unused-ignore]  # CPython 3.12+
+        except ImportError:
+            from hashlib import sha256  # type: ignore[assignment,unused-ignore]
+    return str(sha256(data).hexdigest())
 
 
 # Reading the pinned root without cryptography, whose X.509 parser costs the wizard's start-up a noticeable

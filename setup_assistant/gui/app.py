@@ -6,8 +6,8 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtWidgets import QApplication
 
 from setup_assistant.core.provider import ProviderError, load_provider
 from setup_assistant.core.resources import resource_path
@@ -40,11 +40,14 @@ def _log_uncaught(kind: type[BaseException], exc: BaseException, tb: TracebackTy
     logging.getLogger("setup_assistant.gui").error("uncaught %s", kind.__name__, exc_info=(kind, exc, tb))
 
 
-def run_wizard(provider_path: str | None) -> int:
-    """Shows the wizard; 0 when the person finished it, 1 when they closed it early, 2 for a bad provider file."""
+def _start_log() -> None:
     from setup_assistant.core import logs
 
     logs.start_logging(program="wizard")
+
+
+def run_wizard(provider_path: str | None) -> int:
+    """Shows the wizard; 0 when the person finished it, 1 when they closed it early, 2 for a bad provider file."""
     sys.excepthook = _log_uncaught
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -56,6 +59,9 @@ def run_wizard(provider_path: str | None) -> int:
     try:
         provider = load_provider(provider_path)
     except ProviderError as exc:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
         box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "Setup Assistant"), str(exc))
         box.setTextFormat(Qt.TextFormat.PlainText)  # the file's own words: never read as markup or a link
         box.exec()
@@ -67,6 +73,9 @@ def run_wizard(provider_path: str | None) -> int:
     )
     wizard = MailWizard(WizardModel(provider), services, defer_pages=True)
     exit_when_shown(wizard)  # only with SETUP_ASSISTANT_EXIT_ON_SHOWN set (bundle smoke test, start-up benchmark)
+    # The log starts once the first page is painted: its handler loads socket and opens a file, neither of which
+    # the first paint may wait for (tests/gui/test_startup_first_page.py).
+    wizard.after_first_paint.append(_start_log)
     wizard.show()
     app.exec()
     return EXIT_OK if wizard.result() == MailWizard.DialogCode.Accepted else EXIT_PROBLEM

@@ -9,11 +9,16 @@ import enum
 import sys
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QIcon, QPixmap
 
 from setup_assistant.core.resources import resource_path
+from setup_assistant.gui.lazy_qt import Qt
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 STATUS_SIZES = (16, 24, 32, 48)
 LOGO_SIZES = (32, 64, 128, 256)
@@ -60,8 +65,9 @@ def logo_pixmap(size: int, device_pixel_ratio: float = 1.0) -> QPixmap:
 def svg_image(svg: Path, size: int) -> QImage | None:
     """An SVG drawn at size x size px on a transparent square (None if it cannot be read).
 
-    A developer and build-time tool (the app ships PNGs): QtSvg is imported only here.
+    A developer and build-time tool (the app ships PNGs): QtSvg (and QImage, QPainter) are imported only here.
     """
+    from PySide6.QtGui import QImage, QPainter
     from PySide6.QtSvg import QSvgRenderer
 
     renderer = QSvgRenderer(str(svg))

@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSize, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QLocale, QSize, QStandardPaths, QTimer
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -21,18 +21,20 @@ from PySide6.QtWidgets import (
 
 from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.icons import Status, status_icon
+from setup_assistant.gui.lazy_qt import Qt, set_enum
 
 
 def text_label(text: str = "", *, rich: bool = False, selectable: bool = False) -> QLabel:
     """A label that wraps, so translations and large fonts never get cut off."""
     label = QLabel(text)
     label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.RichText if rich else Qt.TextFormat.PlainText)
+    # By key names: the first page is drawn before PySide6 builds its Qt namespace (see lazy_qt).
+    set_enum(label, "textFormat", "RichText" if rich else "PlainText")
     if rich:
         label.setOpenExternalLinks(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextBrowserInteraction)
+        set_enum(label, "textInteractionFlags", "TextBrowserInteraction")
     elif selectable:
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        set_enum(label, "textInteractionFlags", "TextSelectableByMouse")
     label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
     return label
 
@@ -42,6 +44,15 @@ def plain_tooltip(text: str) -> str:
     (links, images, layout), so the text is escaped inside a paragraph of our own; control characters are
     shown as escapes."""
     return "<p style='white-space:pre-wrap'>" + html.escape(visible(text)) + "</p>"
+
+
+def top_aligned(widget: QWidget) -> QVBoxLayout:
+    """`widget` at the top of a column (a row's AlignTop without needing the Qt namespace, see lazy_qt)."""
+    column = QVBoxLayout()
+    column.setContentsMargins(0, 0, 0, 0)
+    column.addWidget(widget)
+    column.addStretch(1)
+    return column
 
 
 def status_word(status: Status) -> str:
@@ -66,10 +77,10 @@ class StatusLine(QWidget):
         layout.setSpacing(8)
         self.icon_size = icon_size
         self.icon = QLabel()
-        self.icon.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        set_enum(self.icon, "alignment", "AlignLeft|AlignTop")
         self.label = text_label(text, rich=rich)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        set_enum(self.label, "alignment", "AlignLeft|AlignTop")
+        layout.addLayout(top_aligned(self.icon))
         layout.addWidget(self.label, 1)
         self.set(status, text)
 

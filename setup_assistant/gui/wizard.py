@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QWidget, QWizard
+from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
 
 from setup_assistant.gui.flow import PageId, next_page
 from setup_assistant.gui.icons import app_icon
@@ -24,7 +25,24 @@ if TYPE_CHECKING:
     from setup_assistant.gui.pages.result import ResultPage
 
 MINIMUM_SIZE = QSize(640, 560)
+
+# Loaded on a pool thread once every page is built: the check, the certificate stores and the profile writers
+# would otherwise be imported on the GUI thread when the person first needs them (a stall of up to a few
+# hundred milliseconds on a slow computer: cryptography alone is tens).
+PRELOAD = (
+    "setup_assistant.core.probing.account_check",
+    "setup_assistant.core.trust",
+    "setup_assistant.core.clients.profiles",
+    "setup_assistant.core.helpdesk.report",
+)
 SHUTDOWN_WAIT_MS = 3000
+
+
+def _preload(_report: object) -> None:
+    import importlib
+
+    for name in PRELOAD:
+        importlib.import_module(name)
 
 
 class MailWizard(QWizard):
@@ -54,37 +72,65 @@ class MailWizard(QWizard):
         self.setPage(PageId.ADDRESS, self.address_page)
         self.setStartId(PageId.ADDRESS)
         self.pages_ready = False
+        self._built: list[PageId] = []
         self._build_after_paint = defer_pages
+        self.after_first_paint: list[Callable[[], None]] = []  # run once the first page is on screen (deferred only)
         if not defer_pages:
             self.build_remaining_pages()
 
     def build_remaining_pages(self) -> None:
-        if self.pages_ready:
-            return
-        from setup_assistant.gui.pages.certificate import CertificatePage
-        from setup_assistant.gui.pages.checking import CheckingPage
-        from setup_assistant.gui.pages.done import DonePage
-        from setup_assistant.gui.pages.password import PasswordPage
-        from setup_assistant.gui.pages.programs import ProgramsPage
-        from setup_assistant.gui.pages.result import ResultPage
+        """Builds every page not built yet, now."""
+        while self._build_next_page():
+            pass
 
-        model, services = self.model, self.services
-        self.password_page = PasswordPage(model, services.passwords, self.jobs)
-        self.checking_page = CheckingPage(model, self.jobs, services.trust_status)
-        self.result_page = ResultPage(model, services.passwords, self.jobs)
-        self.certificate_page = CertificatePage(model, services, self.jobs)
-        self.programs_page = ProgramsPage(model, services, self.jobs)
-        self.done_page = DonePage(model, self.jobs)
-        for page_id, page in (
-            (PageId.PASSWORD, self.password_page),
-            (PageId.CHECKING, self.checking_page),
-            (PageId.RESULT, self.result_page),
-            (PageId.CERTIFICATE, self.certificate_page),
-            (PageId.PROGRAMS, self.programs_page),
-            (PageId.DONE, self.done_page),
-        ):
-            self.setPage(page_id, page)
-        self.pages_ready = True
+    def _build_next_page(self) -> bool:
+        """Builds the next missing page (in order); False when there was none left."""
+        if self.pages_ready:
+            return False
+        model, services, jobs = self.model, self.services, self.jobs
+        step = len(self._built)
+        if step == 0:
+            from setup_assistant.gui.pages.password import PasswordPage
+
+            self.password_page = PasswordPage(model, services.passwords, jobs)
+            self._add(PageId.PASSWORD, self.password_page)
+        elif step == 1:
+            from setup_assistant.gui.pages.checking import CheckingPage
+
+            self.checking_page = CheckingPage(model, jobs, services.trust_status)
+            self._add(PageId.CHECKING, self.checking_page)
+        elif step == 2:
+            from setup_assistant.gui.pages.result import ResultPage
+
+            self.result_page = ResultPage(model, services.passwords, jobs)
+            self._add(PageId.RESULT, self.result_page)
+        elif step == 3:
+            from setup_assistant.gui.pages.certificate import CertificatePage
+
+            self.certificate_page = CertificatePage(model, services, jobs)
+            self._add(PageId.CERTIFICATE, self.certificate_page)
+        elif step == 4:
+            from setup_assistant.gui.pages.programs import ProgramsPage
+
+            self.programs_page = ProgramsPage(model, services, jobs)
+            self._add(PageId.PROGRAMS, self.programs_page)
+        else:
+            from setup_assistant.gui.pages.done import DonePage
+
+            self.done_page = DonePage(model, jobs)
+            self._add(PageId.DONE, self.done_page)
+            self.pages_ready = True
+            self.jobs.start(_preload)  # what the later steps import, loaded off the GUI thread
+        return True
+
+    def _add(self, page_id: PageId, page: QWizardPage) -> None:
+        self.setPage(page_id, page)
+        self._built.append(page_id)
+
+    def _build_in_steps(self) -> None:
+        """One page per turn of the event loop, so the window keeps answering while they are built."""
+        if self._build_next_page() and not self.pages_ready:
+            QTimer.singleShot(0, self._build_in_steps)
 
     @staticmethod
     def minimum_size() -> QSize:
@@ -101,7 +147,9 @@ class MailWizard(QWizard):
         if self._build_after_paint:
             # The first page is on screen now; the others are built while the person starts typing.
             self._build_after_paint = False
-            QTimer.singleShot(0, self.build_remaining_pages)
+            QTimer.singleShot(0, self._build_in_steps)
+            for callback in self.after_first_paint:
+                QTimer.singleShot(0, callback)
 
     def next(self) -> None:
         self.build_remaining_pages()  # in case Next comes before the deferred build (it never should)

@@ -196,3 +196,23 @@ def test_a_full_check_and_a_failed_login_leave_statuses_and_never_the_password(m
     for form in every_form(wrong):
         assert form not in done.stderr and form not in done.stdout
         assert form not in (log_folder / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
+
+
+def test_the_wizard_starts_its_log_once_the_first_page_is_painted(log_folder: Path) -> None:
+    code = (
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication\n"
+        "app = QApplication([])\n"
+        "QTimer.singleShot(1500, app.quit)\n"
+        "from setup_assistant.gui.app import run_wizard\n"
+        "run_wizard(None)\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "QT_QPA_PLATFORM": "offscreen",
+        "SETUP_ASSISTANT_LOG_DIR": str(log_folder),
+    }
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, timeout=60)
+    text = (log_folder / logs.LOG_FILE_NAME).read_text(encoding="utf-8")
+    assert f"{logs.RUN_MARKER} wizard" in text

@@ -111,6 +111,7 @@ class SmtpSink:
 class DovecotServer:
     ca: trustme.CA
     host: str = "localhost"
+    extra_names: tuple[str, ...] = ()  # more names in the certificate (the benchmark's emulated far host)
     ports: dict[str, int] = field(default_factory=dict)
     workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="sa-dovecot-")))
     process: subprocess.Popen[bytes] | None = None
@@ -123,7 +124,7 @@ class DovecotServer:
         root = self.workdir
         os.chmod(root, 0o755)
         mail = pwd.getpwnam("mail")
-        cert = self.ca.issue_cert(self.host, "127.0.0.1")
+        cert = self.ca.issue_cert(self.host, *self.extra_names, "127.0.0.1")
         cert.private_key_pem.write_to_path(str(root / "server.key"))
         cert.cert_chain_pems[0].write_to_path(str(root / "server.crt"))
         with open(root / "server.crt", "ab") as fh:

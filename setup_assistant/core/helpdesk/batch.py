@@ -21,6 +21,7 @@ import sys
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -39,6 +40,7 @@ SUMMARY_FILE = "summary.csv"
 SUMMARY_COLUMNS = ("line", "email", "name", "protocol", "status", "folder", "detail")
 REQUIRED_COLUMNS = ("email", "name")
 OPTIONAL_COLUMNS = ("protocol",)
+WRITERS = 4  # people written at once: overlaps the disk's flushes; more only adds contention (measured: 2, 4, 8, 16)
 MAX_FILE_BYTES = 10_000_000  # 100,000 people fit; anything larger is the wrong file (or /dev/zero)
 # The files are for other people's computers: Outlook's registry file must name the fixed export path that the
 # instructions give, not this computer's own app folder (which is what "win32" would choose).
@@ -357,14 +359,28 @@ def run_batch(
         verdict = "Nobody to set up."
     folders = folder_names(people)
     results = list(people_file.skipped)
-    for person in people:
+
+    def one(person: Person) -> RowResult:
         if (cancel is not None and cancel.is_set()) or (probed is not None and probed.cancelled):
-            result = _result(person, RowStatus.SKIPPED, "", "not done: cancelled")
-        else:
-            result = _write_person(provider, person, probed, out_dir, folders[person.line], clients)
-        results.append(result)
-        if progress is not None:
-            progress(result)
+            return _result(person, RowStatus.SKIPPED, "", "not done: cancelled")
+        return _write_person(provider, person, probed, out_dir, folders[person.line], clients)
+
+    # Each person's folder is their own, so people are written side by side: most of the time goes into
+    # waiting for the disk (every file is flushed before it is renamed into place), and waits overlap.
+    with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="batch") as pool:
+        futures = [pool.submit(one, person) for person in people]
+        try:
+            for future in as_completed(futures):
+                result = future.result()
+                results.append(result)
+                if progress is not None:
+                    progress(result)
+        except BaseException:
+            if cancel is not None:
+                cancel.set()
+            for future in futures:
+                future.cancel()
+            raise
     ordered = tuple(sorted(results, key=lambda r: r.line))
     summary = write_summary(out_dir / SUMMARY_FILE, ordered)
     return BatchOutcome(out_dir, ordered, probed, verdict, summary)

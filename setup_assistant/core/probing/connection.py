@@ -61,6 +61,53 @@ class Deadline:
             self._at = max(self._at, time.monotonic() + seconds_from_now)
 
 
+class ConnectWatch:
+    """One endpoint's TCP connect as the coordinator of all endpoints sees it.
+
+    It records how long the connect took (the round trip to that server, which tells how long an answer to
+    another port of the same server may take) and lets another thread limit how long an *unanswered*
+    connect may wait, counted from that connect's own start: a port is never given up before its own
+    connect has had the whole limit, however late it began (a slow lookup, a second address).
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rtt: float | None = None
+        self._limit: float | None = None
+        self.why = ""  # what the limit rests on, for the message when it runs out
+
+    @property
+    def rtt(self) -> float | None:
+        with self._lock:
+            return self._rtt
+
+    @property
+    def limit(self) -> float | None:
+        with self._lock:
+            return self._limit
+
+    def set_limit(self, seconds: float, why: str = "") -> None:
+        with self._lock:
+            if self._limit is None or seconds < self._limit:
+                self._limit, self.why = seconds, why
+
+    def connected(self, rtt: float) -> None:
+        with self._lock:
+            if self._rtt is None:
+                self._rtt = rtt
+
+    def left(self, started: float, port: int) -> float:
+        """Seconds this connect (begun at `started`) may still wait; raises NetError when none are left."""
+        with self._lock:
+            limit = self._limit
+        if limit is None:
+            return float("inf")
+        left = started + limit - time.monotonic()
+        if left <= 0:
+            raise NetError("timeout", f"port {port} did not answer the connection within {limit:.1f} s")
+        return left
+
+
 class _ChildDeadline(Deadline):
     def __init__(self, parent: Deadline, seconds: float) -> None:
         super().__init__(seconds)
@@ -126,22 +173,28 @@ def _connect_one(
     deadline: Deadline,
     cancel: threading.Event | None,
     source: str | None,
+    watch: ConnectWatch | None = None,
 ) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         if source and family == socket.AF_INET:
             sock.bind((source, 0))
         sock.setblocking(False)
+        started = time.monotonic()
         err = sock.connect_ex(addr)
         if err not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY, 10035):
             raise OSError(err, _strerror(err))
         while True:
             wait = _check(cancel, deadline, f"connecting to port {addr[1]}")
+            if watch is not None:
+                wait = min(wait, watch.left(started, addr[1]))
             _r, w, x = select.select([], [sock], [sock], wait)
             if w or x:
                 err = sock.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
                 if err:
                     raise OSError(err, _strerror(err))
+                if watch is not None:
+                    watch.connected(time.monotonic() - started)
                 return sock
     except BaseException:
         sock.close()
@@ -158,7 +211,12 @@ def _strerror(err: int) -> str:
 
 
 def open_connection(
-    host: str, port: int, deadline: Deadline, cancel: threading.Event | None, source: str | None = None
+    host: str,
+    port: int,
+    deadline: Deadline,
+    cancel: threading.Event | None,
+    source: str | None = None,
+    watch: ConnectWatch | None = None,
 ) -> socket.socket:
     """Resolves and connects, trying each address in turn; raises NetError with a status kind."""
     addresses = resolve(host, port, deadline, cancel)
@@ -170,7 +228,7 @@ def open_connection(
         # A blackholed first address (often IPv6) must not use up the time of the others.
         budget = deadline if left == 1 else deadline.child(max(1.0, deadline.remaining() / left))
         try:
-            return _connect_one(family, addr, budget, cancel, source)
+            return _connect_one(family, addr, budget, cancel, source, watch)
         except NetError as exc:
             if left == 1 or deadline.remaining() <= 0:
                 raise

@@ -1,7 +1,9 @@
 """Parallel probing of every endpoint, the recommendation, and the login checks.
 
 All six endpoints are probed at once, so a full probe takes about as long as the slowest one; once
-the fallback (SSL) works, a silent preferred port only gets a short grace instead of the full timeout.
+the fallback (SSL) works, a silent preferred port only gets a short grace instead of the full timeout, and a
+preferred port whose connect is not even answered gets less still: a limit fitted to the round trip that
+the fallback's connect has just measured (see `connect_grace`).
 """
 
 from __future__ import annotations
@@ -26,13 +28,39 @@ from setup_assistant.core.model import (
     Security,
 )
 from setup_assistant.core.probing.certificates import peer_chain, tls_client_context, verify_chain
-from setup_assistant.core.probing.connection import Cancelled, Deadline, LineConnection, NetError, open_connection
+from setup_assistant.core.probing.connection import (
+    Cancelled,
+    ConnectWatch,
+    Deadline,
+    LineConnection,
+    NetError,
+    open_connection,
+)
 from setup_assistant.core.probing.dialogs import DIALOGS, Dialog
 from setup_assistant.core.provider import PinnedRoot, Provider
 
 ProgressCallback = Callable[[EndpointResult], None]
 LoginProgressCallback = Callable[[LoginResult], None]
 SendObserver = Callable[[bytes, bool], None]
+
+# How long an unanswered connect may wait once another port of the same server has answered its connect in
+# `rtt`: SYN_LOSS_FLOOR + RTT_FACTOR * rtt, never more than the grace. A lost SYN is sent again after the
+# initial retransmission timeout, 1 s on Linux and macOS (RFC 6298), and its answer arrives a round trip
+# later, so a working port whose first SYN was lost connects after 1 s + rtt (measured on an emulated link:
+# 1.02-1.05 s + rtt, `benchmarks/probe.py`). The floor is that second plus a fifth for timer slack and a
+# busy machine (four times the worst lateness measured); the factor two gives the retransmitted SYN its
+# round trip and as much again for jitter. Anything shorter
+# cannot tell a lost SYN from a dropped one; waiting longer tells nothing more. (A Windows with the old 3 s
+# initial timeout would see such a port as blocked and be given the fallback, which works.)
+SYN_LOSS_FLOOR = 1.2
+RTT_FACTOR = 2.0
+
+
+def connect_grace(rtt: float | None, grace: float) -> float:
+    """How long the preferred port's unanswered connect may wait, from its own start, once the fallback worked."""
+    if rtt is None:
+        return grace
+    return min(grace, SYN_LOSS_FLOOR + RTT_FACTOR * rtt)
 
 
 class _Refused(Exception):
@@ -56,9 +84,10 @@ def _establish(
     deadline: Deadline,
     cancel: threading.Event | None,
     on_send: SendObserver | None = None,
+    watch: ConnectWatch | None = None,
 ) -> _Session:
     """Connects and brings TLS up the endpoint's way, verifying the certificate before any command."""
-    sock = open_connection(endpoint.host, endpoint.port, deadline, cancel)
+    sock = open_connection(endpoint.host, endpoint.port, deadline, cancel, watch=watch)
     conn = LineConnection(sock, deadline, cancel, on_send=on_send)
     try:
         dialog = DIALOGS[endpoint.protocol](conn)
@@ -113,6 +142,7 @@ def probe_endpoint(
     deadline: Deadline | None = None,
     graced: threading.Event | None = None,
     on_send: SendObserver | None = None,
+    watch: ConnectWatch | None = None,
 ) -> EndpointResult:
     """Probes one endpoint; never raises except when cancelled."""
     started = time.monotonic()
@@ -120,7 +150,7 @@ def probe_endpoint(
     facts: CertificateFacts | None = None
     caps: tuple[str, ...] = ()
     try:
-        session = _establish(endpoint, pinned, deadline, cancel, on_send)
+        session = _establish(endpoint, pinned, deadline, cancel, on_send, watch)
         facts, caps = session.facts, tuple(session.dialog.capabilities)
         session.dialog.quit()
         session.conn.close()
@@ -135,7 +165,10 @@ def probe_endpoint(
         status = EndpointStatus(exc.kind)
         detail = exc.message
         if status is EndpointStatus.TIMEOUT and not exc.server_spoke:
-            detail = _describe_timeout(endpoint, graced is not None and graced.is_set(), timeout)
+            if watch is not None and watch.rtt is None and watch.why:
+                detail = f"{exc.message}, {watch.why}; a firewall on this network probably blocks it"
+            else:
+                detail = _describe_timeout(endpoint, graced is not None and graced.is_set(), timeout)
     except Exception as exc:  # a hostile server must never crash the probe
         status, detail = EndpointStatus.TLS_ERROR, f"unexpected failure: {type(exc).__name__}: {exc}"
     elapsed = int((time.monotonic() - started) * 1000)
@@ -193,6 +226,7 @@ def probe_provider(
     endpoints = provider.endpoints()
     deadlines = {e: Deadline(timeout) for e in endpoints}
     graced = {e: threading.Event() for e in endpoints}
+    watches = {e: ConnectWatch() for e in endpoints}
     results: dict[Endpoint, EndpointResult] = {}
     with ThreadPoolExecutor(max_workers=len(endpoints), thread_name_prefix="probe") as pool:
         futures: dict[Future[EndpointResult], Endpoint] = {
@@ -205,6 +239,7 @@ def probe_provider(
                 deadline=deadlines[e],
                 graced=graced[e],
                 on_send=on_send,
+                watch=watches[e],
             ): e
             for e in endpoints
         }
@@ -222,7 +257,15 @@ def probe_provider(
                     preferred = provider.preferred(result.endpoint.protocol)
                     if preferred not in results:
                         graced[preferred].set()
+                        # A server that accepted the connection and went quiet may be slow: the grace.
                         deadlines[preferred].tighten(grace)
+                        # A connect nobody answers, while the same server's other port answered in rtt: less.
+                        rtt = watches[result.endpoint].rtt
+                        if rtt is not None:
+                            why = (
+                                f"while port {result.endpoint.port} of the same server answered in {rtt * 1000:.0f} ms"
+                            )
+                            watches[preferred].set_limit(connect_grace(rtt, grace), why)
                 if progress is not None:
                     progress(result)
     ordered = tuple(results[e] for e in endpoints)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWizardPage
 
 from setup_assistant.core.address import validation_message
 from setup_assistant.gui.icons import Status, logo_pixmap
+from setup_assistant.gui.lazy_qt import Qt, set_enum
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.widgets import StatusLine, text_label
+from setup_assistant.gui.widgets import StatusLine, text_label, top_aligned
 
 LOGO_SIZE = 64
 VALIDATION_DELAY_MS = 500  # let the person finish typing before pointing out what is missing
@@ -57,16 +58,14 @@ class AddressPage(QWizardPage):
             )
         )
         header = QHBoxLayout()
-        header.addWidget(self.logo, 0, Qt.AlignmentFlag.AlignTop)
+        header.addLayout(top_aligned(self.logo))
         header.addWidget(intro, 1)
 
         self.address = QLineEdit()
         self.address.setPlaceholderText(self.tr("name@your-domain.org"))
         self.address.setAccessibleName(self.tr("Email address"))
         self.address.setAccessibleDescription(self.tr("Your full email address; it is also your username."))
-        self.address.setInputMethodHints(
-            Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhNoAutoUppercase
-        )
+        set_enum(self.address, "inputMethodHints", "ImhEmailCharactersOnly|ImhNoAutoUppercase")
         self.message = StatusLine(Status.WARNING, "", icon_size=16)
         self.message.setVisible(False)
         self.name = QLineEdit()

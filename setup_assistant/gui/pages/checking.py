@@ -134,9 +134,10 @@ class CheckingPage(QWizardPage):
         password = self.model.password or None
         timeout, grace = self.model.timeout, self.model.grace
         trust_status = self.trust_status
-        from setup_assistant.core.probing.account_check import check_account
 
         def work(report: Report) -> _Checked:
+            from setup_assistant.core.probing.account_check import check_account  # not on the GUI thread
+
             check = check_account(
                 provider,
                 address,

@@ -240,6 +240,12 @@ def _run_gui(provider: str | None) -> int:
     if reason:
         print(f"setup-assistant: {reason}", file=sys.stderr)
         return EXIT_USAGE
+    from setup_assistant.gui.linux_libraries import missing_reason  # before Qt, whose own message misleads
+
+    reason = missing_reason()
+    if reason:
+        print(f"setup-assistant: {reason}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         from setup_assistant.gui.app import run_wizard
     except ImportError as exc:

@@ -55,6 +55,8 @@ class MailWizard(QWizard):
         self.setStartId(PageId.ADDRESS)
         self.pages_ready = False
         self._build_after_paint = defer_pages
+        self._shown_id = -1
+        self.currentIdChanged.connect(self._page_changed)
         if not defer_pages:
             self.build_remaining_pages()
 
@@ -85,6 +87,12 @@ class MailWizard(QWizard):
         ):
             self.setPage(page_id, page)
         self.pages_ready = True
+
+    def _page_changed(self, page_id: int) -> None:
+        came_back = 0 <= page_id < self._shown_id
+        self._shown_id = page_id
+        if came_back and page_id == PageId.PASSWORD and self.pages_ready:
+            self.password_page.returned_to()
 
     @staticmethod
     def minimum_size() -> QSize:

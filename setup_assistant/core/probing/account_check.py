@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from setup_assistant import __version__
@@ -127,3 +127,34 @@ def check_account(
             progress=login_progress,
         )
     return AccountCheck(address, provider, probe, logins, password_given=bool(password))
+
+
+def recheck_logins(
+    previous: AccountCheck,
+    password: str | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    cancel: threading.Event | None = None,
+    login_progress: LoginProgressCallback | None = None,
+) -> AccountCheck:
+    """Another password for the same servers: only the logins are tried again, on the endpoints that just worked.
+
+    A person who mistyped the password should not wait out a slow or blocked port a second time.
+    """
+    probe = previous.probe
+    if probe.cancelled:
+        raise ValueError("a cancelled check has no known connections to reuse")
+    logins: tuple[LoginResult, ...] = ()
+    if password:
+        logins = check_logins(
+            login_endpoints(probe.recommended),
+            previous.address.username,
+            password,
+            previous.provider.root,
+            timeout=timeout,
+            cancel=cancel,
+            progress=login_progress,
+        )
+    if cancel is not None and cancel.is_set():
+        probe = replace(probe, cancelled=True)  # stopped halfway: the next check starts from the beginning
+    return AccountCheck(previous.address, previous.provider, probe, logins, password_given=bool(password))

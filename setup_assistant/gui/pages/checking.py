@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first ch
 
 COL_WHAT, COL_RESULT, COL_TIME = 0, 1, 2
 TICK_MS = 200
+REUSE_SECONDS = 600.0  # a check older than this is done again in full: the network may have changed
 log = logging.getLogger(__name__)
 
 
@@ -91,6 +92,8 @@ class CheckingPage(QWizardPage):
 
         self._generation = 0
         self._running = False
+        self._last: _Checked | None = None  # the last finished check, whose connections a retyped password reuses
+        self._last_at = 0.0
         self._cancel: threading.Event | None = None
         self._started = 0.0
         self._rows: dict[Endpoint, QTreeWidgetItem] = {}
@@ -106,21 +109,36 @@ class CheckingPage(QWizardPage):
         return self._running
 
     def initializePage(self) -> None:
-        self.start()
+        self.start(reuse_connections=True)
 
     def cleanupPage(self) -> None:
         self.stop(forget=True)
 
-    def start(self) -> None:
-        """Starts a fresh check; a previous one still winding down is cancelled and its results ignored."""
+    def _reusable(self) -> _Checked | None:
+        """The last check's connections, when only the password can have changed since (and not long ago)."""
+        last = self._last
+        check = self.model.check
+        if last is None or check is not last.check or check.probe.cancelled:
+            return None
+        if check.address != self.model.address or time.monotonic() - self._last_at > REUSE_SECONDS:
+            return None
+        return last
+
+    def start(self, *, reuse_connections: bool = False) -> None:
+        """Starts a fresh check; a previous one still winding down is cancelled and its results ignored.
+
+        With reuse_connections, a check of the same address that just finished keeps its connections and
+        only the logins are tried again (after a mistyped password, nobody waits for a slow port twice).
+        """
         self.stop(forget=True)
+        previous = self._reusable() if reuse_connections else None
         self.model.check = None
         self.model.trust_report = None
         self._generation += 1
         generation = self._generation
         cancel = threading.Event()
         self._cancel = cancel
-        self._fill_rows()
+        self._fill_rows(previous.check if previous is not None else None)
         self._running = True
         self._started = time.monotonic()
         self._tick.start()
@@ -134,7 +152,23 @@ class CheckingPage(QWizardPage):
         password = self.model.password or None
         timeout, grace = self.model.timeout, self.model.grace
         trust_status = self.trust_status
-        from setup_assistant.core.probing.account_check import check_account
+        from setup_assistant.core.probing.account_check import check_account, recheck_logins
+
+        if previous is not None:
+            known = previous
+
+            def again(report: Report) -> _Checked:
+                check = recheck_logins(known.check, password, timeout=timeout, cancel=cancel, login_progress=report)
+                return _Checked(check, known.trust_report)
+
+            self.summary.set(Status.PENDING, self.tr("Checking the password (the connections are known)…"))
+            self.jobs.start(
+                again,
+                on_progress=lambda item: self._progress(generation, item),
+                on_result=lambda check: self._finished(generation, check),
+                on_error=lambda exc: self._failed(generation, exc),
+            )
+            return
 
         def work(report: Report) -> _Checked:
             check = check_account(
@@ -183,7 +217,8 @@ class CheckingPage(QWizardPage):
 
     # --- rows -------------------------------------------------------------------------------------------------
 
-    def _fill_rows(self) -> None:
+    def _fill_rows(self, known: AccountCheck | None = None) -> None:
+        """One row per connection and per sign-in; with `known`, the connections show that check's results."""
         self.tree.clear()
         self._rows.clear()
         self._login_rows.clear()
@@ -198,7 +233,14 @@ class CheckingPage(QWizardPage):
                     "",
                 ]
             )
-            self._set_row(item, Status.PENDING, self.tr("Checking…"), "")
+            result = known.probe.result_for(endpoint) if known is not None else None
+            if result is not None:
+                self._set_row(
+                    item, status_level(result.status), status_text(result.status), _seconds(result.elapsed_ms)
+                )
+                item.setToolTip(COL_RESULT, result.detail)
+            else:
+                self._set_row(item, Status.PENDING, self.tr("Checking…"), "")
             self.tree.addTopLevelItem(item)
             self._rows[endpoint] = item
         with_password = bool(self.model.password)
@@ -210,7 +252,10 @@ class CheckingPage(QWizardPage):
                 self._set_row(item, Status.INFO, self.tr("Not tested (no password)"), "")
             self.tree.addTopLevelItem(item)
             self._login_rows[protocol] = item
-        self.bar.setRange(0, len(self._rows) + (len(self._login_rows) if with_password else 0))
+        connections = 0 if known is not None else len(self._rows)
+        rec = known.probe.recommended if known is not None else None
+        logins = sum(1 for p in MailProtocol if rec.get(p)) if rec is not None else len(self._login_rows)
+        self.bar.setRange(0, max(1, connections + (logins if with_password else 0)))
         self.bar.setValue(0)
 
     def _set_row(self, item: QTreeWidgetItem, status: Status, text: str, elapsed: str) -> None:
@@ -255,6 +300,9 @@ class CheckingPage(QWizardPage):
         check = checked.check
         self.model.check = check
         self.model.trust_report = checked.trust_report
+        if self._last is None or check.probe is not self._last.check.probe:
+            self._last_at = time.monotonic()  # the connections' age counts from their own probe
+        self._last = checked
         for endpoint, row in self._rows.items():
             result = check.probe.result_for(endpoint)
             if result is not None:

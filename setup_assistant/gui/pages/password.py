@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
 
 from setup_assistant.gui.capslock import CapsLockWatcher
@@ -110,6 +110,11 @@ class PasswordPage(QWizardPage):
                 on_result=lambda answer: self._store_answered(generation, answer),
                 on_error=lambda _exc: self._store_answered(generation, (None, None)),
             )
+
+    def returned_to(self) -> None:
+        """Back here after a check (most often: the password was not accepted). Typing replaces what is there."""
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.password.selectAll()
 
     def _store_answered(self, generation: int, answer: object) -> None:
         if generation != self._generation:

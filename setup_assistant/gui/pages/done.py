@@ -64,19 +64,66 @@ class DonePage(QWizardPage):
         self.saved.clear()
         clear_layout(self.done_box)
         self.open_buttons = []
-        address = self.model.require_address()
-        check = self.model.check
-        if check is not None and check.login_rejected:
-            self.setSubTitle(
-                self.tr(
-                    "{address} is set up, but the server did not accept the password: check it, or ask your "
-                    "postmaster to reset it."
-                ).format(address=address.address)
+        title, subtitle = self.headline()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        if not self.model.tested:
+            self.done_box.addWidget(
+                StatusLine(
+                    Status.WARNING,
+                    self.tr(
+                        "Not tested: the {provider} servers could not be reached from here, so these are the "
+                        "provider's published settings. Once the computer is online, run the assistant again to "
+                        "check them."
+                    ).format(provider=self.model.provider.name),
+                )
             )
-        else:
-            self.setSubTitle(self.tr("Your email {address} is ready to use.").format(address=address.address))
         for item in self.model.done:
             self.done_box.addWidget(self._done_row(item))
+        self._password_lines()
+        self.next_steps.setText(self._next_steps_html())
+
+    def headline(self) -> tuple[str, str]:
+        """Title and subtitle that say what really happened: tested, not tested, or files for another computer."""
+        address = self.model.require_address().address
+        check = self.model.check
+        if self.model.save_only:
+            if self.model.tested:
+                subtitle = self.tr(
+                    "Nothing was set up on this computer: the files for {address} are ready for the other computer."
+                ).format(address=address)
+                if check is not None and check.login_rejected:
+                    subtitle += " " + self.tr(
+                        "The server did not accept the password typed here: check it, or ask your postmaster to "
+                        "reset it."
+                    )
+                return self.tr("Files saved"), subtitle
+            return self.tr("Files saved (not tested)"), self.tr(
+                "Nothing was set up on this computer: the files for {address} use settings that could not be "
+                "tested from here."
+            ).format(address=address)
+        if not self.model.tested:
+            return self.tr("Set up, not tested"), self.tr(
+                "{address} is set up with settings that could not be tested from here."
+            ).format(address=address)
+        if check is not None and check.login_rejected:
+            return self.tr("Set up, but the password was not accepted"), self.tr(
+                "{address} is set up, but the server did not accept the password: check it, or ask your "
+                "postmaster to reset it."
+            ).format(address=address)
+        if check is not None and check.logins_ok:
+            return self.tr("All set"), self.tr("Your email {address} is set up and tested.").format(address=address)
+        if check is not None and not check.password_given:
+            return self.tr("Set up"), self.tr(
+                "{address} is set up and the servers were tested; the password was not (none was typed), so your "
+                "mail program will ask for it."
+            ).format(address=address)
+        return self.tr("Set up, sign-in not tested"), self.tr(
+            "{address} is set up and the servers answer, but signing in could not be completed during the check."
+        ).format(address=address)
+
+    def _password_lines(self) -> None:
+        """Where the password is kept. One place for every such line: which programs have it and which will ask."""
         if self.model.password_saved_in:
             self.done_box.addWidget(
                 StatusLine(
@@ -84,7 +131,6 @@ class DonePage(QWizardPage):
                     self.tr("Your password is kept in {where}.").format(where=self.model.password_saved_in),
                 )
             )
-        self.next_steps.setText(self._next_steps_html())
 
     def _done_row(self, item: DoneItem) -> QWidget:
         row = QWidget()

@@ -97,12 +97,32 @@ class ProgramsPage(QWizardPage):
         folder_row.setContentsMargins(24, 0, 0, 0)
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose)
+        # Untested settings (nothing could be reached) go into this computer's mail programs only when confirmed.
+        self.confirm_untested = QCheckBox(
+            self.tr("Set them up here &anyway, although the settings could not be tested")
+        )
+        self.confirm_untested.setAccessibleDescription(
+            self.tr("The servers could not be reached, so the settings were not tested.")
+        )
+        confirm_row = QHBoxLayout()
+        confirm_row.setContentsMargins(24, 0, 0, 0)
+        confirm_row.addWidget(self.confirm_untested)
         ml.addWidget(self.here)
+        ml.addLayout(confirm_row)
         ml.addWidget(self.save_only)
         ml.addLayout(folder_row)
         layout.addWidget(mode)
         self.here.toggled.connect(self._changed)
         self.folder.textChanged.connect(self._changed)
+        self.confirm_untested.toggled.connect(self._changed)
+
+        # Why Next is disabled, in words; its space is kept so nothing moves when it appears.
+        self.hint = StatusLine(Status.INFO, "", icon_size=16)
+        self.hint.setAccessibleName(self.tr("Why the button is disabled"))
+        policy = self.hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.hint.setSizePolicy(policy)
+        layout.addWidget(self.hint)
 
         self.messages = QVBoxLayout()
         layout.addLayout(self.messages)
@@ -144,8 +164,9 @@ class ProgramsPage(QWizardPage):
                 )
             )
         anything_here = any(d.present for d in self.detected.values())
-        (self.here if anything_here else self.save_only).setChecked(True)
+        (self.here if anything_here and not self.model.untested else self.save_only).setChecked(True)
         self.here.setEnabled(anything_here)
+        self.confirm_untested.setChecked(False)
         clear_layout(self.messages)
         self._written_for = None
         self._changed()
@@ -178,16 +199,34 @@ class ProgramsPage(QWizardPage):
             label.setVisible(here and tb and profiles > 0)
         self.folder.setEnabled(not here)
         self.choose.setEnabled(not here)
+        self.confirm_untested.setVisible(self.model.untested)
+        self.confirm_untested.setEnabled(here)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Set &up") if here else self.tr("&Save files"))
+        why = self.why_disabled()
+        self.hint.set(Status.INFO, why or "")
+        self.hint.setVisible(bool(why))
         self.completeChanged.emit()
+
+    def why_disabled(self) -> str | None:
+        """The reason Next cannot be pressed now, for the line under the choices; None when it can."""
+        button = (self.tr("Set up") if self.here.isChecked() else self.tr("Save files")).replace("&", "")
+        if not self.chosen():
+            return self.tr("Tick at least one program to enable “{button}”.").format(button=button)
+        if self.here.isChecked() and self.model.untested and not self.confirm_untested.isChecked():
+            return self.tr(
+                "The settings are not tested: tick “Set them up here anyway”, or choose “Just save the files”."
+            )
+        if not self.here.isChecked() and not self.folder.text().strip():
+            return self.tr("Choose a folder for the files.")
+        return None
 
     def chosen(self) -> list[Client]:
         return [c for c, box in self.boxes.items() if box.isChecked()]
 
     def isComplete(self) -> bool:
-        if self._running or not self.chosen() or not self.model.can_set_up:
+        if self._running or not self.model.can_set_up:
             return False
-        return self.here.isChecked() or bool(self.folder.text().strip())
+        return self.why_disabled() is None
 
     def choose_folder(self) -> None:
         start = self.folder.text() or str(Path.home())

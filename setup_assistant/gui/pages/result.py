@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -90,6 +91,24 @@ class ResultPage(QWizardPage):
         actions.addStretch(1)
         layout.addLayout(actions)
         layout.addSpacing(8)
+
+        # When nothing could be reached: the files and the sheet can still be prepared, clearly marked untested.
+        self.untested = QCheckBox(
+            self.tr("C&ontinue anyway with {provider}'s published settings (not tested)").format(
+                provider=model.provider.name
+            )
+        )
+        self.untested_why = text_label(
+            self.tr(
+                "For example to save the files and the settings sheet for a computer on another network. Nothing "
+                "is set up on this computer unless you confirm it on the next page."
+            )
+        )
+        self.untested_why.setContentsMargins(24, 0, 0, 6)
+        self.untested.setAccessibleDescription(self.untested_why.text())
+        self.untested.toggled.connect(self._untested_toggled)
+        layout.addWidget(self.untested)
+        layout.addWidget(self.untested_why)
 
         self.choice = QGroupBox(self.tr("How should your mail program receive mail?"))
         self.imap = QRadioButton(self.tr("&IMAP (recommended)"))
@@ -175,6 +194,17 @@ class ResultPage(QWizardPage):
     def initializePage(self) -> None:
         check = self._check()
         self.setSubTitle(self.tr("for {address}").format(address=check.address.address))
+        self.model.untested = False  # a new check: only an explicit choice on this page makes it untested
+        self.untested.blockSignals(True)
+        self.untested.setChecked(False)
+        self.untested.blockSignals(False)
+        self._set_protocols()
+        self.saved.clear()
+        self._fill_details(check)
+        self._remember(check)
+        self._explain()
+
+    def _set_protocols(self) -> None:
         usable = self.model.protocol_usable
         self.imap.setEnabled(usable[MailProtocol.IMAP])
         self.pop.setEnabled(usable[MailProtocol.POP3])
@@ -183,9 +213,10 @@ class ResultPage(QWizardPage):
             if usable[other]:
                 self.model.protocol = other
         (self.imap if self.model.protocol is MailProtocol.IMAP else self.pop).setChecked(True)
-        self.saved.clear()
-        self._fill_details(check)
-        self._remember(check)
+
+    def _untested_toggled(self, on: bool) -> None:
+        self.model.untested = on
+        self._set_protocols()
         self._explain()
 
     def _check(self) -> AccountCheck:
@@ -202,7 +233,18 @@ class ResultPage(QWizardPage):
         clear_layout(self.findings)
         for finding in findings:
             self.findings.addWidget(StatusLine(finding.level, finding.text))
-        if not self.model.can_set_up and outcome is not Outcome.STOPPED:
+        offer_untested = outcome in (Outcome.NO_CONNECTION, Outcome.PARTLY_BLOCKED)
+        if self.model.untested:
+            self.findings.addWidget(
+                StatusLine(
+                    Status.WARNING,
+                    self.tr(
+                        "The next pages use {provider}'s published settings. They could not be tested from here, so "
+                        "they are marked “not tested” everywhere."
+                    ).format(provider=self.model.provider.name),
+                )
+            )
+        elif not self.model.can_set_up and outcome is not Outcome.STOPPED:
             self.findings.addWidget(
                 StatusLine(
                     Status.INFO,
@@ -212,6 +254,8 @@ class ResultPage(QWizardPage):
                     ),
                 )
             )
+        self.untested.setVisible(offer_untested)
+        self.untested_why.setVisible(offer_untested)
         self.retype.setVisible(outcome is Outcome.WRONG_PASSWORD)
         self.again.setVisible(outcome is not Outcome.WORKS and outcome is not Outcome.WORKS_WITH_CHANGES)
         self.choice.setVisible(any(self.model.protocol_usable.values()))

@@ -48,6 +48,8 @@ class WizardModel:
     # Filled in by the certificate and mail-program pages.
     trust_report: TrustReport | None = None  # where the provider's root is needed, from the last check
     certificate_done: list[DoneItem] = field(default_factory=list)  # where the root certificate went
+    certificate_offered: list[str] = field(default_factory=list)  # places the certificate page offered (keys)
+    certificate_missing: list[str] = field(default_factory=list)  # programs set up that will ask about it
     clients: list[Client] = field(default_factory=list)
     save_only: bool = False
     out_dir: Path | None = None

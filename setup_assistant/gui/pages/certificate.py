@@ -121,9 +121,11 @@ class CertificatePage(QWizardPage):
         clear_layout(self.places)
         clear_layout(self.results)
         report = self.model.trust_report
+        self.model.certificate_offered = []
         if report is not None:
             for place in report.places:
                 if place.need is trust.Need.NEEDED and place.present is not True:
+                    self.model.certificate_offered.append(place.place.key)
                     self.places.addWidget(
                         text_label(
                             self.tr("• {place}, for {programs}").format(

@@ -111,6 +111,15 @@ class DonePage(QWizardPage):
                 "{address} is set up, but the server did not accept the password: check it, or ask your "
                 "postmaster to reset it."
             ).format(address=address)
+        if self.model.certificate_missing:
+            return self.tr("Set up: accept the certificate once"), self.tr(
+                "{address} is set up, but {programs} will ask you to accept the server's certificate, because the "
+                "{provider} certificate was not installed."
+            ).format(
+                address=address,
+                programs=", ".join(self.model.certificate_missing),
+                provider=self.model.provider.name,
+            )
         if check is not None and check.logins_ok:
             return self.tr("All set"), self.tr("Your email {address} is set up and tested.").format(address=address)
         if check is not None and not check.password_given:

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -134,6 +135,44 @@ def scroll_body(page: QWidget) -> QVBoxLayout:
     layout = QVBoxLayout(inner)
     layout.setContentsMargins(0, 0, 6, 0)
     return layout
+
+
+def fingerprint_lines(fingerprint: str, per_line: int = 16) -> str:
+    """A long "AB:CD:…" fingerprint as lines of `per_line` bytes: one unbreakable word would not fit the page."""
+    pairs = [p for p in fingerprint.replace(" ", "").split(":") if p]
+    if len(pairs) <= 1:  # plain hex without colons
+        text = fingerprint.replace(":", "").upper()
+        pairs = [text[i : i + 2] for i in range(0, len(text), 2)]
+    return "\n".join(":".join(pairs[i : i + per_line]) for i in range(0, len(pairs), per_line))
+
+
+def path_field(path: object) -> QLineEdit:
+    """A file or folder path the person can select and copy whole; a long one scrolls instead of being cut off."""
+    field = QLineEdit(str(path))
+    field.setReadOnly(True)
+    field.setFrame(False)
+    field.setCursorPosition(0)
+    field.setAccessibleName(QCoreApplication.translate("Status", "Path"))
+    field.setStyleSheet("QLineEdit { background: transparent; }")
+    return field
+
+
+def keep_place(widget: QWidget, lines: int = 1) -> None:
+    """Keeps a status line's space while it is hidden or short, so nothing below moves when it appears."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+    widget.setMinimumHeight(lines * widget.fontMetrics().lineSpacing())
+
+
+def reserved(widget: QWidget, lines: int = 1) -> QWidget:
+    """`widget` in a holder that keeps its room while it is hidden (a hidden form row would collapse)."""
+    keep_place(widget, lines)
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    return holder
 
 
 def seconds_text(ms: int) -> str:

@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from setup_assistant.gui.pages.programs import ProgramsPage
     from setup_assistant.gui.pages.result import ResultPage
 
-MINIMUM_SIZE = QSize(640, 560)
+MINIMUM_SIZE = QSize(560, 420)  # fits a 1920×1080 screen at 200% scale (960×540) with its taskbar and title bar
+DEFAULT_SIZE = QSize(680, 580)
+SCREEN_MARGIN = QSize(40, 90)  # the window frame, title bar and a taskbar
 SHUTDOWN_WAIT_MS = 3000
 
 
@@ -49,6 +51,7 @@ class MailWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(self.default_size())
 
         self.address_page = AddressPage(model, services.settings)
         self.setPage(PageId.ADDRESS, self.address_page)
@@ -97,6 +100,14 @@ class MailWizard(QWizard):
     @staticmethod
     def minimum_size() -> QSize:
         return QSize(MINIMUM_SIZE)
+
+    def default_size(self) -> QSize:
+        """DEFAULT_SIZE, or less on a small (or scaled-up) screen; never below the minimum. Pages scroll."""
+        screen = self.screen()
+        if screen is None:
+            return QSize(DEFAULT_SIZE)
+        room = screen.availableGeometry().size() - SCREEN_MARGIN
+        return DEFAULT_SIZE.boundedTo(room).expandedTo(MINIMUM_SIZE)
 
     def nextId(self) -> int:
         current = self.currentId()

@@ -15,7 +15,7 @@ from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
-from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body, text_label
+from setup_assistant.gui.widgets import StatusLine, clear_layout, fingerprint_lines, scroll_body, text_label
 
 if TYPE_CHECKING:  # cryptography and the trust stores are loaded when this page is first shown
     from cryptography import x509
@@ -115,7 +115,7 @@ class CertificatePage(QWizardPage):
         if root is not None:
             self.fingerprint.setText(
                 self.tr("Certificate: {name}\nSHA-256 fingerprint:\n{fingerprint}").format(
-                    name=_friendly_name(root.certificate), fingerprint=root.fingerprint
+                    name=_friendly_name(root.certificate), fingerprint=fingerprint_lines(root.fingerprint)
                 )
             )
         clear_layout(self.places)

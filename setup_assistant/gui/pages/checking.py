@@ -28,7 +28,7 @@ from setup_assistant.gui.explain import assess, headline, login_text, status_lev
 from setup_assistant.gui.icons import Status, status_icon
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.widgets import StatusLine, seconds_text, status_word
+from setup_assistant.gui.widgets import StatusLine, keep_place, seconds_text, status_word
 
 if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first check starts
     from setup_assistant.core.probing.account_check import AccountCheck
@@ -79,6 +79,7 @@ class CheckingPage(QWizardPage):
         self.bar = QProgressBar()
         self.bar.setAccessibleName(self.tr("Progress of the checks"))
         self.summary = StatusLine(Status.PENDING, "")
+        keep_place(self.summary, lines=2)  # "Checking… 3 s" and the two-line verdict take the same room
         self.button = QPushButton()
         self.button.clicked.connect(self._button_clicked)
 

@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from setup_assistant.gui.guide import next_steps
@@ -14,7 +15,14 @@ from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.pages.result import report_file_name
 from setup_assistant.gui.report_saver import ReportSaver
 from setup_assistant.gui.saving import save_settings_sheet
-from setup_assistant.gui.widgets import StatusLine, ask_save_path, clear_layout, scroll_body, text_label
+from setup_assistant.gui.widgets import (
+    StatusLine,
+    ask_save_path,
+    clear_layout,
+    path_field,
+    scroll_body,
+    text_label,
+)
 
 if TYPE_CHECKING:
     from setup_assistant.gui.jobs import JobRunner
@@ -59,11 +67,13 @@ class DonePage(QWizardPage):
         outer.addWidget(self.saved)
         self.reporter = ReportSaver(self.jobs, self.saved, self.report_button, self)
         self.open_buttons: list[QPushButton] = []
+        self.open_failures: list[StatusLine] = []
 
     def initializePage(self) -> None:
         self.saved.clear()
         clear_layout(self.done_box)
         self.open_buttons = []
+        self.open_failures = []
         title, subtitle = self.headline()
         self.setTitle(title)
         self.setSubTitle(subtitle)
@@ -143,19 +153,43 @@ class DonePage(QWizardPage):
 
     def _done_row(self, item: DoneItem) -> QWidget:
         row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        text = item.text
+        outer = QVBoxLayout(row)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        top = QHBoxLayout()
+        top.addWidget(StatusLine(Status.INFO if item.note else Status.OK, item.text), 1)
+        outer.addLayout(top)
         if item.path is not None:
-            text += "\n" + str(item.path)
-        layout.addWidget(StatusLine(Status.INFO if item.note else Status.OK, text), 1)
+            path = path_field(item.path)
+            path.setContentsMargins(28, 0, 0, 0)
+            outer.addWidget(path)
         if item.open_label:
+            failure = StatusLine(Status.WARNING, "", icon_size=16)
+            failure.setVisible(False)
             button = QPushButton(item.open_label)
-            button.setAccessibleDescription(text)
-            button.clicked.connect(lambda _checked=False, it=item: self.open_item(it))
-            layout.addWidget(button)
+            button.setAccessibleDescription(item.text + (f" {item.path}" if item.path else ""))
+            button.clicked.connect(lambda _checked=False, it=item, f=failure: self._open_clicked(it, f))
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            outer.addWidget(failure)
             self.open_buttons.append(button)
+            self.open_failures.append(failure)
         return row
+
+    def _open_clicked(self, item: DoneItem, failure: StatusLine) -> None:
+        """Opening can fail (no program for the file type, a program that will not start): say so, never silently."""
+        if self.open_item(item):
+            failure.setVisible(False)
+            return
+        if item.command:
+            text = self.tr("{program} could not be started. Start it yourself from your computer's menu.").format(
+                program=item.open_label.replace("&", "") if item.open_label else item.command[0]
+            )
+        else:
+            text = self.tr(
+                "This computer could not open it. Open it yourself: the path is shown above (select it to copy it)."
+            )
+        failure.set(Status.WARNING, text)
+        failure.setVisible(True)
 
     def open_item(self, item: DoneItem) -> bool:
         from PySide6.QtCore import QProcess, QUrl

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWizardPage
 
 from setup_assistant.gui.capslock import CapsLockWatcher
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.secrets import PasswordStore
-from setup_assistant.gui.widgets import StatusLine, text_label
+from setup_assistant.gui.widgets import StatusLine, keep_place, reserved, scroll_body, text_label
 
 if TYPE_CHECKING:
     from setup_assistant.gui.jobs import JobRunner
@@ -46,14 +46,15 @@ class PasswordPage(QWizardPage):
         self.where = text_label()
         self.prefilled = StatusLine(Status.INFO, self.tr("Your remembered password was filled in."), icon_size=16)
         self.prefilled.setVisible(False)
+        keep_place(self.prefilled)  # nor "Remember" when this appears, a moment after the page
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("&Password:"), self.password)
-        form.addRow("", self.caps)
+        form.addRow("", reserved(self.caps))  # the box below must not move when the hint appears while typing
         form.addRow("", self.show_password)
 
-        layout = QVBoxLayout(self)
+        layout = scroll_body(self)  # scrolls on a small or scaled-up screen
         layout.addLayout(form)
         layout.addWidget(self.prefilled)
         layout.addSpacing(12)

@@ -217,10 +217,14 @@ class ProgramsPage(QWizardPage):
         here = self.here.isChecked()
         tb = self.boxes[Client.THUNDERBIRD].isChecked()
         profiles = self.profile.count()
-        self.profile.setVisible(here and tb and profiles > 0)
+        # Shown whenever there is a profile to choose, enabled when it applies: a row that came and went with
+        # each click moved the boxes below it under the pointer.
+        self.profile.setVisible(profiles > 0)
+        self.profile.setEnabled(here and tb)
         label = self.profile_row.labelForField(self.profile)
         if label is not None:
-            label.setVisible(here and tb and profiles > 0)
+            label.setVisible(profiles > 0)
+            label.setEnabled(here and tb)
         self.folder.setEnabled(not here)
         self.choose.setEnabled(not here)
         self.confirm_untested.setVisible(self.model.untested)

@@ -37,6 +37,8 @@ from setup_assistant.gui.widgets import (
     StatusLine,
     ask_save_path,
     clear_layout,
+    fingerprint_lines,
+    keep_place,
     scroll_body,
     seconds_text,
     status_word,
@@ -100,8 +102,9 @@ class ResultPage(QWizardPage):
         )
         self.untested_why = text_label(
             self.tr(
-                "For example to save the files and the settings sheet for a computer on another network. Nothing "
-                "is set up on this computer unless you confirm it on the next page."
+                "For example to save the files and the settings sheet for a computer on another network. They are "
+                "marked “not tested” on the next pages, and nothing is set up on this computer unless you confirm "
+                "it there."
             )
         )
         self.untested_why.setContentsMargins(24, 0, 0, 6)
@@ -145,6 +148,7 @@ class ResultPage(QWizardPage):
 
         self.remembered = StatusLine(Status.INFO, "", icon_size=16)
         self.remembered.setVisible(False)
+        keep_place(self.remembered)  # it appears a moment later: what is below must not jump then
         layout.addWidget(self.remembered)
 
         self.table = QTableWidget(0, 6)
@@ -234,17 +238,9 @@ class ResultPage(QWizardPage):
         for finding in findings:
             self.findings.addWidget(StatusLine(finding.level, finding.text))
         offer_untested = outcome in (Outcome.NO_CONNECTION, Outcome.PARTLY_BLOCKED)
-        if self.model.untested:
-            self.findings.addWidget(
-                StatusLine(
-                    Status.WARNING,
-                    self.tr(
-                        "The next pages use {provider}'s published settings. They could not be tested from here, so "
-                        "they are marked “not tested” everywhere."
-                    ).format(provider=self.model.provider.name),
-                )
-            )
-        elif not self.model.can_set_up and outcome is not Outcome.STOPPED:
+        # Where "continue untested" is offered, its tick box explains itself; nothing above it may change when
+        # it is ticked (the box would move under the pointer).
+        if not self.model.can_set_up and outcome is not Outcome.STOPPED and not offer_untested:
             self.findings.addWidget(
                 StatusLine(
                     Status.INFO,
@@ -299,14 +295,14 @@ class ResultPage(QWizardPage):
             t = facts.trusted_by
             lines.append(
                 self.tr(
-                    "Certificate: {subject}\nIssued by: {issuer}\nValid until: {until} ({tls})\nSHA-256: {sha}\n"
+                    "Certificate: {subject}\nIssued by: {issuer}\nValid until: {until} ({tls})\nSHA-256:\n{sha}\n"
                     "Trusted by Mozilla (Thunderbird): {mozilla} · this computer: {os} · the provider's root: {root}"
                 ).format(
                     subject=facts.subject,
                     issuer=facts.issuer,
                     until=facts.not_after[:10],
                     tls=facts.tls_version,
-                    sha=facts.sha256,
+                    sha=fingerprint_lines(facts.sha256),
                     mozilla=_yes_no(t.mozilla),
                     os=_yes_no(t.os),
                     root=_yes_no(t.provider_root),

@@ -124,3 +124,34 @@ def test_ticking_a_program_never_moves_the_others(make_wizard, mail_servers, ser
         _click(qtbot, widget)
         QApplication.processEvents()
         assert outlook.mapTo(driver.wizard, QPoint(0, 0)) == where, "a check box moved under the pointer"
+
+
+def test_every_page_fits_at_200_percent_on_a_full_hd_screen(mail_servers, tmp_path) -> None:
+    """QT_SCALE_FACTOR=2 on 1920×1080 leaves 960×540: the window and every text on every page must still fit."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    screen = tmp_path / "screen.json"
+    screen.write_text(
+        json.dumps({"screens": [{"name": "fullhd", "x": 0, "y": 0, "width": 1920, "height": 1080, "dpr": 1}]}),
+        encoding="utf-8",
+    )
+    env = {
+        **os.environ,
+        "QT_SCALE_FACTOR": "2",
+        "QT_QPA_PLATFORM": f"offscreen:configfile={screen}",
+        "PYTHONPATH": str(root),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.gui.screenshots", "--out", str(tmp_path / "shots"), "--check-fit"],
+        env=env,
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (tmp_path / "shots" / "5-certificate.png").is_file()

@@ -94,6 +94,11 @@ class MailWizard(QWizard):
     def _page_changed(self, page_id: int) -> None:
         came_back = 0 <= page_id < self._shown_id
         self._shown_id = page_id
+        # On the certificate page Enter means the recommended "Install", not Next (which would skip it).
+        recommend = page_id == PageId.CERTIFICATE and self.pages_ready and self.certificate_page.install.isEnabled()
+        self.setOption(QWizard.WizardOption.NoDefaultButton, recommend)
+        if recommend:
+            self.certificate_page.install.setDefault(True)
         if came_back and page_id == PageId.PASSWORD and self.pages_ready:
             self.password_page.returned_to()
 

@@ -90,3 +90,20 @@ def test_setting_up_without_the_certificate_is_not_called_all_set(make_wizard, m
     done = driver.wizard.done_page
     assert done.title() != "All set"
     assert "Thunderbird will ask you to accept the server's certificate" in done.subTitle()
+
+
+def test_enter_on_the_certificate_page_installs_it_then_means_next(make_wizard, mail_servers, services, qtbot) -> None:
+    profile = _make_profile(services.home)
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, mail_servers.users[USER])
+    driver.next(PageId.RESULT)
+    driver.next(PageId.CERTIFICATE)
+    certificate = driver.wizard.certificate_page
+    assert certificate.install.isDefault() and not driver.next_button().isDefault()
+    qtbot.keyClick(driver.wizard.focusWidget() or driver.wizard, Qt.Key.Key_Return)
+    assert driver.page == PageId.CERTIFICATE, "Enter skipped the recommended install"
+    qtbot.waitUntil(lambda: not certificate.running, timeout=30_000)
+    assert (profile / "cert9.db").exists()
+    assert driver.next_button().isDefault()
+    qtbot.keyClick(driver.wizard.focusWidget() or driver.wizard, Qt.Key.Key_Return)
+    assert driver.page == PageId.PROGRAMS

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizard, QWizardPage
 
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
@@ -217,6 +217,11 @@ class CertificatePage(QWizardPage):
                     )
             if report.ok:
                 self.install.setEnabled(False)
+                self.install.setDefault(False)
+                wizard = self.wizard()
+                if wizard is not None:  # done: Enter means Next again
+                    wizard.setOption(QWizard.WizardOption.NoDefaultButton, False)
+                    wizard.button(QWizard.WizardButton.NextButton).setFocus()
             else:
                 self.install.setText(self.tr("Try &again"))
         self.completeChanged.emit()

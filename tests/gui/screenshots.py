@@ -172,7 +172,7 @@ def render_all(
         wizard.next()
         wizard.password_page.password.setText(password)
         shooter.shoot(wizard, "2-password")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         wizard = shooter.wizard("happy")
         shooter.to_check(wizard, password)
@@ -193,14 +193,14 @@ def render_all(
         wizard.next()
         wait_for(lambda: wizard.currentId() == PageId.DONE)
         shooter.shoot(wizard, "7-done")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         wizard = shooter.wizard("wrong")
         shooter.to_check(wizard, "not the password")
         wait_for(lambda: not wizard.checking_page.running)
         wizard.next()
         shooter.shoot(wizard, "4-result-wrong-password")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         shooter.provider_path = blocked
         wizard = shooter.wizard("blocked", grace=1.0)
@@ -210,7 +210,7 @@ def render_all(
         wait_for(lambda: not wizard.checking_page.running)
         wizard.next()
         shooter.shoot(wizard, "4-result-port-blocked")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         shooter.provider_path = unreachable
         wizard = shooter.wizard("unreachable")
@@ -228,7 +228,7 @@ def render_all(
         wizard.next()
         wait_for(lambda: wizard.currentId() == PageId.DONE)
         shooter.shoot(wizard, "7-done-not-tested")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
         if check_fit is not None:
             check_fit += shooter.problems
         return shooter.written

@@ -206,21 +206,6 @@ def test_stop_during_a_silent_server_is_fast_responsive_and_back_works(
     assert checking.running and checking.row_status(imap) == "pending"
 
 
-def test_closing_the_window_during_a_check_stops_it_at_once(make_wizard, mail_servers, blackhole, tmp_path) -> None:
-    provider = mail_servers.provider_file(tmp_path, imap=blackhole(), pop3=blackhole(), submission=blackhole())
-    driver = make_wizard(provider, timeout=30.0)
-    driver.enter_address(USER)
-    driver.next(PageId.PASSWORD)
-    driver.next(PageId.CHECKING)
-    driver.qtbot.wait(300)
-    assert driver.wizard.checking_page.running
-    started = time.monotonic()
-    driver.wizard.reject()  # Esc or the Cancel button
-    assert time.monotonic() - started < 2.0  # the probe stops in 0.1 s; closing waits for it
-    assert driver.wizard.jobs.wait(0), "the pool is idle right after closing"
-    assert not driver.wizard.isVisible()
-
-
 def test_remembered_password_goes_to_the_keyring_only_after_it_worked(
     make_wizard, mail_servers, memory_keyring
 ) -> None:

@@ -100,3 +100,20 @@ def test_escape_on_the_first_page_closes_without_asking(make_wizard, qtbot) -> N
     driver = make_wizard(None)
     QTest.keyClick(driver.wizard, Qt.Key.Key_Escape)
     assert not driver.wizard.isVisible()
+
+
+def test_a_slow_port_shows_progress_and_what_is_waited_for(make_wizard, mail_servers, blackhole, tmp_path, qtbot):
+    silent = (blackhole(), blackhole())
+    provider = mail_servers.provider_file(tmp_path, imap=silent[0], imaps=silent[1])
+    driver = make_wizard(provider, timeout=20.0)
+    driver.enter_address(USER)
+    driver.next(PageId.PASSWORD)
+    driver.next(PageId.CHECKING)
+    checking = driver.wizard.checking_page
+    qtbot.waitUntil(lambda: len(checking.waiting_for()) == 2, timeout=10_000)
+    assert checking.bar.value() == 4, "every finished connection moves the bar"
+    qtbot.waitUntil(lambda: "Waiting for port" in checking.summary.label.text(), timeout=3000)
+    line = checking.summary.label.text()
+    assert f"{min(silent)}, {max(silent)}" in line and "up to 20 s" in line
+    qtbot.mouseClick(checking.button, Qt.MouseButton.LeftButton)  # Stop
+    qtbot.waitUntil(lambda: not checking.running, timeout=3000)

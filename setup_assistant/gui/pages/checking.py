@@ -292,7 +292,8 @@ class CheckingPage(QWizardPage):
                 )
                 self._set_row(row, level, login_text(item.status), _seconds(item.elapsed_ms))
                 row.setToolTip(COL_RESULT, item.detail)
-        self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))
+        self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))  # one step per finished connection
+        self._show_elapsed()
 
     def _finished(self, generation: int, checked: object) -> None:
         if generation != self._generation or not isinstance(checked, _Checked):
@@ -362,11 +363,28 @@ class CheckingPage(QWizardPage):
         else:
             self.start()
 
+    def waiting_for(self) -> list[Endpoint]:
+        """The connections that have not answered yet (their rows still say "Checking…")."""
+        return [e for e, row in self._rows.items() if row.data(COL_RESULT, Qt.ItemDataRole.UserRole) == "pending"]
+
     def _show_elapsed(self) -> None:
-        if self._running and self.button.isEnabled():
-            seconds = int(time.monotonic() - self._started)
-            if seconds >= 1:
-                self.summary.set(Status.PENDING, self.tr("Checking… {seconds} s").format(seconds=seconds))
+        """An honest line while a slow port is waited for: which ports, how long so far, and for how long at most."""
+        if not (self._running and self.button.isEnabled()):
+            return
+        seconds = int(time.monotonic() - self._started)
+        if seconds < 1:
+            return  # most checks are over by then: "Checking…" is enough
+        waiting = self.waiting_for()
+        if waiting:
+            ports = sorted({e.port for e in waiting})
+            text = self.tr("Waiting for port {ports} to answer… {seconds} s (it is given up to {timeout} s)").format(
+                ports=self.tr(", ").join(str(p) for p in ports),
+                seconds=seconds,
+                timeout=int(self.model.timeout),
+            )
+        else:
+            text = self.tr("Checking the password… {seconds} s").format(seconds=seconds)
+        self.summary.set(Status.PENDING, text)
 
 
 def _seconds(ms: int) -> str:

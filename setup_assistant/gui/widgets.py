@@ -182,10 +182,30 @@ def seconds_text(ms: int) -> str:
     return QCoreApplication.translate("Status", "{seconds} s").format(seconds=QLocale().toString(ms / 1000, "f", 1))
 
 
+def documents_folder() -> Path:
+    """The person's Documents folder, or their home when there is none (never the working directory)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
+def start_folder(wanted: Path | None = None) -> Path:
+    """Where a file dialog opens: `wanted` or its nearest existing parent, else Documents or home.
+
+    A dialog given a folder that does not exist opens in the working directory (System32 for a Start-menu launch).
+    """
+    if wanted is not None and wanted.is_absolute():
+        for folder in (wanted, *wanted.parents):
+            if folder.is_dir() and folder != Path(folder.anchor):
+                return folder
+    return documents_folder()
+
+
 def ask_save_path(parent: QWidget, title: str, file_name: str, file_filter: str) -> Path | None:
-    """The platform's Save dialog, starting in Documents; None when the person cancels."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    """The platform's Save dialog, starting in Documents (or home); None when the person cancels."""
+    folder = documents_folder()
+    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(folder / file_name), file_filter)
     if not chosen:
         return None
     path = Path(chosen)

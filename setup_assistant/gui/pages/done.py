@@ -196,7 +196,9 @@ class DonePage(QWizardPage):
         from PySide6.QtGui import QDesktopServices
 
         if item.command:
-            return bool(QProcess.startDetached(item.command[0], list(item.command[1:])))
+            started = QProcess.startDetached(item.command[0], list(item.command[1:]))
+            # PySide6 returns (ok, pid) here: a non-empty tuple is always true, even when nothing started.
+            return bool(started[0] if isinstance(started, tuple) else started)
         if item.path is not None:
             return QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path)))
         return False

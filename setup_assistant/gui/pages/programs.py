@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -35,7 +35,7 @@ from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
-from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body
+from setup_assistant.gui.widgets import StatusLine, clear_layout, documents_folder, scroll_body, start_folder
 
 if TYPE_CHECKING:  # the profile writers are loaded when the person first presses "Set up" or "Save files"
     from setup_assistant.core.clients.profiles import ClientOutcome, ProfilesOutcome
@@ -173,9 +173,7 @@ class ProgramsPage(QWizardPage):
             self.profile.addItem(label, str(profile.path))
             self.profile.setItemData(self.profile.count() - 1, str(profile.path), Qt.ItemDataRole.ToolTipRole)
         if not self.folder.text():
-            base = self.services.documents or Path(
-                QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
-            )
+            base = self.services.documents or documents_folder()
             self.folder.setText(
                 str(
                     base
@@ -262,8 +260,9 @@ class ProgramsPage(QWizardPage):
         return self.why_disabled() is None
 
     def choose_folder(self) -> None:
-        start = self.folder.text() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder for the files"), start)
+        typed = self.folder.text().strip()
+        start = start_folder(Path(typed).expanduser() if typed else self.services.documents)
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder for the files"), str(start))
         if chosen:
             self.folder.setText(chosen)
 

@@ -203,9 +203,9 @@ def render_all(
         wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         shooter.provider_path = blocked
-        wizard = shooter.wizard("blocked", grace=1.0)
+        wizard = shooter.wizard("blocked", grace=2.5)
         shooter.to_check(wizard, password)
-        settle(0.4)
+        settle(1.4)  # long enough for the "Waiting for port …" line
         shooter.shoot(wizard, "3-checking-running")
         wait_for(lambda: not wizard.checking_page.running)
         wizard.next()

@@ -377,10 +377,15 @@ class CheckingPage(QWizardPage):
         waiting = self.waiting_for()
         if waiting:
             ports = sorted({e.port for e in waiting})
-            text = self.tr("Waiting for port {ports} to answer… {seconds} s (it is given up to {timeout} s)").format(
+            # Once another port for the same purpose works, a silent one only gets the short grace (the probe's
+            # rule); otherwise it may take the whole timeout.
+            ok = {e.protocol for e, row in self._rows.items() if row.data(COL_RESULT, Qt.ItemDataRole.UserRole) == "ok"}
+            graced = all(e.protocol in ok for e in waiting)
+            limit = self.model.grace if graced else self.model.timeout
+            text = self.tr("Waiting for port {ports} to answer… {seconds} s (it is given up to {limit} s)").format(
                 ports=self.tr(", ").join(str(p) for p in ports),
                 seconds=seconds,
-                timeout=int(self.model.timeout),
+                limit=f"{limit:g}" if graced else int(limit),
             )
         else:
             text = self.tr("Checking the password… {seconds} s").format(seconds=seconds)

@@ -145,7 +145,7 @@ class MailWizard(QWizard):
         if not self.pages_ready:
             return False, False
         writing = self.programs_page.running or self.certificate_page.running
-        return writing or self.checking_page.running or self.jobs.busy, writing
+        return writing or self.checking_page.running, writing
 
     def reject(self) -> None:
         """Escape, Cancel and the window's close button: ask first when closing would lose work."""

@@ -366,6 +366,7 @@ def test_back_during_a_write_never_starts_a_second_writer(make_wizard, mail_serv
     programs.folder.setText(str(tmp_path / "out"))
     driver.wizard.next()  # starts the (slow) write
     assert programs.running
+    driver.qtbot.waitUntil(lambda: len(calls) == 1, timeout=5000)  # it runs on the pool: wait until it started
     driver.wizard.back()
     driver.wizard.next()  # back on the programs page while the first write still runs
     programs.boxes[Client.THUNDERBIRD].setChecked(True)

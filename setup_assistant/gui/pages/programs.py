@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
     QWizard,
@@ -55,6 +56,15 @@ class _Written:
     outcome: ProfilesOutcome
     installed: TrustReport | None  # the certificate, when the person chose to install it just now
     missing: tuple[str, ...]  # programs that will ask about the certificate (it is needed and not installed)
+
+
+def _reveal(widget: QWidget) -> None:
+    """Scrolls the page so that `widget` is in view."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if isinstance(parent, QScrollArea):
+        parent.ensureWidgetVisible(widget)
 
 
 def _folder_name(address: str) -> str:
@@ -465,6 +475,7 @@ class ProgramsPage(QWizardPage):
         self._update_hint()  # Next is disabled until one of the two is chosen: Enter means install
         self.install_certificate.setDefault(True)
         self.install_certificate.setFocus()
+        QTimer.singleShot(0, lambda: _reveal(row))  # on a small screen the question may be below the fold
 
     def _certificate_items(self, report: TrustReport) -> list[DoneItem]:
         from setup_assistant.core.trust import Outcome

@@ -107,3 +107,21 @@ def test_enter_on_the_certificate_page_installs_it_then_means_next(make_wizard, 
     assert driver.next_button().isDefault()
     qtbot.keyClick(driver.wizard.focusWidget() or driver.wizard, Qt.Key.Key_Return)
     assert driver.page == PageId.PROGRAMS
+
+
+def test_a_certificate_declined_on_its_page_is_not_asked_again_but_named_on_done(
+    make_wizard, mail_servers, services, qtbot
+) -> None:
+    profile = _make_profile(services.home)
+    driver = make_wizard(mail_servers.provider_path)
+    driver.run_check(USER, mail_servers.users[USER])
+    driver.next(PageId.RESULT)
+    driver.next(PageId.CERTIFICATE)
+    qtbot.mouseClick(driver.next_button(), Qt.MouseButton.LeftButton)  # continue without it
+    assert driver.page == PageId.PROGRAMS
+    qtbot.mouseClick(driver.next_button(), Qt.MouseButton.LeftButton)  # "Set up": no second question
+    qtbot.waitUntil(lambda: driver.page == PageId.DONE, timeout=30_000)
+    assert USER in (profile / "prefs.js").read_text(encoding="utf-8")
+    done = driver.wizard.done_page
+    assert done.title() == "Set up: accept the certificate once"
+    assert "Thunderbird will ask you to accept" in done.subTitle()

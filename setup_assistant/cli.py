@@ -217,6 +217,30 @@ def _probe_table(check: Any) -> str:
     return "\n".join(out)
 
 
+def unreachable(probe: Any) -> bool:
+    """No port could even be reached (no network, server down, everything blocked): a network problem only."""
+    from setup_assistant.core.model import EndpointStatus
+
+    network = {EndpointStatus.DNS_ERROR, EndpointStatus.TIMEOUT, EndpointStatus.REFUSED, EndpointStatus.RESET}
+    return not probe.cancelled and bool(probe.endpoints) and all(r.status in network for r in probe.endpoints)
+
+
+def no_probe_hint(probe: Any, command: str) -> str | None:
+    """When nothing answered: how to write the files anyway, for a computer on another network."""
+    if not unreachable(probe):
+        return None
+    if command == "probe":
+        return (
+            "To prepare the files anyway (for example for a computer on another network), use the provider's "
+            "published settings, not tested: `setup-assistant profiles ADDRESS --out DIR --no-probe` "
+            "(or `sheet ... --no-probe` for a settings sheet)."
+        )
+    return (
+        f"To write them anyway with the provider's published settings (not tested), run the same `{command}` "
+        "command again with --no-probe."
+    )
+
+
 def cmd_probe(args: argparse.Namespace) -> int:
     from setup_assistant.core.probing.account_check import check_account
 
@@ -242,6 +266,9 @@ def cmd_probe(args: argparse.Namespace) -> int:
     else:
         print(_probe_table(check))
         print(check.verdict())
+        hint = no_probe_hint(check.probe, "probe")
+        if hint:
+            print(hint)
     return EXIT_OK if check.ok else EXIT_PROBLEM
 
 
@@ -313,6 +340,12 @@ def _no_display_reason() -> str | None:
 
 def _run_gui(provider: str | None) -> int:
     reason = _no_display_reason()
+    if reason:
+        print(f"setup-assistant: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    from setup_assistant.gui.linux_libraries import missing_reason  # before Qt, whose own message misleads
+
+    reason = missing_reason()
     if reason:
         print(f"setup-assistant: {reason}", file=sys.stderr)
         return EXIT_USAGE

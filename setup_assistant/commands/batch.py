@@ -21,6 +21,7 @@ from setup_assistant.cli import (
     _positive_seconds,
     add_provider_option,
     load_provider_or_usage,
+    no_probe_hint,
     output_folder,
 )
 
@@ -138,6 +139,9 @@ def cmd_batch(args: argparse.Namespace) -> int:
     print(outcome.probe_verdict, file=sys.stdout if probe_ok else sys.stderr)
     for result in outcome.problems:
         print(result.problem_line(), file=sys.stderr)
+    hint = no_probe_hint(outcome.probe, "batch") if outcome.probe is not None else None
+    if hint:
+        print(hint, file=sys.stderr)
     total = len(outcome.results)
     print(
         f"Done for {len(outcome.done)} of {total} {'person' if total == 1 else 'people'}"

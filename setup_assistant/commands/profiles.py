@@ -21,6 +21,7 @@ from setup_assistant.cli import (
     add_password_option,
     add_provider_option,
     load_provider_or_usage,
+    no_probe_hint,
     output_folder,
     parse_address_or_usage,
     read_password,
@@ -259,6 +260,9 @@ def _report(check: Any, outcome: Any) -> str:
     lines = []
     if check is not None:
         lines.append(check.verdict())
+        hint = no_probe_hint(check.probe, "profiles")
+        if hint:
+            lines.append(hint)
     else:
         lines.append("Servers not tested (--no-probe): the files use the provider's published settings.")
     for result in outcome.clients:

@@ -22,6 +22,7 @@ from setup_assistant.cli import (
     _positive_seconds,
     add_provider_option,
     load_provider_or_usage,
+    no_probe_hint,
     parse_address_or_usage,
 )
 
@@ -122,6 +123,9 @@ def cmd_sheet(args: argparse.Namespace) -> int:
             print("Cancelled; no sheet was written.", file=sys.stderr)
             return EXIT_PROBLEM
         print(check.verdict(), file=sys.stderr)
+        hint = no_probe_hint(check.probe, "sheet")
+        if hint:
+            print(hint, file=sys.stderr)
         settings = settings_from_probe(
             provider, address, check.probe.endpoints, display_name=args.name, protocol=protocol
         )

@@ -158,6 +158,51 @@ def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
     return Finding(Status.ERROR, text)
 
 
+def _ports_tried(results: list[EndpointResult]) -> str:
+    """ "ports 143 and 993 (receiving mail (IMAP)), …": every port the check tried, grouped by what it is for."""
+    groups = []
+    for proto in MailProtocol:
+        ports = [str(r.endpoint.port) for r in results if r.endpoint.protocol is proto]
+        if ports:
+            groups.append(
+                QCoreApplication.translate("Explain", "{ports} for {what}").format(
+                    ports=QCoreApplication.translate("Explain", " and ").join(ports), what=what(proto)
+                )
+            )
+    return "; ".join(groups)
+
+
+def unreachable_findings(check: AccountCheck) -> list[Finding]:
+    """No server answered at all: what was tried, what happened, and what a person can check, in plain words."""
+    results = list(check.probe.endpoints)
+    host = check.provider.server(MailProtocol.IMAP).host
+    statuses = {r.status for r in results}
+    if statuses == {EndpointStatus.DNS_ERROR}:
+        happened = QCoreApplication.translate(
+            "Explain",
+            "The mail server's name ({host}) could not be looked up, so no connection could even be tried. This "
+            "computer may not be connected to the internet.",
+        ).format(host=host)
+    elif statuses <= {EndpointStatus.TIMEOUT}:
+        happened = QCoreApplication.translate(
+            "Explain", "No answer came back from {host}: something on the way silently drops the connections."
+        ).format(host=host)
+    else:
+        happened = QCoreApplication.translate(
+            "Explain", "{host} could not be reached: the connections were refused or cut off."
+        ).format(host=host)
+    tried = QCoreApplication.translate("Explain", "The assistant tried {host} on ports {ports}.").format(
+        host=host, ports=_ports_tried(results)
+    )
+    check_list = QCoreApplication.translate(
+        "Explain",
+        "What to check: is this computer connected to the internet (can you open a web page)? A firewall, "
+        "antivirus or VPN may block mail: try without the VPN, or another network such as a phone's hotspot. If "
+        "web pages open, the mail server may be down for a while: press “Check again” later, or ask your help desk.",
+    )
+    return [Finding(Status.ERROR, happened + " " + tried), Finding(Status.INFO, check_list)]
+
+
 def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[Finding]]:
     """The overall outcome and the sentences that explain it, most important first."""
     probe = check.probe
@@ -178,20 +223,7 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
         cert = _certificate_finding(results)
         if cert is not None:
             return Outcome.CERTIFICATE, [cert]
-        if all(r.status is EndpointStatus.DNS_ERROR for r in results):
-            text = QCoreApplication.translate(
-                "Explain",
-                "The mail server's name ({host}) could not be looked up. This computer may not be connected to "
-                "the internet. Check your connection (can you open a web page?), then press “Check again”.",
-            ).format(host=provider.server(MailProtocol.IMAP).host)
-        else:
-            text = QCoreApplication.translate(
-                "Explain",
-                "The mail server could not be reached at all. Check that this computer is connected to the "
-                "internet (can you open a web page?), then press “Check again”. If it still fails, this network "
-                "may block email: try another network, or ask your help desk.",
-            )
-        return Outcome.NO_CONNECTION, [Finding(Status.ERROR, text)]
+        return Outcome.NO_CONNECTION, unreachable_findings(check)
 
     outcome = Outcome.WORKS
     works: list[str] = []

@@ -41,12 +41,15 @@ class WizardModel:
     password: str = field(default="", repr=False)
     remember_password: bool = False
     check: AccountCheck | None = None
+    untested: bool = False  # nothing could be reached and the person chose the provider's published settings
     protocol: MailProtocol = MailProtocol.IMAP
     timeout: float = DEFAULT_TIMEOUT
     grace: float = DEFAULT_GRACE
     # Filled in by the certificate and mail-program pages.
     trust_report: TrustReport | None = None  # where the provider's root is needed, from the last check
     certificate_done: list[DoneItem] = field(default_factory=list)  # where the root certificate went
+    certificate_offered: list[str] = field(default_factory=list)  # places the certificate page offered (keys)
+    certificate_missing: list[str] = field(default_factory=list)  # programs set up that will ask about it
     clients: list[Client] = field(default_factory=list)
     save_only: bool = False
     out_dir: Path | None = None
@@ -76,10 +79,17 @@ class WizardModel:
     @property
     def protocol_usable(self) -> dict[MailProtocol, bool]:
         """Which incoming protocols have a secure endpoint that worked in the last check."""
+        if self.untested:
+            return {MailProtocol.IMAP: True, MailProtocol.POP3: True}
         if self.check is None:
             return {MailProtocol.IMAP: False, MailProtocol.POP3: False}
         rec = self.check.probe.recommended
         return {MailProtocol.IMAP: rec.imap is not None, MailProtocol.POP3: rec.pop3 is not None}
+
+    @property
+    def tested(self) -> bool:
+        """The settings come from a check that reached the servers (not the untested published ones)."""
+        return self.check is not None and not self.untested and self.check.probe.secure_setup_exists
 
     @property
     def can_set_up(self) -> bool:
@@ -87,12 +97,20 @@ class WizardModel:
         check = self.check
         if check is None or check.probe.cancelled:
             return False
+        if self.untested:
+            return True
         return check.probe.recommended.smtp is not None and self.protocol_usable[self.protocol]
 
     def settings(self) -> AccountSettings:
         """The account as the profile writers want it, from the endpoints that really worked."""
         if self.check is None:
             raise ValueError("no check has run yet")
+        if self.untested:
+            from setup_assistant.core.account import settings_without_probe
+
+            return settings_without_probe(
+                self.provider, self.require_address(), display_name=self.display_name or None, protocol=self.protocol
+            )
         from setup_assistant.core.account import settings_from_probe
 
         return settings_from_probe(

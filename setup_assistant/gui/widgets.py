@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QScrollArea,
     QSizePolicy,
     QToolButton,
@@ -144,7 +145,7 @@ def scroll_body(page: QWidget) -> QVBoxLayout:
     area = QScrollArea()
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
-    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    set_enum(area, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")  # no Qt namespace on the first page (lazy_qt)
     inner = QWidget()
     # Wrapped labels report their height at the narrowest width as a minimum; ignoring it lets the scroll
     # area use the height for the real width (heightForWidth), so a scroll bar appears only when needed.
@@ -156,6 +157,44 @@ def scroll_body(page: QWidget) -> QVBoxLayout:
     return layout
 
 
+def fingerprint_lines(fingerprint: str, per_line: int = 16) -> str:
+    """A long "AB:CD:…" fingerprint as lines of `per_line` bytes: one unbreakable word would not fit the page."""
+    pairs = [p for p in fingerprint.replace(" ", "").split(":") if p]
+    if len(pairs) <= 1:  # plain hex without colons
+        text = fingerprint.replace(":", "").upper()
+        pairs = [text[i : i + 2] for i in range(0, len(text), 2)]
+    return "\n".join(":".join(pairs[i : i + per_line]) for i in range(0, len(pairs), per_line))
+
+
+def path_field(path: object) -> QLineEdit:
+    """A file or folder path the person can select and copy whole; a long one scrolls instead of being cut off."""
+    field = QLineEdit(str(path))
+    field.setReadOnly(True)
+    field.setFrame(False)
+    field.setCursorPosition(0)
+    field.setAccessibleName(QCoreApplication.translate("Status", "Path"))
+    field.setStyleSheet("QLineEdit { background: transparent; }")
+    return field
+
+
+def keep_place(widget: QWidget, lines: int = 1) -> None:
+    """Keeps a status line's space while it is hidden or short, so nothing below moves when it appears."""
+    policy = widget.sizePolicy()
+    policy.setRetainSizeWhenHidden(True)
+    widget.setSizePolicy(policy)
+    widget.setMinimumHeight(lines * widget.fontMetrics().lineSpacing())
+
+
+def reserved(widget: QWidget, lines: int = 1) -> QWidget:
+    """`widget` in a holder that keeps its room while it is hidden (a hidden form row would collapse)."""
+    keep_place(widget, lines)
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(widget)
+    return holder
+
+
 def seconds_text(ms: int) -> str:
     """A duration in the person's locale: "85 ms" below a second, else like "2.4 s"."""
     if ms < 1000:
@@ -163,10 +202,30 @@ def seconds_text(ms: int) -> str:
     return QCoreApplication.translate("Status", "{seconds} s").format(seconds=QLocale().toString(ms / 1000, "f", 1))
 
 
+def documents_folder() -> Path:
+    """The person's Documents folder, or their home when there is none (never the working directory)."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    if documents and Path(documents).is_dir():
+        return Path(documents)
+    return Path.home()
+
+
+def start_folder(wanted: Path | None = None) -> Path:
+    """Where a file dialog opens: `wanted` or its nearest existing parent, else Documents or home.
+
+    A dialog given a folder that does not exist opens in the working directory (System32 for a Start-menu launch).
+    """
+    if wanted is not None and wanted.is_absolute():
+        for folder in (wanted, *wanted.parents):
+            if folder.is_dir() and folder != Path(folder.anchor):
+                return folder
+    return documents_folder()
+
+
 def ask_save_path(parent: QWidget, title: str, file_name: str, file_filter: str) -> Path | None:
-    """The platform's Save dialog, starting in Documents; None when the person cancels."""
-    folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(Path(folder) / file_name), file_filter)
+    """The platform's Save dialog, starting in Documents (or home); None when the person cancels."""
+    folder = documents_folder()
+    chosen, selected = QFileDialog.getSaveFileName(parent, title, str(folder / file_name), file_filter)
     if not chosen:
         return None
     path = Path(chosen)

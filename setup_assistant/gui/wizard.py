@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QMessageBox, QWidget, QWizard, QWizardPage
 
 from setup_assistant.gui.flow import PageId, next_page
 from setup_assistant.gui.icons import app_icon
@@ -24,7 +24,9 @@ if TYPE_CHECKING:
     from setup_assistant.gui.pages.programs import ProgramsPage
     from setup_assistant.gui.pages.result import ResultPage
 
-MINIMUM_SIZE = QSize(640, 560)
+MINIMUM_SIZE = QSize(560, 420)  # fits a 1920×1080 screen at 200% scale (960×540) with its taskbar and title bar
+DEFAULT_SIZE = QSize(680, 580)
+SCREEN_MARGIN = QSize(40, 90)  # the window frame, title bar and a taskbar
 
 # Loaded on a pool thread once every page is built: the check, the certificate stores and the profile writers
 # would otherwise be imported on the GUI thread when the person first needs them (a stall of up to a few
@@ -36,6 +38,7 @@ PRELOAD = (
     "setup_assistant.core.helpdesk.report",
 )
 SHUTDOWN_WAIT_MS = 3000
+WRITE_WAIT_MS = 60_000  # a write that takes longer than this is stuck; closing then goes ahead
 
 
 def _preload(_report: object) -> None:
@@ -67,6 +70,7 @@ class MailWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(MINIMUM_SIZE)
+        self.resize(self.default_size())
 
         self.address_page = AddressPage(model, services.settings)
         self.setPage(PageId.ADDRESS, self.address_page)
@@ -75,6 +79,10 @@ class MailWizard(QWizard):
         self._built: list[PageId] = []
         self._build_after_paint = defer_pages
         self.after_first_paint: list[Callable[[], None]] = []  # run once the first page is on screen (deferred only)
+        self._shown_id = -1
+        self._closing = False
+        self.close_question: QMessageBox | None = None
+        self.currentIdChanged.connect(self._page_changed)
         if not defer_pages:
             self.build_remaining_pages()
 
@@ -132,9 +140,28 @@ class MailWizard(QWizard):
         if self._build_next_page() and not self.pages_ready:
             QTimer.singleShot(0, self._build_in_steps)
 
+    def _page_changed(self, page_id: int) -> None:
+        came_back = 0 <= page_id < self._shown_id
+        self._shown_id = page_id
+        # On the certificate page Enter means the recommended "Install", not Next (which would skip it).
+        recommend = page_id == PageId.CERTIFICATE and self.pages_ready and self.certificate_page.install.isEnabled()
+        self.setOption(QWizard.WizardOption.NoDefaultButton, recommend)
+        if recommend:
+            self.certificate_page.install.setDefault(True)
+        if came_back and page_id == PageId.PASSWORD and self.pages_ready:
+            self.password_page.returned_to()
+
     @staticmethod
     def minimum_size() -> QSize:
         return QSize(MINIMUM_SIZE)
+
+    def default_size(self) -> QSize:
+        """DEFAULT_SIZE, or less on a small (or scaled-up) screen; never below the minimum. Pages scroll."""
+        screen = self.screen()
+        if screen is None:
+            return QSize(DEFAULT_SIZE)
+        room = screen.availableGeometry().size() - SCREEN_MARGIN
+        return DEFAULT_SIZE.boundedTo(room).expandedTo(MINIMUM_SIZE)
 
     def nextId(self) -> int:
         current = self.currentId()
@@ -160,6 +187,58 @@ class MailWizard(QWizard):
         if self.pages_ready:
             self.checking_page.cancel_all()
         return self.jobs.wait(SHUTDOWN_WAIT_MS)
+
+    def _busy(self) -> tuple[bool, bool]:
+        """(some work runs, a write runs): a check can be stopped at once, a write only finished."""
+        if not self.pages_ready:
+            return False, False
+        writing = self.programs_page.running or self.certificate_page.running
+        return writing or self.checking_page.running, writing
+
+    def reject(self) -> None:
+        """Escape, Cancel and the window's close button: ask first when closing would lose work."""
+        if self._closing or not self.pages_ready:
+            super().reject()
+            return
+        working, writing = self._busy()
+        midway = PageId.CHECKING <= self.currentId() <= PageId.PROGRAMS  # chosen, not yet written
+        if (working or midway) and not self.ask_to_close(working=working, writing=writing):
+            return
+        self._closing = True
+        if writing:  # never leave a profile or a certificate store half written: let it finish first
+            self.setEnabled(False)
+            clock = QElapsedTimer()
+            clock.start()
+            loop = QEventLoop()  # waits in Qt's own loop: the pool's signals arrive, and the GIL is free meanwhile
+            poll = QTimer()
+            poll.setInterval(50)
+            poll.timeout.connect(
+                lambda: loop.quit() if not self._busy()[1] or clock.elapsed() > WRITE_WAIT_MS else None
+            )
+            poll.start()
+            loop.exec()
+            poll.stop()
+        super().reject()
+
+    def ask_to_close(self, *, working: bool, writing: bool) -> bool:
+        """The question before closing; "Keep going" is the default, so Escape or Enter twice never loses work."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.windowTitle())
+        if writing:
+            box.setText(self.tr("The settings are being written. Close the assistant once that has finished?"))
+        elif working:
+            box.setText(self.tr("A check is running. Stop it and close the assistant?"))
+        else:
+            box.setText(self.tr("Close the assistant? Nothing has been set up or saved yet."))
+        close = box.addButton(self.tr("&Close"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep going"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        self.close_question = box  # for tests and accessibility tools
+        box.exec()
+        self.close_question = None
+        return box.clickedButton() is close
 
     def done(self, result: int) -> None:
         self.stop_work()

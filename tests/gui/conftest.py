@@ -96,7 +96,8 @@ def make_wizard(qtbot, services: Services) -> Iterator:
     def make(provider_path: Path | str | None, **model_fields: object) -> Driver:
         model = WizardModel(load_provider(provider_path), **model_fields)  # type: ignore[arg-type]
         wizard = MailWizard(model, services)
-        qtbot.addWidget(wizard)
+        # pytest-qt closes it after the test: done() first, since a close midway asks "Close the assistant?"
+        qtbot.addWidget(wizard, before_close_func=lambda w: w.done(0) if w.isVisible() else None)
         wizard.show()
         made.append(wizard)
         return Driver(qtbot, wizard)

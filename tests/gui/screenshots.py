@@ -83,11 +83,13 @@ def settle(seconds: float = 0.15) -> None:
 
 
 class Shooter:
-    def __init__(self, out: Path, provider_path: Path, work: Path) -> None:
+    def __init__(self, out: Path, provider_path: Path, work: Path, *, check_fit: bool = False) -> None:
         self.out = out
         self.provider_path = provider_path
         self.work = work
         self.written: list[Path] = []
+        self.check_fit = check_fit  # at the wizard's own default size, and every cut-off text is noted
+        self.problems: list[str] = []
 
     def wizard(self, name: str, **model_fields: object) -> MailWizard:
         home = self.work / name / "home"
@@ -103,13 +105,24 @@ class Shooter:
         )
         os.environ["SETUP_ASSISTANT_DATA_DIR"] = str(self.work / name / "data")
         wizard = MailWizard(WizardModel(load_provider(self.provider_path), **model_fields), services)  # type: ignore[arg-type]
-        wizard.resize(*SIZE)
+        if not self.check_fit:
+            wizard.resize(*SIZE)
         wizard.show()
         settle()
         return wizard
 
     def shoot(self, wizard: MailWizard, name: str) -> None:
         settle()
+        if self.check_fit:
+            from tests.gui.fit import cut_off_texts
+
+            self.problems += [f"{name}: {p}" for p in cut_off_texts(wizard.currentPage(), wizard)]
+            screen = wizard.screen().availableGeometry()
+            if wizard.width() > screen.width() or wizard.height() > screen.height():
+                self.problems.append(
+                    f"{name}: the window ({wizard.width()}×{wizard.height()}) is larger than the "
+                    f"screen ({screen.width()}×{screen.height()})"
+                )
         path = self.out / f"{name}.png"
         if not wizard.grab().save(str(path)):
             raise OSError(f"could not save {path}")
@@ -123,8 +136,13 @@ class Shooter:
         wizard.next()
 
 
-def render_all(out: Path, test_provider_toml: str, password: str, blackhole_port: int) -> list[Path]:
-    """Walks the wizard through every page and state worth seeing; returns the PNG files written."""
+def render_all(
+    out: Path, test_provider_toml: str, password: str, blackhole_port: int, *, check_fit: list[str] | None = None
+) -> list[Path]:
+    """Walks the wizard through every page and state worth seeing; returns the PNG files written.
+
+    With `check_fit` (a list), the wizard keeps its default size and every text cut off is added to the list.
+    """
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="sa-screens-"))
     data_dir = os.environ.get("SETUP_ASSISTANT_DATA_DIR")
@@ -136,7 +154,13 @@ def render_all(out: Path, test_provider_toml: str, password: str, blackhole_port
             _replace_port(npomail_like_provider(test_provider_toml), "servers.smtp", "starttls_port", blackhole_port),
             encoding="utf-8",
         )
-        shooter = Shooter(out, provider, work)
+        unreachable = work / "npomail-unreachable.toml"
+        text = npomail_like_provider(test_provider_toml)
+        for table in ("servers.imap", "servers.pop3", "servers.smtp"):
+            for key in ("starttls_port", "ssl_port"):
+                text = _replace_port(text, table, key, _closed_port())
+        unreachable.write_text(text, encoding="utf-8")
+        shooter = Shooter(out, provider, work, check_fit=check_fit is not None)
 
         wizard = shooter.wizard("invalid")
         wizard.address_page.address.setText("jane.doe@example")
@@ -148,7 +172,7 @@ def render_all(out: Path, test_provider_toml: str, password: str, blackhole_port
         wizard.next()
         wizard.password_page.password.setText(password)
         shooter.shoot(wizard, "2-password")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         wizard = shooter.wizard("happy")
         shooter.to_check(wizard, password)
@@ -169,24 +193,44 @@ def render_all(out: Path, test_provider_toml: str, password: str, blackhole_port
         wizard.next()
         wait_for(lambda: wizard.currentId() == PageId.DONE)
         shooter.shoot(wizard, "7-done")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         wizard = shooter.wizard("wrong")
         shooter.to_check(wizard, "not the password")
         wait_for(lambda: not wizard.checking_page.running)
         wizard.next()
         shooter.shoot(wizard, "4-result-wrong-password")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
 
         shooter.provider_path = blocked
-        wizard = shooter.wizard("blocked", grace=1.0)
+        wizard = shooter.wizard("blocked", grace=2.5)
         shooter.to_check(wizard, password)
-        settle(0.4)
+        settle(1.4)  # long enough for the "Waiting for port …" line
         shooter.shoot(wizard, "3-checking-running")
         wait_for(lambda: not wizard.checking_page.running)
         wizard.next()
         shooter.shoot(wizard, "4-result-port-blocked")
-        wizard.close()
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
+
+        shooter.provider_path = unreachable
+        wizard = shooter.wizard("unreachable")
+        shooter.to_check(wizard, password)
+        wait_for(lambda: not wizard.checking_page.running)
+        wizard.next()
+        wizard.result_page.untested.setChecked(True)
+        shooter.shoot(wizard, "4-result-unreachable")
+        wizard.next()
+        programs = wizard.programs_page
+        programs.here.setChecked(True)
+        shooter.shoot(wizard, "6-programs-untested")
+        programs.save_only.setChecked(True)
+        programs.folder.setText(str(shooter.work / "unreachable" / "files"))
+        wizard.next()
+        wait_for(lambda: wizard.currentId() == PageId.DONE)
+        shooter.shoot(wizard, "7-done-not-tested")
+        wizard.done(0)  # not close(): that would ask "Close the assistant?" midway
+        if check_fit is not None:
+            check_fit += shooter.problems
         return shooter.written
     finally:
         if data_dir is None:
@@ -194,6 +238,15 @@ def render_all(out: Path, test_provider_toml: str, password: str, blackhole_port
         else:
             os.environ["SETUP_ASSISTANT_DATA_DIR"] = data_dir
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _closed_port() -> int:
+    """A port nothing listens on: connecting is refused at once, as when the server is down."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def _replace_port(toml: str, table: str, key: str, port: int) -> str:
@@ -211,6 +264,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("docs/screenshots"))
     parser.add_argument("--minimum-size", action="store_true", help="shoot at the wizard's minimum size")
+    parser.add_argument(
+        "--check-fit",
+        action="store_true",
+        help="keep the wizard's default size and fail (exit 1) when a text is cut off or the window is too big",
+    )
     args = parser.parse_args(argv)
     global SIZE
     if args.minimum_size:
@@ -242,13 +300,19 @@ def main(argv: list[str] | None = None) -> int:
 
         ca_path = ca_dir / "test-ca.pem"
         sha = write_ca(ca, ca_path)
-        written = render_all(args.out, server.provider_toml(ca_path, sha), USERS[USER], silent.getsockname()[1])
+        problems: list[str] | None = [] if args.check_fit else None
+        written = render_all(
+            args.out, server.provider_toml(ca_path, sha), USERS[USER], silent.getsockname()[1], check_fit=problems
+        )
     finally:
         silent.close()
         server.stop()
         shutil.rmtree(ca_dir, ignore_errors=True)
     for path in written:
         print(path)
+    if problems:
+        print("cut off:\n" + "\n".join(problems), file=sys.stderr)
+        return 1
     return 0
 
 

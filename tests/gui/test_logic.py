@@ -97,7 +97,10 @@ def test_wrong_password_names_the_postmaster() -> None:
 def test_nothing_reachable_and_dns_failure() -> None:
     every = [(p, s) for p in MailProtocol for s in Security]
     outcome, findings = assess(_check(dict.fromkeys(every, EndpointStatus.TIMEOUT), None), MailProtocol.IMAP)
-    assert outcome is Outcome.NO_CONNECTION and "connected to the internet" in findings[0].text
+    assert outcome is Outcome.NO_CONNECTION and "No answer came back" in findings[0].text
+    assert "ports 143 and 993 for receiving mail (IMAP)" in findings[0].text  # what was tried
+    assert "587 and 465 for sending mail" in findings[0].text
+    assert "connected to the internet" in findings[1].text and "VPN" in findings[1].text  # what to check
     outcome, findings = assess(_check(dict.fromkeys(every, EndpointStatus.DNS_ERROR), None), MailProtocol.IMAP)
     assert outcome is Outcome.NO_CONNECTION and "could not be looked up" in findings[0].text
 

@@ -144,3 +144,21 @@ def test_a_slow_password_store_never_freezes_the_window(make_wizard, services, m
     timer.stop()
     assert max(stalls) < 400, f"the event loop stalled {max(stalls)} ms"
     assert page.password.text() == "remembered" and page.remember.isChecked()
+
+
+def test_the_caps_lock_hint_does_not_move_the_box_below_it(make_wizard, qtbot) -> None:
+    from PySide6.QtCore import QPoint
+
+    driver = make_wizard(None)
+    driver.enter_address("jane.doe@example.org")
+    driver.next(PageId.PASSWORD)
+    page = driver.wizard.password_page
+    qtbot.waitUntil(lambda: page.remember.isEnabled())
+    QApplication.processEvents()
+    where = page.show_password.mapTo(driver.wizard, QPoint(0, 0))
+    remember = page.remember.mapTo(driver.wizard, QPoint(0, 0))
+    _type(page.password, "A", shift=False)  # Caps Lock on: the hint appears
+    assert page.caps.isVisible()
+    QApplication.processEvents()
+    assert page.show_password.mapTo(driver.wizard, QPoint(0, 0)) == where, "the check box moved under the pointer"
+    assert page.remember.mapTo(driver.wizard, QPoint(0, 0)) == remember

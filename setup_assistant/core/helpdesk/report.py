@@ -308,7 +308,7 @@ def render_html(data: dict[str, Any]) -> bytes:
             ("Python", str(os_info.get("python", ""))),
             ("Email address", email + (" (masked)" if data.get("redacted") else "")),
             ("Provider", f"{provider.get('name', '')} ({provider.get('file', '')})"),
-            ("Logins tested", "yes" if data.get("password_given") else "no (no password given)"),
+            ("Logins tested", _logins_tested(data)),
         ]
     )
     _dns_html(page, data.get("dns") or {})
@@ -414,6 +414,15 @@ def _servers_html(page: HtmlPage, servers: dict[str, Any]) -> None:
                 ("Leads to the provider's pinned root", _yes_no(trusted.get("provider_root"))),
             ]
         )
+
+
+def _logins_tested(data: dict[str, Any]) -> str:
+    """ "yes" only when a login was really tried: a password alone proves nothing if no server was reached."""
+    if data.get("logins"):
+        return "yes"
+    if data.get("password_given"):
+        return "no (nothing secure could be reached to try the password)"
+    return "no (no password given)"
 
 
 def _logins_html(page: HtmlPage, logins: list[dict[str, Any]], tested: bool) -> None:

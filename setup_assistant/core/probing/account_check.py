@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from setup_assistant import __version__
@@ -135,9 +135,11 @@ def check_account(
     return AccountCheck(address, provider, probe, logins, password_given=bool(password))
 
 
-def _log_check(probe: ProbeResult, logins: tuple[LoginResult, ...]) -> None:
+def _log_check(probe: ProbeResult, logins: tuple[LoginResult, ...], *, again: bool = False) -> None:
     """Statuses only, for the help desk's log: never a server's own words (they can carry anything)."""
-    for result in probe.endpoints:
+    if again:
+        _log.info("the logins tried again with another password, on the connections that just worked")
+    for result in probe.endpoints if not again else ():
         e = result.endpoint
         _log.info("endpoint %s %s:%d %s: %s (%d ms)", e.protocol.value, e.host, e.port, e.security.value,
                   result.status.value, result.elapsed_ms)  # fmt: skip
@@ -146,3 +148,36 @@ def _log_check(probe: ProbeResult, logins: tuple[LoginResult, ...]) -> None:
         _log.info("login %s %s:%d %s: %s", e.protocol.value, e.host, e.port, e.security.value, login.status.value)
     if probe.cancelled:
         _log.info("the check was cancelled")
+
+
+def recheck_logins(
+    previous: AccountCheck,
+    password: str | None,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    cancel: threading.Event | None = None,
+    login_progress: LoginProgressCallback | None = None,
+) -> AccountCheck:
+    """Another password for the same servers: only the logins are tried again, on the endpoints that just worked.
+
+    A person who mistyped the password should not wait out a slow or blocked port a second time.
+    """
+    probe = previous.probe
+    if probe.cancelled:
+        raise ValueError("a cancelled check has no known connections to reuse")
+    logs.hide_secret(password)
+    logins: tuple[LoginResult, ...] = ()
+    if password:
+        logins = check_logins(
+            login_endpoints(probe.recommended),
+            previous.address.username,
+            password,
+            previous.provider.root,
+            timeout=timeout,
+            cancel=cancel,
+            progress=login_progress,
+        )
+    if cancel is not None and cancel.is_set():
+        probe = replace(probe, cancelled=True)  # stopped halfway: the next check starts from the beginning
+    _log_check(probe, logins, again=True)
+    return AccountCheck(previous.address, previous.provider, probe, logins, password_given=bool(password))

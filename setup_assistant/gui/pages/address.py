@@ -6,13 +6,13 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QSize, QTimer
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWizardPage
 
 from setup_assistant.core.address import validation_message
 from setup_assistant.gui.icons import Status, logo_pixmap
 from setup_assistant.gui.lazy_qt import Qt, set_enum
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.widgets import StatusLine, text_label, top_aligned
+from setup_assistant.gui.widgets import StatusLine, reserved, scroll_body, text_label, top_aligned
 
 LOGO_SIZE = 64
 VALIDATION_DELAY_MS = 500  # let the person finish typing before pointing out what is missing
@@ -76,11 +76,11 @@ class AddressPage(QWizardPage):
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("&Email address:"), self.address)
-        form.addRow("", self.message)
+        form.addRow("", reserved(self.message))  # the name field below stays put when a message appears
         form.addRow(self.tr("Your &name:"), self.name)
         form.addRow("", text_label(self.tr("People you write to see this name beside your address.")))
 
-        layout = QVBoxLayout(self)
+        layout = scroll_body(self)  # scrolls on a small or scaled-up screen
         layout.addLayout(header)
         layout.addSpacing(12)
         layout.addLayout(form)

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizardPage
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizard, QWizardPage
 
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
-from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body, text_label
+from setup_assistant.gui.widgets import StatusLine, clear_layout, fingerprint_lines, scroll_body, text_label
 
 if TYPE_CHECKING:  # cryptography and the trust stores are loaded when this page is first shown
     from cryptography import x509
@@ -115,15 +115,17 @@ class CertificatePage(QWizardPage):
         if root is not None:
             self.fingerprint.setText(
                 self.tr("Certificate: {name}\nSHA-256 fingerprint:\n{fingerprint}").format(
-                    name=_friendly_name(root.certificate), fingerprint=root.fingerprint
+                    name=_friendly_name(root.certificate), fingerprint=fingerprint_lines(root.fingerprint)
                 )
             )
         clear_layout(self.places)
         clear_layout(self.results)
         report = self.model.trust_report
+        self.model.certificate_offered = []
         if report is not None:
             for place in report.places:
                 if place.need is trust.Need.NEEDED and place.present is not True:
+                    self.model.certificate_offered.append(place.place.key)
                     self.places.addWidget(
                         text_label(
                             self.tr("• {place}, for {programs}").format(
@@ -215,6 +217,11 @@ class CertificatePage(QWizardPage):
                     )
             if report.ok:
                 self.install.setEnabled(False)
+                self.install.setDefault(False)
+                wizard = self.wizard()
+                if wizard is not None:  # done: Enter means Next again
+                    wizard.setOption(QWizard.WizardOption.NoDefaultButton, False)
+                    wizard.button(QWizard.WizardButton.NextButton).setFocus()
             else:
                 self.install.setText(self.tr("Try &again"))
         self.completeChanged.emit()

@@ -28,7 +28,7 @@ from setup_assistant.gui.explain import assess, headline, login_text, status_lev
 from setup_assistant.gui.icons import Status, status_icon
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.widgets import StatusLine, plain_tooltip, seconds_text, status_word
+from setup_assistant.gui.widgets import StatusLine, keep_place, plain_tooltip, seconds_text, status_word
 
 if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first check starts
     from setup_assistant.core.probing.account_check import AccountCheck
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first ch
 
 COL_WHAT, COL_RESULT, COL_TIME = 0, 1, 2
 TICK_MS = 200
+REUSE_SECONDS = 600.0  # a check older than this is done again in full: the network may have changed
 log = logging.getLogger(__name__)
 
 
@@ -78,6 +79,7 @@ class CheckingPage(QWizardPage):
         self.bar = QProgressBar()
         self.bar.setAccessibleName(self.tr("Progress of the checks"))
         self.summary = StatusLine(Status.PENDING, "")
+        keep_place(self.summary, lines=2)  # "Checking… 3 s" and the two-line verdict take the same room
         self.button = QPushButton()
         self.button.clicked.connect(self._button_clicked)
 
@@ -91,6 +93,8 @@ class CheckingPage(QWizardPage):
 
         self._generation = 0
         self._running = False
+        self._last: _Checked | None = None  # the last finished check, whose connections a retyped password reuses
+        self._last_at = 0.0
         self._cancel: threading.Event | None = None
         self._started = 0.0
         self._rows: dict[Endpoint, QTreeWidgetItem] = {}
@@ -106,21 +110,36 @@ class CheckingPage(QWizardPage):
         return self._running
 
     def initializePage(self) -> None:
-        self.start()
+        self.start(reuse_connections=True)
 
     def cleanupPage(self) -> None:
         self.stop(forget=True)
 
-    def start(self) -> None:
-        """Starts a fresh check; a previous one still winding down is cancelled and its results ignored."""
+    def _reusable(self) -> _Checked | None:
+        """The last check's connections, when only the password can have changed since (and not long ago)."""
+        last = self._last
+        check = self.model.check
+        if last is None or check is not last.check or check.probe.cancelled:
+            return None
+        if check.address != self.model.address or time.monotonic() - self._last_at > REUSE_SECONDS:
+            return None
+        return last
+
+    def start(self, *, reuse_connections: bool = False) -> None:
+        """Starts a fresh check; a previous one still winding down is cancelled and its results ignored.
+
+        With reuse_connections, a check of the same address that just finished keeps its connections and
+        only the logins are tried again (after a mistyped password, nobody waits for a slow port twice).
+        """
         self.stop(forget=True)
+        previous = self._reusable() if reuse_connections else None
         self.model.check = None
         self.model.trust_report = None
         self._generation += 1
         generation = self._generation
         cancel = threading.Event()
         self._cancel = cancel
-        self._fill_rows()
+        self._fill_rows(previous.check if previous is not None else None)
         self._running = True
         self._started = time.monotonic()
         self._tick.start()
@@ -134,6 +153,24 @@ class CheckingPage(QWizardPage):
         password = self.model.password or None
         timeout, grace = self.model.timeout, self.model.grace
         trust_status = self.trust_status
+
+        if previous is not None:
+            known = previous
+
+            def again(report: Report) -> _Checked:
+                from setup_assistant.core.probing.account_check import recheck_logins  # not on the GUI thread
+
+                check = recheck_logins(known.check, password, timeout=timeout, cancel=cancel, login_progress=report)
+                return _Checked(check, known.trust_report)
+
+            self.summary.set(Status.PENDING, self.tr("Checking the password (the connections are known)…"))
+            self.jobs.start(
+                again,
+                on_progress=lambda item: self._progress(generation, item),
+                on_result=lambda check: self._finished(generation, check),
+                on_error=lambda exc: self._failed(generation, exc),
+            )
+            return
 
         def work(report: Report) -> _Checked:
             from setup_assistant.core.probing.account_check import check_account  # not on the GUI thread
@@ -184,7 +221,8 @@ class CheckingPage(QWizardPage):
 
     # --- rows -------------------------------------------------------------------------------------------------
 
-    def _fill_rows(self) -> None:
+    def _fill_rows(self, known: AccountCheck | None = None) -> None:
+        """One row per connection and per sign-in; with `known`, the connections show that check's results."""
         self.tree.clear()
         self._rows.clear()
         self._login_rows.clear()
@@ -199,7 +237,14 @@ class CheckingPage(QWizardPage):
                     "",
                 ]
             )
-            self._set_row(item, Status.PENDING, self.tr("Checking…"), "")
+            result = known.probe.result_for(endpoint) if known is not None else None
+            if result is not None:
+                self._set_row(
+                    item, status_level(result.status), status_text(result.status), _seconds(result.elapsed_ms)
+                )
+                item.setToolTip(COL_RESULT, result.detail)
+            else:
+                self._set_row(item, Status.PENDING, self.tr("Checking…"), "")
             self.tree.addTopLevelItem(item)
             self._rows[endpoint] = item
         with_password = bool(self.model.password)
@@ -211,7 +256,10 @@ class CheckingPage(QWizardPage):
                 self._set_row(item, Status.INFO, self.tr("Not tested (no password)"), "")
             self.tree.addTopLevelItem(item)
             self._login_rows[protocol] = item
-        self.bar.setRange(0, len(self._rows) + (len(self._login_rows) if with_password else 0))
+        connections = 0 if known is not None else len(self._rows)
+        rec = known.probe.recommended if known is not None else None
+        logins = sum(1 for p in MailProtocol if rec.get(p)) if rec is not None else len(self._login_rows)
+        self.bar.setRange(0, max(1, connections + (logins if with_password else 0)))
         self.bar.setValue(0)
 
     def _set_row(self, item: QTreeWidgetItem, status: Status, text: str, elapsed: str) -> None:
@@ -247,7 +295,8 @@ class CheckingPage(QWizardPage):
                 )
                 self._set_row(row, level, login_text(item.status), _seconds(item.elapsed_ms))
                 row.setToolTip(COL_RESULT, plain_tooltip(item.detail))
-        self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))
+        self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))  # one step per finished connection
+        self._show_elapsed()
 
     def _finished(self, generation: int, checked: object) -> None:
         if generation != self._generation or not isinstance(checked, _Checked):
@@ -256,6 +305,9 @@ class CheckingPage(QWizardPage):
         check = checked.check
         self.model.check = check
         self.model.trust_report = checked.trust_report
+        if self._last is None or check.probe is not self._last.check.probe:
+            self._last_at = time.monotonic()  # the connections' age counts from their own probe
+        self._last = checked
         for endpoint, row in self._rows.items():
             result = check.probe.result_for(endpoint)
             if result is not None:
@@ -314,11 +366,33 @@ class CheckingPage(QWizardPage):
         else:
             self.start()
 
+    def waiting_for(self) -> list[Endpoint]:
+        """The connections that have not answered yet (their rows still say "Checking…")."""
+        return [e for e, row in self._rows.items() if row.data(COL_RESULT, Qt.ItemDataRole.UserRole) == "pending"]
+
     def _show_elapsed(self) -> None:
-        if self._running and self.button.isEnabled():
-            seconds = int(time.monotonic() - self._started)
-            if seconds >= 1:
-                self.summary.set(Status.PENDING, self.tr("Checking… {seconds} s").format(seconds=seconds))
+        """An honest line while a slow port is waited for: which ports, how long so far, and for how long at most."""
+        if not (self._running and self.button.isEnabled()):
+            return
+        seconds = int(time.monotonic() - self._started)
+        if seconds < 1:
+            return  # most checks are over by then: "Checking…" is enough
+        waiting = self.waiting_for()
+        if waiting:
+            ports = sorted({e.port for e in waiting})
+            # Once another port for the same purpose works, a silent one only gets the short grace (the probe's
+            # rule); otherwise it may take the whole timeout.
+            ok = {e.protocol for e, row in self._rows.items() if row.data(COL_RESULT, Qt.ItemDataRole.UserRole) == "ok"}
+            graced = all(e.protocol in ok for e in waiting)
+            limit = self.model.grace if graced else self.model.timeout
+            text = self.tr("Waiting for port {ports} to answer… {seconds} s (it is given up to {limit} s)").format(
+                ports=self.tr(", ").join(str(p) for p in ports),
+                seconds=seconds,
+                limit=f"{limit:g}" if graced else int(limit),
+            )
+        else:
+            text = self.tr("Checking the password… {seconds} s").format(seconds=seconds)
+        self.summary.set(Status.PENDING, text)
 
 
 def _seconds(ms: int) -> str:

@@ -6,6 +6,7 @@ import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from setup_assistant.gui.guide import next_steps
@@ -14,7 +15,14 @@ from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.pages.result import report_file_name
 from setup_assistant.gui.report_saver import ReportSaver
 from setup_assistant.gui.saving import save_settings_sheet
-from setup_assistant.gui.widgets import StatusLine, ask_save_path, clear_layout, scroll_body, text_label
+from setup_assistant.gui.widgets import (
+    StatusLine,
+    ask_save_path,
+    clear_layout,
+    path_field,
+    scroll_body,
+    text_label,
+)
 
 if TYPE_CHECKING:
     from setup_assistant.gui.jobs import JobRunner
@@ -59,24 +67,82 @@ class DonePage(QWizardPage):
         outer.addWidget(self.saved)
         self.reporter = ReportSaver(self.jobs, self.saved, self.report_button, self)
         self.open_buttons: list[QPushButton] = []
+        self.open_failures: list[StatusLine] = []
 
     def initializePage(self) -> None:
         self.saved.clear()
         clear_layout(self.done_box)
         self.open_buttons = []
-        address = self.model.require_address()
-        check = self.model.check
-        if check is not None and check.login_rejected:
-            self.setSubTitle(
-                self.tr(
-                    "{address} is set up, but the server did not accept the password: check it, or ask your "
-                    "postmaster to reset it."
-                ).format(address=address.address)
+        self.open_failures = []
+        title, subtitle = self.headline()
+        self.setTitle(title)
+        self.setSubTitle(subtitle)
+        if not self.model.tested:
+            self.done_box.addWidget(
+                StatusLine(
+                    Status.WARNING,
+                    self.tr(
+                        "Not tested: the {provider} servers could not be reached from here, so these are the "
+                        "provider's published settings. Once the computer is online, run the assistant again to "
+                        "check them."
+                    ).format(provider=self.model.provider.name),
+                )
             )
-        else:
-            self.setSubTitle(self.tr("Your email {address} is ready to use.").format(address=address.address))
         for item in self.model.done:
             self.done_box.addWidget(self._done_row(item))
+        self._password_lines()
+        self.next_steps.setText(self._next_steps_html())
+
+    def headline(self) -> tuple[str, str]:
+        """Title and subtitle that say what really happened: tested, not tested, or files for another computer."""
+        address = self.model.require_address().address
+        check = self.model.check
+        if self.model.save_only:
+            if self.model.tested:
+                subtitle = self.tr(
+                    "Nothing was set up on this computer: the files for {address} are ready for the other computer."
+                ).format(address=address)
+                if check is not None and check.login_rejected:
+                    subtitle += " " + self.tr(
+                        "The server did not accept the password typed here: check it, or ask your postmaster to "
+                        "reset it."
+                    )
+                return self.tr("Files saved"), subtitle
+            return self.tr("Files saved (not tested)"), self.tr(
+                "Nothing was set up on this computer: the files for {address} use settings that could not be "
+                "tested from here."
+            ).format(address=address)
+        if not self.model.tested:
+            return self.tr("Set up, not tested"), self.tr(
+                "{address} is set up with settings that could not be tested from here."
+            ).format(address=address)
+        if check is not None and check.login_rejected:
+            return self.tr("Set up, but the password was not accepted"), self.tr(
+                "{address} is set up, but the server did not accept the password: check it, or ask your "
+                "postmaster to reset it."
+            ).format(address=address)
+        if self.model.certificate_missing:
+            return self.tr("Set up: accept the certificate once"), self.tr(
+                "{address} is set up, but {programs} will ask you to accept the server's certificate, because the "
+                "{provider} certificate was not installed."
+            ).format(
+                address=address,
+                programs=", ".join(self.model.certificate_missing),
+                provider=self.model.provider.name,
+            )
+        if check is not None and check.logins_ok:
+            return self.tr("All set"), self.tr("Your email {address} is set up and tested.").format(address=address)
+        if check is not None and not check.password_given:
+            return self.tr("Set up"), self.tr(
+                "{address} is set up and the servers were tested; the password was not (none was typed), so your "
+                "mail program will ask for it."
+            ).format(address=address)
+        return self.tr("Set up, sign-in not tested"), self.tr(
+            "{address} is set up and the servers answer, but signing in could not be completed during the check."
+        ).format(address=address)
+
+    def _password_lines(self) -> None:
+        """Where the password is kept. One place for every such line: which programs have it and which will ask."""
         if self.model.password_saved_in:
             self.done_box.addWidget(
                 StatusLine(
@@ -84,30 +150,55 @@ class DonePage(QWizardPage):
                     self.tr("Your password is kept in {where}.").format(where=self.model.password_saved_in),
                 )
             )
-        self.next_steps.setText(self._next_steps_html())
 
     def _done_row(self, item: DoneItem) -> QWidget:
         row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
-        text = item.text
+        outer = QVBoxLayout(row)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(2)
+        top = QHBoxLayout()
+        top.addWidget(StatusLine(Status.INFO if item.note else Status.OK, item.text), 1)
+        outer.addLayout(top)
         if item.path is not None:
-            text += "\n" + str(item.path)
-        layout.addWidget(StatusLine(Status.INFO if item.note else Status.OK, text), 1)
+            path = path_field(item.path)
+            path.setContentsMargins(28, 0, 0, 0)
+            outer.addWidget(path)
         if item.open_label:
+            failure = StatusLine(Status.WARNING, "", icon_size=16)
+            failure.setVisible(False)
             button = QPushButton(item.open_label)
-            button.setAccessibleDescription(text)
-            button.clicked.connect(lambda _checked=False, it=item: self.open_item(it))
-            layout.addWidget(button)
+            button.setAccessibleDescription(item.text + (f" {item.path}" if item.path else ""))
+            button.clicked.connect(lambda _checked=False, it=item, f=failure: self._open_clicked(it, f))
+            top.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            outer.addWidget(failure)
             self.open_buttons.append(button)
+            self.open_failures.append(failure)
         return row
+
+    def _open_clicked(self, item: DoneItem, failure: StatusLine) -> None:
+        """Opening can fail (no program for the file type, a program that will not start): say so, never silently."""
+        if self.open_item(item):
+            failure.setVisible(False)
+            return
+        if item.command:
+            text = self.tr("{program} could not be started. Start it yourself from your computer's menu.").format(
+                program=item.open_label.replace("&", "") if item.open_label else item.command[0]
+            )
+        else:
+            text = self.tr(
+                "This computer could not open it. Open it yourself: the path is shown above (select it to copy it)."
+            )
+        failure.set(Status.WARNING, text)
+        failure.setVisible(True)
 
     def open_item(self, item: DoneItem) -> bool:
         from PySide6.QtCore import QProcess, QUrl
         from PySide6.QtGui import QDesktopServices
 
         if item.command:
-            return bool(QProcess.startDetached(item.command[0], list(item.command[1:])))
+            started = QProcess.startDetached(item.command[0], list(item.command[1:]))
+            # PySide6 returns (ok, pid) here: a non-empty tuple is always true, even when nothing started.
+            return bool(started[0] if isinstance(started, tuple) else started)
         if item.path is not None:
             return QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.path)))
         return False

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QVBoxLayout, QWizardPage
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QLineEdit, QWizardPage
 
 from setup_assistant.gui.capslock import CapsLockWatcher
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.secrets import PasswordStore
-from setup_assistant.gui.widgets import StatusLine, text_label
+from setup_assistant.gui.widgets import StatusLine, keep_place, reserved, scroll_body, text_label
 
 if TYPE_CHECKING:
     from setup_assistant.gui.jobs import JobRunner
@@ -46,14 +46,15 @@ class PasswordPage(QWizardPage):
         self.where = text_label()
         self.prefilled = StatusLine(Status.INFO, self.tr("Your remembered password was filled in."), icon_size=16)
         self.prefilled.setVisible(False)
+        keep_place(self.prefilled)  # nor "Remember" when this appears, a moment after the page
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.addRow(self.tr("&Password:"), self.password)
-        form.addRow("", self.caps)
+        form.addRow("", reserved(self.caps))  # the box below must not move when the hint appears while typing
         form.addRow("", self.show_password)
 
-        layout = QVBoxLayout(self)
+        layout = scroll_body(self)  # scrolls on a small or scaled-up screen
         layout.addLayout(form)
         layout.addWidget(self.prefilled)
         layout.addSpacing(12)
@@ -110,6 +111,11 @@ class PasswordPage(QWizardPage):
                 on_result=lambda answer: self._store_answered(generation, answer),
                 on_error=lambda _exc: self._store_answered(generation, (None, None)),
             )
+
+    def returned_to(self) -> None:
+        """Back here after a check (most often: the password was not accepted). Typing replaces what is there."""
+        self.password.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.password.selectAll()
 
     def _store_answered(self, generation: int, answer: object) -> None:
         if generation != self._generation:

@@ -6,10 +6,11 @@ while Thunderbird has the profile open, which this page turns into "close Thunde
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -21,7 +22,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QVBoxLayout,
+    QWidget,
     QWizard,
     QWizardPage,
 )
@@ -33,11 +36,43 @@ from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
 from setup_assistant.gui.services import Services
-from setup_assistant.gui.widgets import StatusLine, clear_layout, scroll_body, text_label
+from setup_assistant.gui.widgets import (
+    StatusLine,
+    clear_layout,
+    documents_folder,
+    scroll_body,
+    start_folder,
+    text_label,
+)
 
 if TYPE_CHECKING:  # the profile writers are loaded when the person first presses "Set up" or "Save files"
     from setup_assistant.core.clients.doctor import Examination, Repair
     from setup_assistant.core.clients.profiles import ClientOutcome, ProfilesOutcome
+    from setup_assistant.core.trust import TrustReport
+
+
+@dataclass(frozen=True)
+class _CertificateQuestion:
+    """Nothing was written: the person is asked about the certificate first."""
+
+    places: str
+    programs: str
+
+
+@dataclass(frozen=True)
+class _Written:
+    outcome: ProfilesOutcome
+    installed: TrustReport | None  # the certificate, when the person chose to install it just now
+    missing: tuple[str, ...]  # programs that will ask about the certificate (it is needed and not installed)
+
+
+def _reveal(widget: QWidget) -> None:
+    """Scrolls the page so that `widget` is in view."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if isinstance(parent, QScrollArea):
+        parent.ensureWidgetVisible(widget)
 
 
 def _folder_name(address: str) -> str:
@@ -57,6 +92,9 @@ class ProgramsPage(QWizardPage):
         self._running = False
         self._in_flight = False
         self._written_for: tuple[object, ...] | None = None  # what the last successful write was for
+        # The person's answer about the certificate for one request: "install" or "skip" (None: not asked yet).
+        self._certificate_answer: tuple[tuple[object, ...], str] | None = None
+        self._question_pending = False  # the certificate question is on screen, waiting for one of its buttons
         self._generation = 0
         self.examination: Examination | None = None  # the accounts this computer already has for the address
         self.repaired: list[str] = []  # what the Fix button changed, for the Done page
@@ -111,12 +149,32 @@ class ProgramsPage(QWizardPage):
         folder_row.setContentsMargins(24, 0, 0, 0)
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose)
+        # Untested settings (nothing could be reached) go into this computer's mail programs only when confirmed.
+        self.confirm_untested = QCheckBox(
+            self.tr("Set them up here &anyway, although the settings could not be tested")
+        )
+        self.confirm_untested.setAccessibleDescription(
+            self.tr("The servers could not be reached, so the settings were not tested.")
+        )
+        confirm_row = QHBoxLayout()
+        confirm_row.setContentsMargins(24, 0, 0, 0)
+        confirm_row.addWidget(self.confirm_untested)
         ml.addWidget(self.here)
+        ml.addLayout(confirm_row)
         ml.addWidget(self.save_only)
         ml.addLayout(folder_row)
         layout.addWidget(mode)
         self.here.toggled.connect(self._changed)
         self.folder.textChanged.connect(self._changed)
+        self.confirm_untested.toggled.connect(self._changed)
+
+        # Why Next is disabled, in words; its space is kept so nothing moves when it appears.
+        self.hint = StatusLine(Status.INFO, "", icon_size=16)
+        self.hint.setAccessibleName(self.tr("Why the button is disabled"))
+        policy = self.hint.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.hint.setSizePolicy(policy)
+        layout.addWidget(self.hint)
 
         self.messages = QVBoxLayout()
         layout.addLayout(self.messages)
@@ -146,9 +204,7 @@ class ProgramsPage(QWizardPage):
             self.profile.addItem(label, str(profile.path))
             self.profile.setItemData(self.profile.count() - 1, str(profile.path), Qt.ItemDataRole.ToolTipRole)
         if not self.folder.text():
-            base = self.services.documents or Path(
-                QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or Path.home()
-            )
+            base = self.services.documents or documents_folder()
             self.folder.setText(
                 str(
                     base
@@ -158,8 +214,9 @@ class ProgramsPage(QWizardPage):
                 )
             )
         anything_here = any(d.present for d in self.detected.values())
-        (self.here if anything_here else self.save_only).setChecked(True)
+        (self.here if anything_here and not self.model.untested else self.save_only).setChecked(True)
         self.here.setEnabled(anything_here)
+        self.confirm_untested.setChecked(False)
         clear_layout(self.messages)
         self._written_for = None
         self.repaired = []
@@ -295,29 +352,60 @@ class ProgramsPage(QWizardPage):
         return self.tr("For a Mac; the profile file can be saved and opened there.")
 
     def _changed(self) -> None:
+        if self._question_pending:  # the question was about the choices just changed
+            self._question_pending = False
+            clear_layout(self.messages)
         here = self.here.isChecked()
         tb = self.boxes[Client.THUNDERBIRD].isChecked()
         profiles = self.profile.count()
-        self.profile.setVisible(here and tb and profiles > 0)
+        # Shown whenever there is a profile to choose, enabled when it applies: a row that came and went with
+        # each click moved the boxes below it under the pointer.
+        self.profile.setVisible(profiles > 0)
+        self.profile.setEnabled(here and tb)
         label = self.profile_row.labelForField(self.profile)
         if label is not None:
-            label.setVisible(here and tb and profiles > 0)
+            label.setVisible(profiles > 0)
+            label.setEnabled(here and tb)
         self.folder.setEnabled(not here)
         self.choose.setEnabled(not here)
+        self.confirm_untested.setVisible(self.model.untested)
+        self.confirm_untested.setEnabled(here)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Set &up") if here else self.tr("&Save files"))
+        self._update_hint()
+
+    def _update_hint(self) -> None:
+        why = self.why_disabled()
+        self.hint.set(Status.INFO, why or "")
+        self.hint.setVisible(bool(why))
         self.completeChanged.emit()
+
+    def why_disabled(self) -> str | None:
+        """The reason Next cannot be pressed now, for the line under the choices; None when it can."""
+        button = (self.tr("Set up") if self.here.isChecked() else self.tr("Save files")).replace("&", "")
+        if not self.chosen():
+            return self.tr("Tick at least one program to enable “{button}”.").format(button=button)
+        if self.here.isChecked() and self.model.untested and not self.confirm_untested.isChecked():
+            return self.tr(
+                "The settings are not tested: tick “Set them up here anyway”, or choose “Just save the files”."
+            )
+        if not self.here.isChecked() and not self.folder.text().strip():
+            return self.tr("Choose a folder for the files.")
+        if self._question_pending:
+            return self.tr("Install the certificate first, or set up without it.")
+        return None
 
     def chosen(self) -> list[Client]:
         return [c for c, box in self.boxes.items() if box.isChecked()]
 
     def isComplete(self) -> bool:
-        if self._running or not self.chosen() or not self.model.can_set_up:
+        if self._running or not self.model.can_set_up:
             return False
-        return self.here.isChecked() or bool(self.folder.text().strip())
+        return self.why_disabled() is None
 
     def choose_folder(self) -> None:
-        start = self.folder.text() or str(Path.home())
-        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder for the files"), start)
+        typed = self.folder.text().strip()
+        start = start_folder(Path(typed).expanduser() if typed else self.services.documents)
+        chosen = QFileDialog.getExistingDirectory(self, self.tr("Choose a folder for the files"), str(start))
         if chosen:
             self.folder.setText(chosen)
 
@@ -334,7 +422,12 @@ class ProgramsPage(QWizardPage):
             self.start_writing()
         return False
 
-    def start_writing(self) -> None:
+    def start_writing(self, certificate: str | None = None) -> None:
+        """Writes the chosen programs' settings; `certificate` is the person's answer to the certificate question."""
+        if certificate is not None:
+            self._certificate_answer = (self._request(), certificate)
+            self._question_pending = False
+            self._update_hint()
         if self._in_flight:
             # Back was pressed while the last run was still working: it cannot be taken back halfway, so a
             # second run waits until it has ended (never two writers on one profile or certificate store).
@@ -369,13 +462,40 @@ class ProgramsPage(QWizardPage):
             else None
         )
         request = self._request()
+        answer = (
+            self._certificate_answer[1] if self._certificate_answer and self._certificate_answer[0] == request else None
+        )
+        offered = set(self.model.certificate_offered)
+        check = self.model.check
+        probe = check.probe if (install and check is not None and self.model.tested) else None
+        provider = self.model.provider
         self._generation += 1
         generation = self._generation
 
-        def work(_report: Report) -> ProfilesOutcome:
+        def work(_report: Report) -> _Written | _CertificateQuestion:
             if profile is not None:
                 with thunderbird.hold_profile(profile, services.platform):
                     pass  # refuses with ThunderbirdRunning before anything is written
+            installed: TrustReport | None = None
+            missing: tuple[str, ...] = ()
+            if probe is not None:
+                from setup_assistant.core import trust
+                from setup_assistant.gui.trust_check import trust_before_writing
+
+                before = trust_before_writing(services, provider, probe, clients, profile)
+                if before is not None and before.missing:
+                    if answer is None and any(r.place.key not in offered for r in before.missing):
+                        return _CertificateQuestion(before.labels(), before.programs())
+                    if answer == "install":
+                        installed = trust.install_root(provider, before.plan, trust.server_trust(probe))
+                        left = [
+                            r
+                            for r in installed.places
+                            if r.place in {m.place for m in before.missing} and not r.present
+                        ]
+                        missing = tuple(dict.fromkeys(p for r in left for p in r.place.programs))
+                    else:
+                        missing = tuple(dict.fromkeys(p for r in before.missing for p in r.place.programs))
             outcome = write_profiles(
                 settings,
                 out_dir,
@@ -389,7 +509,7 @@ class ProgramsPage(QWizardPage):
                 outlook_machine=services.outlook_machine,
                 thunderbird_password=keep_password,
             )
-            return outcome  # write_profiles has recorded it for the help-desk report
+            return _Written(outcome, installed, missing)  # write_profiles has recorded it for the report
 
         self._running = True
         clear_layout(self.messages)
@@ -424,13 +544,24 @@ class ProgramsPage(QWizardPage):
         self.messages.addWidget(StatusLine(Status.ERROR, text))
         self.completeChanged.emit()
 
-    def _written(self, generation: int, request: tuple[object, ...], install: bool, outcome: object) -> None:
+    def _written(self, generation: int, request: tuple[object, ...], install: bool, result: object) -> None:
         self._in_flight = False  # the work has ended, whether or not this page still wants its result
-        from setup_assistant.core.clients.profiles import ProfilesOutcome
-
-        if generation != self._generation or not isinstance(outcome, ProfilesOutcome):
+        if generation != self._generation:
             return
+        if isinstance(result, _CertificateQuestion):
+            self._running = False
+            self._ask_certificate(result)
+            return
+        if not isinstance(result, _Written):
+            return
+        outcome = result.outcome
         self._running = False
+        self.model.certificate_missing = list(result.missing)
+        if result.installed is not None:
+            self.model.certificate_done = [
+                *self.model.certificate_done,
+                *self._certificate_items(result.installed),
+            ]
         self.model.written = outcome
         self.model.clients = [c.client for c in outcome.clients]
         self.model.save_only = not install
@@ -462,6 +593,45 @@ class ProgramsPage(QWizardPage):
         wizard = self.wizard()
         if wizard is not None:
             wizard.next()
+
+    def _ask_certificate(self, question: _CertificateQuestion) -> None:
+        """The chosen programs need the root where the check did not see it: install it first (recommended)?"""
+        clear_layout(self.messages)
+        self.messages.addWidget(
+            StatusLine(
+                Status.WARNING,
+                self.tr(
+                    "{programs} needs the {provider} certificate, which is not installed in {places} yet. Without "
+                    "it, {programs} warns about the server every time. Install it first (recommended), or set up "
+                    "without it and accept the certificate in the mail program."
+                ).format(programs=question.programs, provider=self.model.provider.name, places=question.places),
+            )
+        )
+        row = QWidget()
+        buttons = QHBoxLayout(row)
+        buttons.setContentsMargins(24, 0, 0, 0)
+        self.install_certificate = QPushButton(self.tr("&Install the certificate and set up"))
+        self.skip_certificate = QPushButton(self.tr("Set up &without it"))
+        self.install_certificate.clicked.connect(lambda: self.start_writing("install"))
+        self.skip_certificate.clicked.connect(lambda: self.start_writing("skip"))
+        buttons.addWidget(self.install_certificate)
+        buttons.addWidget(self.skip_certificate)
+        buttons.addStretch(1)
+        self.messages.addWidget(row)
+        self._question_pending = True
+        self._update_hint()  # Next is disabled until one of the two is chosen: Enter means install
+        self.install_certificate.setDefault(True)
+        self.install_certificate.setFocus()
+        QTimer.singleShot(0, lambda: _reveal(row))  # on a small screen the question may be below the fold
+
+    def _certificate_items(self, report: TrustReport) -> list[DoneItem]:
+        from setup_assistant.core.trust import Outcome
+
+        return [
+            DoneItem(self.tr("The certificate is installed in {place}.").format(place=r.place.label), r.place.path)
+            for r in report.places
+            if r.outcome is Outcome.INSTALLED
+        ]
 
     def _done_items(self, outcome: ProfilesOutcome) -> list[DoneItem]:
         items = list(self.model.certificate_done)

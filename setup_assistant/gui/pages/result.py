@@ -12,6 +12,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -37,6 +38,8 @@ from setup_assistant.gui.widgets import (
     StatusLine,
     ask_save_path,
     clear_layout,
+    fingerprint_lines,
+    keep_place,
     plain_tooltip,
     scroll_body,
     seconds_text,
@@ -93,6 +96,25 @@ class ResultPage(QWizardPage):
         layout.addLayout(actions)
         layout.addSpacing(8)
 
+        # When nothing could be reached: the files and the sheet can still be prepared, clearly marked untested.
+        self.untested = QCheckBox(
+            self.tr("C&ontinue anyway with {provider}'s published settings (not tested)").format(
+                provider=model.provider.name
+            )
+        )
+        self.untested_why = text_label(
+            self.tr(
+                "For example to save the files and the settings sheet for a computer on another network. They are "
+                "marked “not tested” on the next pages, and nothing is set up on this computer unless you confirm "
+                "it there."
+            )
+        )
+        self.untested_why.setContentsMargins(24, 0, 0, 6)
+        self.untested.setAccessibleDescription(self.untested_why.text())
+        self.untested.toggled.connect(self._untested_toggled)
+        layout.addWidget(self.untested)
+        layout.addWidget(self.untested_why)
+
         self.choice = QGroupBox(self.tr("How should your mail program receive mail?"))
         self.imap = QRadioButton(self.tr("&IMAP (recommended)"))
         self.imap_why = text_label(
@@ -128,6 +150,7 @@ class ResultPage(QWizardPage):
 
         self.remembered = StatusLine(Status.INFO, "", icon_size=16)
         self.remembered.setVisible(False)
+        keep_place(self.remembered)  # it appears a moment later: what is below must not jump then
         layout.addWidget(self.remembered)
 
         self.table = QTableWidget(0, 6)
@@ -177,6 +200,17 @@ class ResultPage(QWizardPage):
     def initializePage(self) -> None:
         check = self._check()
         self.setSubTitle(self.tr("for {address}").format(address=check.address.address))
+        self.model.untested = False  # a new check: only an explicit choice on this page makes it untested
+        self.untested.blockSignals(True)
+        self.untested.setChecked(False)
+        self.untested.blockSignals(False)
+        self._set_protocols()
+        self.saved.clear()
+        self._fill_details(check)
+        self._remember(check)
+        self._explain()
+
+    def _set_protocols(self) -> None:
         usable = self.model.protocol_usable
         self.imap.setEnabled(usable[MailProtocol.IMAP])
         self.pop.setEnabled(usable[MailProtocol.POP3])
@@ -185,9 +219,10 @@ class ResultPage(QWizardPage):
             if usable[other]:
                 self.model.protocol = other
         (self.imap if self.model.protocol is MailProtocol.IMAP else self.pop).setChecked(True)
-        self.saved.clear()
-        self._fill_details(check)
-        self._remember(check)
+
+    def _untested_toggled(self, on: bool) -> None:
+        self.model.untested = on
+        self._set_protocols()
         self._explain()
 
     def _check(self) -> AccountCheck:
@@ -204,7 +239,10 @@ class ResultPage(QWizardPage):
         clear_layout(self.findings)
         for finding in findings:
             self.findings.addWidget(StatusLine(finding.level, finding.text))
-        if not self.model.can_set_up and outcome is not Outcome.STOPPED:
+        offer_untested = outcome in (Outcome.NO_CONNECTION, Outcome.PARTLY_BLOCKED)
+        # Where "continue untested" is offered, its tick box explains itself; nothing above it may change when
+        # it is ticked (the box would move under the pointer).
+        if not self.model.can_set_up and outcome is not Outcome.STOPPED and not offer_untested:
             self.findings.addWidget(
                 StatusLine(
                     Status.INFO,
@@ -214,6 +252,8 @@ class ResultPage(QWizardPage):
                     ),
                 )
             )
+        self.untested.setVisible(offer_untested)
+        self.untested_why.setVisible(offer_untested)
         self.retype.setVisible(outcome is Outcome.WRONG_PASSWORD)
         self.again.setVisible(outcome is not Outcome.WORKS and outcome is not Outcome.WORKS_WITH_CHANGES)
         self.choice.setVisible(any(self.model.protocol_usable.values()))
@@ -257,14 +297,14 @@ class ResultPage(QWizardPage):
             t = facts.trusted_by
             lines.append(
                 self.tr(
-                    "Certificate: {subject}\nIssued by: {issuer}\nValid until: {until} ({tls})\nSHA-256: {sha}\n"
+                    "Certificate: {subject}\nIssued by: {issuer}\nValid until: {until} ({tls})\nSHA-256:\n{sha}\n"
                     "Trusted by Mozilla (Thunderbird): {mozilla} · this computer: {os} · the provider's root: {root}"
                 ).format(
                     subject=visible(facts.subject),  # the server chose these: plain text (the label's
                     issuer=visible(facts.issuer),  # format), control characters shown as escapes
                     until=facts.not_after[:10],
                     tls=facts.tls_version,
-                    sha=facts.sha256,
+                    sha=fingerprint_lines(facts.sha256),
                     mozilla=_yes_no(t.mozilla),
                     os=_yes_no(t.os),
                     root=_yes_no(t.provider_root),

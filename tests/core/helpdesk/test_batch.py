@@ -262,4 +262,5 @@ def test_when_nothing_secure_works_every_person_fails_and_says_why(
     lines = stderr.splitlines()
     assert lines[0].startswith("None of Test Mail's servers could be reached")
     assert lines[1].startswith("line 2: jane.doe@example.org: ") and "no secure IMAP connection worked" in lines[1]
+    assert "run the same `batch` command again with --no-probe" in lines[2]
     assert [(r["line"], r["status"]) for r in summary_rows(out)] == [("2", "failed")]

@@ -246,8 +246,11 @@ def test_unreachable_servers_still_give_both_files(
     closed = {name: free_port() for name in ("imap", "imaps", "pop3", "pop3s", "submission", "submissions")}
     provider = mail_servers.provider_file(tmp_path, **closed)
     out = tmp_path / "r" / "diag.html"
-    assert run_report(mail_servers, dns_server, out, provider=provider, monkeypatch=monkeypatch) == 1
+    password = mail_servers.users[ADDRESS]
+    assert run_report(mail_servers, dns_server, out, password=password, provider=provider, monkeypatch=monkeypatch) == 1
     data = json.loads((tmp_path / "r" / "diag.json").read_text(encoding="utf-8"))
+    text = Page(out.read_bytes()).text
+    assert "Logins tested yes" not in text.replace(":", "") and "nothing secure could be reached" in text
     assert {e["status"] for e in data["servers"]["endpoints"]} == {"refused"}
     assert data["ok"] is False and data["verdict"].startswith("None of Test Mail's servers could be reached")
     assert data["trust"]["server"]["verdict"] == "unreachable"

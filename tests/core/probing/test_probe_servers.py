@@ -195,3 +195,12 @@ def test_nothing_reachable_says_check_the_network(tmp_path) -> None:
     assert proc.returncode == 1
     assert "None of Closed Mail's servers could be reached (no port answered)" in proc.stdout
     assert "network connection" in proc.stdout
+    assert "setup-assistant profiles ADDRESS --out DIR --no-probe" in proc.stdout  # how to prepare files anyway
+
+    for command, extra in (
+        ("profiles", ["--out", str(tmp_path / "files")]),
+        ("sheet", ["--out", str(tmp_path / "s.html")]),
+    ):
+        proc = run_cli(command, "jane@example.org", *extra, "--provider", str(path), "--timeout", "3")
+        assert proc.returncode == 1
+        assert f"run the same `{command}` command again with --no-probe" in proc.stdout + proc.stderr

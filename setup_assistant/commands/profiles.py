@@ -25,6 +25,7 @@ from setup_assistant.cli import (
     parse_address_or_usage,
     read_password,
 )
+from setup_assistant.core.i18n import human
 
 
 def _days(text: str) -> int:
@@ -270,7 +271,7 @@ def _report(check: Any, outcome: Any) -> str:
             lines.append(f"{label}: {result.installed}")
         if result.next_steps:
             lines.append(f"{label}: now, in this order:")
-            lines += [f"  {n}. {step}" for n, step in enumerate(result.next_steps, 1)]
+            lines += [f"  {n}. {human(step)}" for n, step in enumerate(result.next_steps, 1)]
         if result.password is not None and result.password.saved:
             lines.append(f"{label}: {result.password.message}")
         if result.skipped:

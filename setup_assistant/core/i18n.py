@@ -201,3 +201,41 @@ def N_(message: str) -> str:
 def translated(messages: Sequence[str]) -> list[str]:
     """Each of a list of marked (`N_`) messages, in the current language."""
     return [_(m) for m in messages]
+
+
+class Message(str):
+    """A sentence that is data and text at once: as a `str` it is the English text (JSON, logs and reports never
+    change with the language), and `human()` is the same sentence in the current language, for a person.
+
+    The template is the English msgid with `{named}` fields; a field's value may itself be a Message, which is
+    translated with it. Extracted like `_()`.
+    """
+
+    template: str
+    params: dict[str, object]
+
+    def __new__(cls, template: str, **params: object) -> Message:
+        english = template.format_map({k: _value(v, human=False) for k, v in params.items()}) if params else template
+        made = super().__new__(cls, english)
+        made.template = template
+        made.params = params
+        return made
+
+    def human(self) -> str:
+        translated = _(self.template)
+        return (
+            translated.format_map({k: _value(v, human=True) for k, v in self.params.items()})
+            if self.params
+            else translated
+        )
+
+
+def _value(value: object, *, human: bool) -> str:
+    if isinstance(value, Message):
+        return value.human() if human else str(value)
+    return str(value)
+
+
+def human(text: object) -> str:
+    """What a person reads for a result's text: a Message in the current language, anything else as it is."""
+    return text.human() if isinstance(text, Message) else str(text)

@@ -59,7 +59,7 @@ class ClientOutcome:
             "installed": self.installed,
             "skipped": self.skipped,
             "error": self.error,
-            "next_steps": list(self.next_steps),
+            "next_steps": [str(step) for step in self.next_steps],  # English data (Message); human() on screen
         }
         if self.password is not None:
             data["password"] = self.password.to_json()

@@ -19,7 +19,7 @@ from setup_assistant.core.clients.outlook.detect import OutlookFound, OutlookKin
 from setup_assistant.core.clients.outlook.writer import AUTODISCOVER_KEY, SETUP_KEY
 from setup_assistant.core.clients.thunderbird.writer import POP_KEEP_DAYS_WHEN_NOT_CHOSEN
 from setup_assistant.core.html_page import Piece, fill, rich
-from setup_assistant.core.i18n import N_, _, current_language
+from setup_assistant.core.i18n import N_, _, current_language, human
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -425,7 +425,7 @@ def outlook_sheet(
         page.paragraph(
             *rich(
                 _("<strong>This computer has {outlook}. </strong>Start with the first route listed for it below."),
-                outlook=found.describe(),
+                outlook=human(found.describe()),
             ),
             css="note",
         )

@@ -98,20 +98,28 @@ def install_next_steps(
         if route is Route.PRF:
             if pop:
                 template = (
-                    'If that did not add the account: close Outlook and run outlook.exe /importprf "{prf}"; Outlook '
-                    "starts with the account and asks for your password; this keeps your POP mail on the server, "
-                    "nothing else to change."
+                    N_(
+                        'If that did not add the account: close Outlook and run outlook.exe /importprf "{prf}"; '
+                        "Outlook starts with the account and asks for your password; this keeps your POP mail on the "
+                        "server, nothing else to change."
+                    )
                     if later
-                    else 'Close Outlook and run outlook.exe /importprf "{prf}"; Outlook starts with the account and '
-                    "asks for your password; this keeps your POP mail on the server, nothing else to change."
+                    else N_(
+                        'Close Outlook and run outlook.exe /importprf "{prf}"; Outlook starts with the account and '
+                        "asks for your password; this keeps your POP mail on the server, nothing else to change."
+                    )
                 )
             else:
                 template = (
-                    'If that did not add the account: close Outlook and run outlook.exe /importprf "{prf}"; Outlook '
-                    "starts with the account and asks for your password."
+                    N_(
+                        'If that did not add the account: close Outlook and run outlook.exe /importprf "{prf}"; '
+                        "Outlook starts with the account and asks for your password."
+                    )
                     if later
-                    else 'Close Outlook and run outlook.exe /importprf "{prf}"; Outlook starts with the account and '
-                    "asks for your password."
+                    else N_(
+                        'Close Outlook and run outlook.exe /importprf "{prf}"; Outlook starts with the account and '
+                        "asks for your password."
+                    )
                 )
             steps.append(Message(template, prf=prf_path or ""))
         elif route is Route.XML:
@@ -120,8 +128,10 @@ def install_next_steps(
                     "If that did not add the account: start Outlook (restart it if it was open) and choose File › Add "
                     "Account; in the Add Account dialog type your name, your address and your password twice, then "
                     "click Next and Finish."
-                    if later
-                    else "Start Outlook (restart it if it was open) and choose File › Add Account; in the Add Account "
+                )
+                if later
+                else Message(
+                    "Start Outlook (restart it if it was open) and choose File › Add Account; in the Add Account "
                     "dialog type your name, your address and your password twice, then click Next and Finish."
                 )
             )
@@ -147,8 +157,10 @@ def install_next_steps(
                 Message(
                     "If that did not add the account: type the settings from the instructions page (File › Add "
                     "Account, then Advanced options › Let me set up my account manually)."
-                    if later
-                    else "Type the settings from the instructions page (File › Add Account, then Advanced options › "
+                )
+                if later
+                else Message(
+                    "Type the settings from the instructions page (File › Add Account, then Advanced options › "
                     "Let me set up my account manually)."
                 )
             )

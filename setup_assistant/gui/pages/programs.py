@@ -220,7 +220,7 @@ class ProgramsPage(QWizardPage):
                 )
             self.existing.addWidget(line)
             if wrong or advice:
-                listing = text_label("\n".join("• " + f.message for f in [*wrong, *advice]))
+                listing = text_label("\n".join("• " + human(f.message) for f in [*wrong, *advice]))
                 listing.setContentsMargins(28, 0, 0, 6)
                 listing.setAccessibleName(self.tr("What is wrong"))
                 self.existing.addWidget(listing)

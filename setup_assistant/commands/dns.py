@@ -98,9 +98,13 @@ def _resolver(servers: list[tuple[str, int]] | None) -> Any:
 
 
 def _table(report: Any) -> str:
-    asked = ", ".join(report.nameservers) if report.nameservers else "nobody (no DNS server)"
-    out = [f"DNS for {report.address.address} ({report.provider.name}), asking {asked}:"]
-    rows = [("check", "looked up", "status", "detail")]
+    asked = ", ".join(report.nameservers) if report.nameservers else _("nobody (no DNS server)")
+    out = [
+        _("DNS for {address} ({provider}), asking {servers}:").format(
+            address=report.address.address, provider=report.provider.name, servers=asked
+        )
+    ]
+    rows = [(_("check"), _("looked up"), _("status"), _("detail"))]
     rows += [(c.label, c.name, c.status.value, c.detail) for c in report.checks]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:

@@ -26,7 +26,7 @@ from setup_assistant.cli import (
     read_password,
 )
 from setup_assistant.commands.dns import _resolver, parse_nameserver
-from setup_assistant.core.i18n import _
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
@@ -143,8 +143,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         raise UsageError(
             _("{out}: cannot write the report ({reason})").format(out=out, reason=exc.strerror or exc)
         ) from None
-    print(report.verdict)
-    print(f"Wrote {html_path} and {json_path}" + (" (address masked)." if args.redact else "."))
+    print(human(report.verdict))
+    if args.redact:
+        print(_("Wrote {html} and {json} (address masked).").format(html=html_path, json=json_path))
+    else:
+        print(_("Wrote {html} and {json}.").format(html=html_path, json=json_path))
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 

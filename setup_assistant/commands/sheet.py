@@ -24,7 +24,7 @@ from setup_assistant.cli import (
     load_provider_or_usage,
     parse_address_or_usage,
 )
-from setup_assistant.core.i18n import _
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
@@ -130,7 +130,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
             cancel.set()
             print(_("Cancelled; no sheet was written."), file=sys.stderr)
             return EXIT_PROBLEM
-        print(check.verdict(), file=sys.stderr)
+        print(human(check.verdict()), file=sys.stderr)
         settings = settings_from_probe(
             provider, address, check.probe.endpoints, display_name=args.name, protocol=protocol
         )

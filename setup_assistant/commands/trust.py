@@ -82,22 +82,25 @@ def _profiles(values: list[str] | None) -> list[Path] | None:
 
 
 def _yes_no(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
+    return _("unknown") if value is None else (_("yes") if value else _("no"))
 
 
 def _needed(report: Any) -> str:
     need = report.need
     if need is None:
         return "-"
-    return {"needed": "yes", "not-needed": "no", "other-root": "no", "unchecked": "assumed"}[need.value]
+    return {"needed": _("yes"), "not-needed": _("no"), "other-root": _("no"), "unchecked": _("assumed")}[need.value]
 
 
 def _table(report: Any) -> str:
     root = report.root
-    out = [f"{report.provider.name} root certificate: {root.subject}", f"  SHA-256 {root.fingerprint}"]
+    out = [
+        _("{provider} root certificate: {subject}").format(provider=report.provider.name, subject=root.subject),
+        f"  SHA-256 {root.fingerprint}",
+    ]
     if report.server is not None:
         out.append(_("Server: {detail}.").format(detail=report.server.detail))
-    rows = [("place", "needed", "has it", "result")]
+    rows = [(_("place"), _("needed"), _("has it"), _("result"))]
     for r in report.places:
         rows.append((r.place.label, _needed(r), _yes_no(r.present), r.outcome.value if r.outcome else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -111,7 +114,7 @@ def _table(report: Any) -> str:
                     programs=", ".join(place.place.programs), message=place.message
                 )
             )
-    out += [f"Note: {note}" for note in report.notes]
+    out += [_("Note: {note}").format(note=note) for note in report.notes]
     out.append(report.summary())
     return "\n".join(out)
 

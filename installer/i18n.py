@@ -144,6 +144,23 @@ def _is_translated(string: str | tuple[str, ...]) -> bool:
     return all(string) if isinstance(string, tuple) else bool(string)
 
 
+def problems(template: object, catalog: object) -> list[str]:
+    """What a language's catalog lacks for the source's messages: absent, empty or fuzzy (left out of the .mo)."""
+    have = {m.id: m for m in catalog if m.id}  # type: ignore[attr-defined]
+    out = []
+    for message in template:  # type: ignore[attr-defined]
+        if not message.id:
+            continue
+        found = have.get(message.id)
+        if found is None:
+            out.append(f"not in the .po (run extract): {message.id!r}")
+        elif not _is_translated(found.string):
+            out.append(f"untranslated: {message.id!r}")
+        elif found.fuzzy:
+            out.append(f"fuzzy: {message.id!r}")
+    return out
+
+
 def compiled_mo(language: str) -> bytes:
     """The .mo that the language's .po compiles to (fuzzy entries left out, as gettext would)."""
     from babel.messages.mofile import write_mo

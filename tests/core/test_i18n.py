@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -107,16 +108,24 @@ def _po(language: str) -> object:
 def test_every_message_of_the_core_and_cli_has_a_spanish_translation() -> None:
     """Extracts afresh (a new `_()` string fails here until `installer/i18n.py extract` and a translation)."""
     template = tool.extract_template()
+    assert len([m for m in template if m.id]) > 300, "the extraction found too few messages"  # type: ignore[attr-defined]
+    assert tool.problems(template, _po("es")) == []
+
+
+def test_a_new_or_fuzzy_message_is_noticed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The check above can fail: a new string in the source, and a fuzzy translation, are both reported."""
+    source = tmp_path / "setup_assistant" / "core" / "new.py"
+    source.parent.mkdir(parents=True)
+    source.write_text('from setup_assistant.core.i18n import _\n\nTEXT = _("A sentence nobody translated yet")\n')
+    monkeypatch.setattr(tool, "ROOT", tmp_path)
+    template = tool.extract_template()
     catalog = _po("es")
-    wanted = {m.id for m in template if m.id}  # type: ignore[attr-defined]
-    assert len(wanted) > 150, "the extraction found too few messages"
-    have = {m.id: m for m in catalog if m.id}  # type: ignore[attr-defined]
-    missing = sorted(str(i) for i in wanted - have.keys())
-    assert not missing, f"run `python installer/i18n.py extract`; not in the .po: {missing[:10]}"
-    untranslated = sorted(str(i) for i in wanted if not tool._is_translated(have[i].string))
-    assert not untranslated, f"untranslated in es/setup_assistant.po: {untranslated[:10]}"
-    fuzzy = sorted(str(i) for i in wanted if have[i].fuzzy)
-    assert not fuzzy, f"fuzzy (left out of the .mo) in es/setup_assistant.po: {fuzzy[:10]}"
+    assert tool.problems(template, catalog) == ["not in the .po (run extract): 'A sentence nobody translated yet'"]
+    catalog.add("A sentence nobody translated yet", "")  # type: ignore[attr-defined]
+    assert tool.problems(template, catalog) == ["untranslated: 'A sentence nobody translated yet'"]
+    added = catalog["A sentence nobody translated yet"]  # type: ignore[index]
+    added.string, added.flags = "Una frase", {"fuzzy"}
+    assert tool.problems(template, catalog) == ["fuzzy: 'A sentence nobody translated yet'"]
 
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]")
@@ -164,3 +173,51 @@ def test_a_message_is_english_data_and_translated_text() -> None:
         == "Obligatorio para POP: desmarque «Quitar del servidor después de 14 días» [Remove from server after 14 days]"
     )
     assert i18n.human("plain text") == "plain text"
+
+
+class _FakeKernel32:
+    """Windows's two-call protocol: the first call says how big the buffer must be, the second fills it."""
+
+    def __init__(self, names: list[str], ui_language: int = 0x0409) -> None:
+        self.multi = "\0".join(names) + "\0\0" if names else ""
+        self.ui_language = ui_language
+
+    def GetUserPreferredUILanguages(self, flags: int, count: Any, buffer: Any, size: Any) -> int:
+        if not self.multi:
+            return 0
+        size._obj.value = len(self.multi)
+        count._obj.value = self.multi.count("\0") - 1
+        if buffer is not None:
+            buffer[: len(self.multi)] = self.multi
+        return 1
+
+    def GetUserDefaultUILanguage(self) -> int:
+        return self.ui_language
+
+
+@pytest.mark.parametrize(
+    ("kernel", "expected"),
+    [
+        (_FakeKernel32(["es-MX", "en-US"]), "es"),
+        (_FakeKernel32(["de-DE", "es-419"]), "es"),  # the first one the app speaks
+        (_FakeKernel32(["fr-FR"]), "en"),
+        (_FakeKernel32([], ui_language=0x080A), "es"),  # es-MX as a LANGID, when the list is unavailable
+        (_FakeKernel32([], ui_language=0x0407), "en"),
+    ],
+)
+def test_windows_display_languages(monkeypatch: pytest.MonkeyPatch, kernel: _FakeKernel32, expected: str) -> None:
+    import ctypes
+
+    monkeypatch.setattr(ctypes, "WinDLL", lambda name, use_last_error=False: kernel, raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    assert i18n.system_language() == expected
+
+
+def test_macos_preferred_languages_from_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without CoreFoundation (here), `defaults read -g AppleLanguages`'s old-style plist array is read."""
+    monkeypatch.setattr(i18n, "_macos_preferences_corefoundation", lambda: (_ for _ in ()).throw(OSError("no CF")))
+    answer = subprocess.CompletedProcess([], 0, stdout='(\n    "es-419",\n    "en-US"\n)\n', stderr="")
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: answer)
+    monkeypatch.setattr(sys, "platform", "darwin")
+    assert i18n.system_preferences() == ["es-419", "en-US"]
+    assert i18n.system_language() == "es"

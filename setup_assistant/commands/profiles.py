@@ -193,7 +193,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         if password_missed:
             print(_("Thunderbird: password not saved: {password_missed}").format(password_missed=password_missed))
     for warning in outcome.warnings:
-        print(_("Warning: {warning}").format(warning=warning), file=sys.stderr)
+        print(_("Warning: {warning}").format(warning=human(warning)), file=sys.stderr)
     ok = outcome.ok and (check is None or check.ok) and not password_missed
     return EXIT_OK if ok else EXIT_PROBLEM
 
@@ -278,14 +278,14 @@ def _report(check: Any, outcome: Any) -> str:
             lines.append(_("{label}: wrote").format(label=label))
             lines += [f"  {path}" for path in result.files]
         if result.installed:
-            lines.append(f"{label}: {result.installed}")
+            lines.append(f"{label}: {human(result.installed)}")
         if result.next_steps:
             lines.append(_("{label}: now, in this order:").format(label=label))
             lines += [f"  {n}. {human(step)}" for n, step in enumerate(result.next_steps, 1)]
         if result.password is not None and result.password.saved:
             lines.append(f"{label}: {result.password.message}")
         if result.skipped:
-            lines.append(_("{label}: not applied here: {skipped}").format(label=label, skipped=result.skipped))
+            lines.append(_("{label}: not applied here: {skipped}").format(label=label, skipped=human(result.skipped)))
         if result.error:
             lines.append(_("{label}: FAILED: {error}").format(label=label, error=result.error))
     return "\n".join(lines)

@@ -124,7 +124,7 @@ def _label(program: str) -> str:
 
 
 def _text(examination: Any, address: str) -> str:
-    from setup_assistant.core.clients.diagnosis import summary
+    from setup_assistant.core.clients.diagnosis import SEVERITY_WORDS, summary
 
     lines: list[str] = []
     if not examination.accounts:
@@ -138,11 +138,11 @@ def _text(examination: Any, address: str) -> str:
             )
         )
         for finding in account.findings:
-            lines.append(f"  {finding.severity.value.upper():7} {human(finding.message)}")
+            lines.append(f"  {_(SEVERITY_WORDS[finding.severity]):7} {human(finding.message)}")
             lines.append(
                 "          "
                 + _("{setting}: found {found}; should be {expected}").format(
-                    setting=finding.setting, found=finding.found, expected=finding.expected
+                    setting=finding.setting, found=human(finding.found), expected=human(finding.expected)
                 )
             )
     for error in examination.errors:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from setup_assistant.core.account import AccountSettings
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import N_, Message
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 
 # The guide's own words, quoted where a finding needs a reason (seed/npomail-users-guide.txt).
@@ -42,6 +42,13 @@ class Severity(enum.StrEnum):
     ADVICE = "advice"
 
 
+SEVERITY_WORDS = {  # what a person reads for each severity (the value stays in the JSON)
+    Severity.BREAKS: N_("BREAKS"),
+    Severity.RISKY: N_("RISKY"),
+    Severity.ADVICE: N_("ADVICE"),
+}
+
+
 class Auth(enum.StrEnum):
     """How a program proves the password, reduced to what matters for NPOMail."""
 
@@ -52,11 +59,14 @@ class Auth(enum.StrEnum):
 
 
 AUTH_LABEL = {
-    Auth.PASSWORD: "normal password",
-    Auth.ENCRYPTED: "encrypted password (secure password authentication)",
-    Auth.NONE: "no authentication",
-    Auth.OTHER: "another method",
+    Auth.PASSWORD: Message("normal password"),
+    Auth.ENCRYPTED: Message("encrypted password (secure password authentication)"),
+    Auth.NONE: Message("no authentication"),
+    Auth.OTHER: Message("another method"),
 }
+_NOT_SET = Message("not set")
+_NONE = Message("none")
+_NORMAL_PASSWORD = Message("normal password, inside the encrypted connection")
 NO_SECURITY = "none"
 
 
@@ -140,7 +150,7 @@ class FoundAccount:
 
 def _security_label(security: str) -> str:
     if security == NO_SECURITY:
-        return "no encryption"
+        return Message("no encryption")
     return Security(security).label
 
 
@@ -184,7 +194,7 @@ def _server_findings(
             Finding(
                 f"{where}.server",
                 f"{server.host}:{server.port}",
-                f"a secure {server.protocol.label} connection",
+                Message("a secure {protocol} connection", protocol=server.protocol.label),
                 Severity.ADVICE,
                 Message(
                     "No secure {protocol} connection to {provider} worked from here, so the assistant cannot tell "
@@ -199,7 +209,7 @@ def _server_findings(
             findings.append(
                 Finding(
                     f"{where}.host",
-                    server.host or "not set",
+                    server.host or _NOT_SET,
                     target.host,
                     Severity.BREAKS,
                     Message(
@@ -258,7 +268,7 @@ def _server_findings(
             findings.append(
                 Finding(
                     f"{where}.port",
-                    str(server.port) if server.port is not None else "not set",
+                    str(server.port) if server.port is not None else _NOT_SET,
                     str(target.port),
                     Severity.BREAKS,
                     message,
@@ -270,8 +280,8 @@ def _server_findings(
         findings.append(
             Finding(
                 f"{where}.auth",
-                f"{AUTH_LABEL[server.auth]} ({server.auth_detail})",
-                "normal password, inside the encrypted connection",
+                Message("{auth} ({detail})", auth=AUTH_LABEL[server.auth], detail=server.auth_detail),
+                _NORMAL_PASSWORD,
                 Severity.BREAKS,
                 Message(
                     "The {side} server is asked for an encrypted-password login it does not offer, so the login "
@@ -286,8 +296,8 @@ def _server_findings(
         findings.append(
             Finding(
                 f"{where}.auth",
-                f"{AUTH_LABEL[server.auth]} ({server.auth_detail})",
-                "normal password, inside the encrypted connection",
+                Message("{auth} ({detail})", auth=AUTH_LABEL[server.auth], detail=server.auth_detail),
+                _NORMAL_PASSWORD,
                 Severity.BREAKS,
                 Message(
                     "Without your address and password the {side} server refuses it. {guide}",
@@ -310,7 +320,7 @@ def _server_findings(
         findings.append(
             Finding(
                 f"{where}.username",
-                user or "not set",
+                user or _NOT_SET,
                 expected_user,
                 Severity.BREAKS,
                 Message(
@@ -338,8 +348,8 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
         findings.append(
             Finding(
                 "outgoing.server",
-                "none",
-                describe(smtp[0]) if smtp else "an outgoing server",
+                _NONE,
+                describe(smtp[0]) if smtp else Message("an outgoing server"),
                 Severity.BREAKS,
                 Message("This account has no outgoing server, so mail cannot be sent from it."),
                 smtp[0] if smtp else None,
@@ -353,7 +363,7 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
         findings.append(
             Finding(
                 "identity.address",
-                "none",
+                _NONE,
                 address,
                 Severity.BREAKS,
                 Message("The account has no sender address, so it cannot send mail."),
@@ -380,8 +390,8 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
             findings.append(
                 Finding(
                     "pop.leave_on_server",
-                    "off (mail is removed from the server when downloaded)",
-                    "on",
+                    Message("off (mail is removed from the server when downloaded)"),
+                    Message("on"),
                     Severity.RISKY,
                     Message(
                         "Mail is deleted from the server once this program has downloaded it, so webmail, your phone "
@@ -395,8 +405,8 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
             findings.append(
                 Finding(
                     "pop.delete_after_days",
-                    f"removed from the server {account.pop.delete_after_days} days after download",
-                    "kept on the server",
+                    Message("removed from the server {days} days after download", days=account.pop.delete_after_days),
+                    Message("kept on the server"),
                     Severity.ADVICE,
                     Message(
                         "Mail is removed from the server {days} days after this program downloads it; webmail and "
@@ -426,8 +436,12 @@ def mark_duplicates(accounts: Sequence[FoundAccount]) -> list[FoundAccount]:
         others = ", ".join(a.account for a in same if a is not account)
         finding = Finding(
             "duplicate",
-            f"{len(same)} accounts for this address ({', '.join(a.account for a in same)})",
-            "one account",
+            Message(
+                "{n} accounts for this address ({accounts})",
+                n=len(same),
+                accounts=", ".join(a.account for a in same),
+            ),
+            Message("one account"),
             Severity.ADVICE,
             Message(
                 "This profile has more than one account for the same address (also {others}): mail may be fetched "

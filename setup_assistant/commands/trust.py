@@ -23,7 +23,7 @@ from setup_assistant.cli import (
     add_provider_option,
     load_provider_or_usage,
 )
-from setup_assistant.core.i18n import _
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
@@ -115,7 +115,7 @@ def _table(report: Any) -> str:
                 )
             )
     out += [_("Note: {note}").format(note=note) for note in report.notes]
-    out.append(report.summary())
+    out.append(human(report.summary()))
     return "\n".join(out)
 
 

@@ -44,6 +44,30 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
+# argparse's own words, translated through this app's catalog. Never "unrecognized arguments" or "ambiguous
+# option": _without_values() must recognise those in English to keep a mistyped option's value (a password?) out
+# of the message; it words its own, translated, message instead.
+_ARGPARSE_MESSAGES = frozenset(
+    (
+        N_("usage: "),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+        N_("the following arguments are required: %s"),
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("expected one argument"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("not allowed with argument %s"),
+        N_("one of the arguments %s is required"),
+    )
+)
+
+
+def _argparse_gettext(message: str) -> str:
+    return _(message) if message in _ARGPARSE_MESSAGES else message
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -470,6 +494,7 @@ def _main(argv: Sequence[str]) -> int:
     from setup_assistant.core import logs
 
     logs.start_logging(verbose=sys.stderr if verbose and sys.stderr is not None else None, program="cli")
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]  # argparse looks its words up at use
     parser = build_parser()
     args = parser.parse_args(list(argv))
     func: Command | None = getattr(args, "func", None)

@@ -128,7 +128,7 @@ def test_a_new_or_fuzzy_message_is_noticed(tmp_path: Path, monkeypatch: pytest.M
     assert tool.problems(template, catalog) == ["fuzzy: 'A sentence nobody translated yet'"]
 
 
-_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sd]|%[sd]")
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}|%\(\w+\)[sdr]|%[sdr]")
 _MARKUP = re.compile(r"</?(?:strong|code|em|b)>")
 
 

@@ -180,3 +180,14 @@ def test_report_json_is_the_same_and_its_headings_are_spanish(tmp_path: Path, ca
     assert f"<h1>Informe de diagnóstico de {ADDRESS}</h1>" in html_es
     assert "None of Test Mail's servers could be reached" in html_es  # the body stays English for the help desk
     assert "No se pudo llegar a ninguno de los servidores de Test Mail" in pages["es"][2]  # the screen is Spanish
+
+
+def test_argparse_own_words_are_spanish_and_a_mistyped_password_stays_hidden(capsys: Any, monkeypatch: Any) -> None:
+    code, _, err = run(["--lang", "es", "probe"], capsys, monkeypatch)
+    assert code == 2 and "faltan estos argumentos obligatorios: email" in err
+    code, _, err = run(["--lang", "es", "profiles", ADDRESS, "--out", "x", "--client", "nope"], capsys, monkeypatch)
+    assert code == 2 and "opción no válida: 'nope'" in err
+    code, _, err = run(["--lang", "es", "probe", ADDRESS, "--passwd", "hunter2"], capsys, monkeypatch)
+    assert code == 2 and "hunter2" not in err and "argumentos no reconocidos: --passwd y 1 palabra más" in err
+    code, out, _ = run(["--lang", "es", "probe", "--help"], capsys, monkeypatch)
+    assert code == 0 and out.startswith("uso: ") and "argumentos posicionales:" in out and "opciones:" in out

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO, cast
 
 from setup_assistant import __version__
+from setup_assistant.core import i18n
+from setup_assistant.core.i18n import N_, _, human
 from setup_assistant.core.visible_text import visible_lines
 
 _log = logging.getLogger(__name__)
@@ -33,7 +35,37 @@ class _Parser(argparse.ArgumentParser):
     """argparse with the README's promise: a usage error is one line on stderr and exit 2 (no usage block)."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: {_one_line(_without_values(message))} (see {self.prog} --help)\n")
+        self.exit(
+            EXIT_USAGE,
+            _("{prog}: {message} (see {prog} --help)").format(
+                prog=self.prog, message=_one_line(_without_values(message))
+            )
+            + "\n",
+        )
+
+
+# argparse's own words, translated through this app's catalog. Never "unrecognized arguments" or "ambiguous
+# option": _without_values() must recognise those in English to keep a mistyped option's value (a password?) out
+# of the message; it words its own, translated, message instead.
+_ARGPARSE_MESSAGES = frozenset(
+    (
+        N_("usage: "),
+        N_("positional arguments"),
+        N_("options"),
+        N_("show this help message and exit"),
+        N_("the following arguments are required: %s"),
+        N_("argument %(argument_name)s: %(message)s"),
+        N_("expected one argument"),
+        N_("invalid choice: %(value)r (choose from %(choices)s)"),
+        N_("invalid %(type)s value: %(value)r"),
+        N_("not allowed with argument %s"),
+        N_("one of the arguments %s is required"),
+    )
+)
+
+
+def _argparse_gettext(message: str) -> str:
+    return _(message) if message in _ARGPARSE_MESSAGES else message
 
 
 def _one_line(text: str) -> str:
@@ -60,11 +92,13 @@ def _without_values(message: str) -> str:
     values = len(words) - len([w for w in words if w.startswith("-")])
     shown = ", ".join(options)
     if values:
-        shown += (" and " if shown else "") + f"{values} other word" + ("s" if values > 1 else "")
-    return f"unrecognized arguments: {shown}"
+        shown += (_(" and ") if shown else "") + i18n.ngettext("{n} other word", "{n} other words", values).format(
+            n=values
+        )
+    return _("unrecognized arguments: {words}").format(words=shown)
 
 
-PASSWORD_ARGUMENT_REFUSED = (
+PASSWORD_ARGUMENT_REFUSED = N_(
     "a password is never taken from the command line (other users can see it in the process list and it stays "
     "in the shell's history); pipe it in with --password-stdin"
 )
@@ -78,20 +112,20 @@ def refuse_password_arguments(argv: Sequence[str]) -> None:
             return
         if not word.startswith("--pa"):
             continue
-        name, has_value, _ = word.partition("=")
+        name, has_value, _rest = word.partition("=")
         if "--password".startswith(name):
-            raise UsageError(PASSWORD_ARGUMENT_REFUSED)
+            raise UsageError(_(PASSWORD_ARGUMENT_REFUSED))
         if "--password-stdin".startswith(name) and has_value:
-            raise UsageError("--password-stdin takes no value: " + PASSWORD_ARGUMENT_REFUSED)
+            raise UsageError(_("--password-stdin takes no value: {why}").format(why=_(PASSWORD_ARGUMENT_REFUSED)))
 
 
 def _positive_seconds(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        raise argparse.ArgumentTypeError(_("not a number of seconds: {text}").format(text=repr(text))) from None
     if not 0 < value <= 600:
-        raise argparse.ArgumentTypeError("give a number of seconds between 0 and 600")
+        raise argparse.ArgumentTypeError(_("give a number of seconds between 0 and 600"))
     return value
 
 
@@ -102,14 +136,14 @@ def add_provider_option(parser: argparse.ArgumentParser, *, top_level: bool = Fa
         "--provider",
         metavar="FILE",
         default=None if top_level else argparse.SUPPRESS,
-        help="provider settings file (TOML); default: the shipped NPOMail settings",
+        help=_("provider settings file (TOML); default: the shipped NPOMail settings"),
     )
 
 
 def check_out_option(text: str | None) -> None:
     """`--out ''` is a mistake (an unset variable in a script), not "the current folder"."""
     if text is not None and not text.strip():
-        raise UsageError("--out was given an empty name; name a file or folder (use . for this folder)")
+        raise UsageError(_("--out was given an empty name; name a file or folder (use . for this folder)"))
 
 
 def output_folder(text: str) -> Path:
@@ -117,11 +151,13 @@ def output_folder(text: str) -> Path:
     check_out_option(text)
     path = Path(text).expanduser()
     if path.exists() and not path.is_dir():
-        raise UsageError(f"{text}: exists and is not a folder")
+        raise UsageError(_("{path}: exists and is not a folder").format(path=text))
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{text}: cannot create the folder ({exc.strerror or exc})") from None
+        raise UsageError(
+            _("{path}: cannot create the folder ({reason})").format(path=text, reason=exc.strerror or exc)
+        ) from None
     return path
 
 
@@ -129,7 +165,7 @@ def add_password_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--password-stdin",
         action="store_true",
-        help="read the password from the first line of standard input (never from an argument)",
+        help=_("read the password from the first line of standard input (never from an argument)"),
     )
 
 
@@ -148,7 +184,7 @@ def parse_address_or_usage(text: str) -> Any:
     try:
         return parse_address(text)
     except AddressError as exc:
-        raise UsageError(f"{text!r}: {exc}") from None
+        raise UsageError(f"{text!r}: {exc.human()}") from None
 
 
 def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str | None:
@@ -156,27 +192,27 @@ def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str 
         return None
     stream = stdin or sys.stdin
     if stream is None:
-        raise UsageError("--password-stdin was given but there is no standard input")
+        raise UsageError(_("--password-stdin was given but there is no standard input"))
     try:
         if stream.isatty():  # typed by a person: do not echo it on the screen
             import getpass
 
-            line = getpass.getpass("Password: ", stream=sys.stderr)
+            line = getpass.getpass(_("Password: "), stream=sys.stderr)
         else:
             line = stream.readline()
     except (OSError, UnicodeDecodeError):
-        raise UsageError("the password on standard input could not be read") from None
+        raise UsageError(_("the password on standard input could not be read")) from None
     password = line.rstrip("\r\n")
     from setup_assistant.core import logs
 
     logs.hide_secret(password)
     if not password:
-        raise UsageError("--password-stdin was given but standard input held no password")
+        raise UsageError(_("--password-stdin was given but standard input held no password"))
     return password
 
 
 def _probe_table(check: Any) -> str:
-    rows = [("protocol", "port", "security", "status", "ms", "detail")]
+    rows = [(_("protocol"), _("port"), _("security"), _("status"), _("ms"), _("detail"))]
     for r in check.probe.endpoints:
         rows.append(
             (
@@ -190,28 +226,39 @@ def _probe_table(check: Any) -> str:
         )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(row[:5], widths, strict=True)) + "  " + row[5] for row in rows]
-    out = [f"{check.provider.name} servers for {check.address.address}:", *("  " + line for line in lines)]
+    out = [
+        _("{provider} servers for {address}:").format(provider=check.provider.name, address=check.address.address),
+        *("  " + line for line in lines),
+    ]
     certs = {r.certificate.sha256: r.certificate for r in check.probe.endpoints if r.certificate}
     for facts in certs.values():
         t = facts.trusted_by
         trust = ", ".join(
-            f"{k}: {'yes' if v else ('unknown' if v is None else 'no')}"
-            for k, v in (("Mozilla", t.mozilla), ("this computer", t.os), ("provider root", t.provider_root))
+            f"{k}: {_('yes') if v else (_('unknown') if v is None else _('no'))}"
+            for k, v in (("Mozilla", t.mozilla), (_("this computer"), t.os), (_("provider root"), t.provider_root))
         )
         out.append(
-            f"  certificate {facts.subject} until {facts.not_after[:10]} ({facts.tls_version}); trusted by {trust}"
+            "  "
+            + _("certificate {subject} until {date} ({tls}); trusted by {trust}").format(
+                subject=facts.subject, date=facts.not_after[:10], tls=facts.tls_version, trust=trust
+            )
         )
     if check.logins:
-        out.append("Logins:")
+        out.append(_("Logins:"))
         for login in check.logins:
             e = login.endpoint
-            out.append(f"  {e.protocol.label} {e.port} ({e.security.label}): {login.status.value}: {login.detail}")
+            out.append(
+                f"  {e.protocol.label} {e.port} ({e.security.label}): {login.status.value}: {human(login.detail)}"
+            )
     rec = check.probe.recommended
     out.append(
-        "Recommended: "
-        + ", ".join(
-            f"{p.label} {e.host}:{e.port} {e.security.label}" if (e := rec.get(p)) else f"{p.label} none"
-            for p in type(check.probe.endpoints[0].endpoint.protocol)
+        _("Recommended: {settings}").format(
+            settings=", ".join(
+                f"{p.label} {e.host}:{e.port} {e.security.label}"
+                if (e := rec.get(p))
+                else _("{protocol} none").format(protocol=p.label)
+                for p in type(check.probe.endpoints[0].endpoint.protocol)
+            )
         )
     )
     return "\n".join(out)
@@ -230,15 +277,15 @@ def no_probe_hint(probe: Any, command: str) -> str | None:
     if not unreachable(probe):
         return None
     if command == "probe":
-        return (
+        return _(
             "To prepare the files anyway (for example for a computer on another network), use the provider's "
             "published settings, not tested: `setup-assistant profiles ADDRESS --out DIR --no-probe` "
             "(or `sheet ... --no-probe` for a settings sheet)."
         )
-    return (
-        f"To write them anyway with the provider's published settings (not tested), run the same `{command}` "
+    return _(
+        "To write them anyway with the provider's published settings (not tested), run the same `{command}` "
         "command again with --no-probe."
-    )
+    ).format(command=command)
 
 
 def cmd_probe(args: argparse.Namespace) -> int:
@@ -259,13 +306,13 @@ def cmd_probe(args: argparse.Namespace) -> int:
         )
     except KeyboardInterrupt:
         cancel.set()
-        print("Cancelled.", file=sys.stderr)
+        print(_("Cancelled."), file=sys.stderr)
         return EXIT_PROBLEM
     if args.json:
         print(json.dumps(check.to_json(), indent=2, ensure_ascii=False))
     else:
         print(_probe_table(check))
-        print(check.verdict())
+        print(human(check.verdict()))
         hint = no_probe_hint(check.probe, "probe")
         if hint:
             print(hint)
@@ -278,40 +325,47 @@ Command = Callable[[argparse.Namespace], int]
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="setup-assistant",
-        description="Set up a mail program for NPOMail. Without a command, opens the setup wizard.",
+        description=_("Set up a mail program for NPOMail. Without a command, opens the setup wizard."),
     )
     parser.add_argument(
         "--version",
         action="version",
         version=f"%(prog)s {__version__}",
-        help="show the version and exit (with --verbose: what went into this copy: commit, Python, Qt, packages)",
+        help=_("show the version and exit (with --verbose: what went into this copy: commit, Python, Qt, packages)"),
     )
     parser.add_argument(
-        "--verbose", action="store_true", help="also print the log lines (what was tried and answered) on stderr"
+        "--verbose", action="store_true", help=_("also print the log lines (what was tried and answered) on stderr")
+    )
+    parser.add_argument(  # taken off the command line before argparse (_split_lang); here for --help
+        "--lang",
+        metavar="LANG",
+        help=_("the language of the output: en or es (anywhere on the line; default: the system's language)"),
     )
     add_provider_option(parser, top_level=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     probe = sub.add_parser(
         "probe",
-        help="check the servers (and the login) for an address",
-        description="Probe every server port in parallel, test the login and recommend settings.",
+        help=_("check the servers (and the login) for an address"),
+        description=_("Probe every server port in parallel, test the login and recommend settings."),
     )
-    probe.add_argument("email", help="the full email address (it is also the username)")
+    probe.add_argument("email", help=_("the full email address (it is also the username)"))
     add_provider_option(probe)
     add_password_option(probe)
-    probe.add_argument("--timeout", type=_positive_seconds, default=10.0, help="seconds per network step (default 10)")
+    probe.add_argument(
+        "--timeout", type=_positive_seconds, default=10.0, help=_("seconds per network step (default 10)")
+    )
     probe.add_argument(
         "--grace",
         type=_positive_seconds,
         default=3.0,
-        help=(
+        help=_(
             "seconds a silent preferred port gets once the fallback works (default 3); one that does not even "
             "answer the connection gets less: 1.2 s + 2 round trips of the fallback's connect"
         ),
     )
-    probe.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
-    probe.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    probe.add_argument("--json", action="store_true", help=_("print one JSON object instead of a table"))
+    probe.add_argument("--quiet", action="store_true", help=_("no progress lines on stderr"))
     probe.set_defaults(func=cmd_probe)
 
     for register in _extra_commands():
@@ -332,7 +386,7 @@ def _no_display_reason() -> str | None:
         return None
     if os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"):
         return None
-    return (
+    return _(
         "the wizard needs a graphical desktop and none was found (no DISPLAY or WAYLAND_DISPLAY); "
         "use a command instead, e.g. `setup-assistant probe you@your-domain.org` (see --help)"
     )
@@ -352,7 +406,7 @@ def _run_gui(provider: str | None) -> int:
     try:
         from setup_assistant.gui.app import run_wizard
     except ImportError as exc:
-        print(f"setup-assistant: the wizard cannot start: {exc}", file=sys.stderr)
+        print(_("setup-assistant: the wizard cannot start: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_USAGE
     return int(run_wizard(provider))
 
@@ -375,6 +429,40 @@ def _split_verbose(argv: Sequence[str]) -> tuple[list[str], bool]:
     end = args.index("--") if "--" in args else len(args)
     verbose = "--verbose" in args[:end]
     return [a for i, a in enumerate(args) if not (i < end and a == "--verbose")], verbose
+
+
+def _split_lang(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """`--lang es` / `--lang=es` is global and may stand anywhere before `--`, like --verbose; the last one wins.
+
+    Returns the other words and the language asked for (None: the system's). Raises UsageError for a missing or
+    unsupported language."""
+    args = list(argv)
+    end = args.index("--") if "--" in args else len(args)
+    rest: list[str] = []
+    language: str | None = None
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if i < end and (word == "--lang" or word.startswith("--lang=")):
+            if word == "--lang":
+                if i + 1 >= end:
+                    raise UsageError(
+                        _("--lang needs a language: {languages}").format(languages=", ".join(i18n.SUPPORTED))
+                    )
+                value, i = args[i + 1], i + 2
+            else:
+                value, i = word.split("=", 1)[1], i + 1
+            language = i18n.normalize(value)
+            if language is None:
+                raise UsageError(
+                    _("--lang {value}: not a language this assistant speaks (it speaks {languages})").format(
+                        value=value, languages=", ".join(i18n.SUPPORTED)
+                    )
+                )
+            continue
+        rest.append(word)
+        i += 1
+    return rest, language
 
 
 class _VisibleStream:
@@ -413,6 +501,13 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _main(argv: Sequence[str]) -> int:
+    try:
+        argv, language = _split_lang(argv)
+    except UsageError as exc:
+        i18n.set_language(None)
+        print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+    i18n.set_language(language)  # None: the system's; the wizard reads current_language() too
     argv, verbose = _split_verbose(argv)
     if verbose and "--version" in argv:
         from setup_assistant.core.build_info import build_info, describe
@@ -436,6 +531,7 @@ def _main(argv: Sequence[str]) -> int:
     from setup_assistant.core import logs
 
     logs.start_logging(verbose=sys.stderr if verbose and sys.stderr is not None else None, program="cli")
+    argparse._ = _argparse_gettext  # type: ignore[attr-defined]  # argparse looks its words up at use
     parser = build_parser()
     args = parser.parse_args(list(argv))
     func: Command | None = getattr(args, "func", None)
@@ -455,15 +551,17 @@ def _main(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         _log.info("cancelled")
-        print("setup-assistant: cancelled", file=sys.stderr)
+        print(_("setup-assistant: cancelled"), file=sys.stderr)
         return EXIT_PROBLEM
     except BrokenPipeError:
         return EXIT_PROBLEM
     except Exception as exc:  # a defect: one human line for the person, the traceback for the help desk
         logs.log_exception(_log, f"command {args.command} failed unexpectedly", exc)
         print(
-            f"setup-assistant: something went wrong inside the assistant ({type(exc).__name__}); "
-            f"the details are in the log: {logs.log_file()}",
+            _(
+                "setup-assistant: something went wrong inside the assistant ({error}); the details are in the log: "
+                "{log}"
+            ).format(error=type(exc).__name__, log=logs.log_file()),
             file=sys.stderr,
         )
         return EXIT_PROBLEM

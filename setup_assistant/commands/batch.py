@@ -24,6 +24,7 @@ from setup_assistant.cli import (
     no_probe_hint,
     output_folder,
 )
+from setup_assistant.core.i18n import _, human, ngettext
 
 
 def register(subparsers: Any) -> None:
@@ -31,30 +32,35 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "batch",
-        help="write profiles and settings sheets for everyone in a CSV file",
+        help=_("write profiles and settings sheets for everyone in a CSV file"),
         description=(
-            "Read a CSV file with the header email,name (and optionally protocol: imap or pop3), probe the "
-            "provider once, and write each person's profiles and settings sheet into DIR/<address>/, plus "
-            "DIR/summary.csv. No passwords are involved; nothing on this computer's mail programs changes."
+            _(
+                "Read a CSV file with the header email,name (and optionally protocol: imap or pop3), "
+                "probe the provider once, and write each person's profiles and settings sheet into "
+                "DIR/<address>/, plus DIR/summary.csv. No passwords are involved; nothing on this "
+                "computer's mail programs changes."
+            )
         ),
     )
     parser.add_argument(
         "csv",
         metavar="people.csv",
-        help="the CSV file (UTF-8, at most 10 MB), header email,name[,protocol]; - reads standard input",
+        help=_("the CSV file (UTF-8, at most 10 MB), header email,name[,protocol]; - reads standard input"),
     )
-    parser.add_argument("--out", metavar="DIR", required=True, help="folder to write everyone's files into")
+    parser.add_argument("--out", metavar="DIR", required=True, help=_("folder to write everyone's files into"))
     parser.add_argument(
         "--client",
         action="append",
         choices=[c.value for c in Client],
-        help="a mail program to write files for (repeat for several; default: all three)",
+        help=_("a mail program to write files for (repeat for several; default: all three)"),
     )
     add_provider_option(parser)
     parser.add_argument(
-        "--no-probe", action="store_true", help="do not test the servers; use the provider's published settings"
+        "--no-probe", action="store_true", help=_("do not test the servers; use the provider's published settings")
     )
-    parser.add_argument("--timeout", type=_positive_seconds, default=10.0, help="seconds per network step (default 10)")
+    parser.add_argument(
+        "--timeout", type=_positive_seconds, default=10.0, help=_("seconds per network step (default 10)")
+    )
     parser.set_defaults(func=cmd_batch)
 
 
@@ -113,7 +119,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         line.update(finished)
 
     if people.people and not args.no_probe:
-        print(f"Checking {provider.name}'s servers once for everyone …", flush=True)
+        print(_("Checking {name}'s servers once for everyone …").format(name=provider.name), flush=True)
     cancel = threading.Event()
     try:
         outcome = run_batch(
@@ -129,23 +135,26 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         cancel.set()
         line.clear()
-        print("Cancelled; the people done so far keep their files.", file=sys.stderr)
+        print(_("Cancelled; the people done so far keep their files."), file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as exc:
         line.clear()
-        raise UsageError(f"{out_dir}: cannot write there ({exc.strerror or exc})") from None
+        raise UsageError(
+            _("{folder}: cannot write there ({reason})").format(folder=out_dir, reason=exc.strerror or exc)
+        ) from None
     line.clear()
     probe_ok = outcome.probe is None or (outcome.probe.secure_setup_exists and not outcome.probe.cancelled)
-    print(outcome.probe_verdict, file=sys.stdout if probe_ok else sys.stderr)
+    print(human(outcome.probe_verdict), file=sys.stdout if probe_ok else sys.stderr)
     for result in outcome.problems:
         print(result.problem_line(), file=sys.stderr)
     hint = no_probe_hint(outcome.probe, "batch") if outcome.probe is not None else None
     if hint:
         print(hint, file=sys.stderr)
     total = len(outcome.results)
-    print(
-        f"Done for {len(outcome.done)} of {total} {'person' if total == 1 else 'people'}"
-        + (f"; {len(outcome.problems)} skipped or failed" if outcome.problems else "")
-        + f". Summary: {outcome.summary}"
+    done = ngettext("Done for {done} of {total} person", "Done for {done} of {total} people", total).format(
+        done=len(outcome.done), total=total
     )
+    if outcome.problems:
+        done += _("; {n} skipped or failed").format(n=len(outcome.problems))
+    print(done + _(". Summary: {path}").format(path=outcome.summary))
     return EXIT_OK if outcome.ok else EXIT_PROBLEM

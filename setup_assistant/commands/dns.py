@@ -23,30 +23,36 @@ from setup_assistant.cli import (
     load_provider_or_usage,
     parse_address_or_usage,
 )
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "dns",
-        help="check the DNS of an address's domain (MX, webmail, SRV) and the provider's server names",
+        help=_("check the DNS of an address's domain (MX, webmail, SRV) and the provider's server names"),
         description=(
-            "Check where mail for the address's domain is delivered, whether its webmail host and the provider's "
-            "server names resolve, and whether RFC 6186 SRV records agree with the provider file."
+            _(
+                "Check where mail for the address's domain is delivered, whether its webmail host and "
+                "the provider's server names resolve, and whether RFC 6186 SRV records agree with the "
+                "provider file."
+            )
         ),
     )
-    parser.add_argument("email", help="the full email address")
+    parser.add_argument("email", help=_("the full email address"))
     add_provider_option(parser)
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of a table"))
     parser.add_argument(
-        "--timeout", type=_positive_seconds, default=5.0, help="seconds each DNS lookup may take (default 5)"
+        "--timeout", type=_positive_seconds, default=5.0, help=_("seconds each DNS lookup may take (default 5)")
     )
     parser.add_argument(
         "--nameserver",
         metavar="HOST[:PORT]",
         action="append",
         type=parse_nameserver,
-        help="ask this DNS server (an IP address, e.g. 9.9.9.9 or [2620:fe::fe]:53) instead of this computer's; "
-        "may be given more than once",
+        help=_(
+            "ask this DNS server (an IP address, e.g. 9.9.9.9 or [2620:fe::fe]:53) instead of this "
+            "computer's; may be given more than once"
+        ),
     )
     parser.set_defaults(func=cmd_dns)
 
@@ -58,20 +64,24 @@ def parse_nameserver(text: str) -> tuple[str, int]:
     if value.startswith("["):
         host, sep, rest = value[1:].partition("]")
         if not sep or (rest and not rest.startswith(":")):
-            raise argparse.ArgumentTypeError(f"not a DNS server address: {text!r} (use [IPv6]:PORT)")
+            raise argparse.ArgumentTypeError(
+                _("not a DNS server address: {text} (use [IPv6]:PORT)").format(text=repr(text))
+            )
         port_text = rest[1:]
     elif value.count(":") == 1:
-        host, _, port_text = value.partition(":")
+        host, _colon, port_text = value.partition(":")
     try:
         address = str(ipaddress.ip_address(host))
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"not a DNS server address: {text!r} (give an IP address, like 9.9.9.9 or 127.0.0.1:5353)"
+            _("not a DNS server address: {text} (give an IP address, like 9.9.9.9 or 127.0.0.1:5353)").format(
+                text=repr(text)
+            )
         ) from None
     port = 53
     if port_text or value.endswith(":"):
         if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
-            raise argparse.ArgumentTypeError(f"not a port from 1 to 65535 in {text!r}")
+            raise argparse.ArgumentTypeError(_("not a port from 1 to 65535 in {text}").format(text=repr(text)))
         port = int(port_text)
     return address, port
 
@@ -88,17 +98,21 @@ def _resolver(servers: list[tuple[str, int]] | None) -> Any:
 
 
 def _table(report: Any) -> str:
-    asked = ", ".join(report.nameservers) if report.nameservers else "nobody (no DNS server)"
-    out = [f"DNS for {report.address.address} ({report.provider.name}), asking {asked}:"]
-    rows = [("check", "looked up", "status", "detail")]
+    asked = ", ".join(report.nameservers) if report.nameservers else _("nobody (no DNS server)")
+    out = [
+        _("DNS for {address} ({provider}), asking {servers}:").format(
+            address=report.address.address, provider=report.provider.name, servers=asked
+        )
+    ]
+    rows = [(_("check"), _("looked up"), _("status"), _("detail"))]
     rows += [(c.label, c.name, c.status.value, c.detail) for c in report.checks]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         out.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
     if report.warnings:
-        out.append("Warnings:")
+        out.append(_("Warnings:"))
         out += [f"  - {w}" for w in report.warnings]
-    out.append(report.verdict())
+    out.append(human(report.verdict()))
     return "\n".join(out)
 
 
@@ -115,7 +129,7 @@ def cmd_dns(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from None
     except KeyboardInterrupt:
         cancel.set()
-        print("Cancelled.", file=sys.stderr)
+        print(_("Cancelled."), file=sys.stderr)
         return EXIT_PROBLEM
     if args.json:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

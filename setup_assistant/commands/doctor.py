@@ -25,16 +25,19 @@ from setup_assistant.cli import (
     load_provider_or_usage,
     parse_address_or_usage,
 )
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
     doctor = subparsers.add_parser(
         "doctor",
-        help="find this address's accounts in the mail programs here and say what is wrong with them",
+        help=_("find this address's accounts in the mail programs here and say what is wrong with them"),
         description=(
-            "Find every account for the address in Thunderbird (every profile) and classic Outlook (Windows), "
-            "compare each setting with what works (a probe first, unless --no-probe) and with the provider's "
-            "guide, and say what is wrong in plain words. Changes nothing."
+            _(
+                "Find every account for the address in Thunderbird (every profile) and classic Outlook "
+                "(Windows), compare each setting with what works (a probe first, unless --no-probe) and "
+                "with the provider's guide, and say what is wrong in plain words. Changes nothing."
+            )
         ),
     )
     _common(doctor)
@@ -42,31 +45,34 @@ def register(subparsers: Any) -> None:
 
     repair = subparsers.add_parser(
         "repair",
-        help="fix what `doctor` finds, in place (asks first)",
+        help=_("fix what `doctor` finds, in place (asks first)"),
         description=(
-            "Fix what `doctor` finds: only the wrong values change; each account keeps its folders, local mail, "
-            "filters and identities; a backup (Thunderbird) or restore file (Outlook) is written first; duplicates "
-            "are reported, never removed. Asks before changing anything unless --yes."
+            _(
+                "Fix what `doctor` finds: only the wrong values change; each account keeps its folders, "
+                "local mail, filters and identities; a backup (Thunderbird) or restore file (Outlook) is "
+                "written first; duplicates are reported, never removed. Asks before changing anything "
+                "unless --yes."
+            )
         ),
     )
     _common(repair)
-    repair.add_argument("--yes", action="store_true", help="change without asking")
+    repair.add_argument("--yes", action="store_true", help=_("change without asking"))
     repair.set_defaults(func=cmd_repair)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("email", help="the full email address")
+    parser.add_argument("email", help=_("the full email address"))
     add_provider_option(parser)
-    parser.add_argument("--thunderbird-profile", metavar="DIR", help="look only in this Thunderbird profile folder")
+    parser.add_argument("--thunderbird-profile", metavar="DIR", help=_("look only in this Thunderbird profile folder"))
     parser.add_argument(
         "--no-probe",
         action="store_true",
-        help="do not test the servers; compare with the provider's published settings",
+        help=_("do not test the servers; compare with the provider's published settings"),
     )
     parser.add_argument(
-        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help="seconds per network step (default 10)"
+        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help=_("seconds per network step (default 10)")
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of text"))
 
 
 def _settings(args: argparse.Namespace) -> Any:
@@ -99,7 +105,7 @@ def _profiles(args: argparse.Namespace) -> list[Path] | None:
         return None
     path = Path(args.thunderbird_profile).expanduser()
     if not path.is_dir():
-        raise UsageError(f"{args.thunderbird_profile}: no such Thunderbird profile folder")
+        raise UsageError(_("{folder}: no such Thunderbird profile folder").format(folder=args.thunderbird_profile))
     return [path]
 
 
@@ -118,20 +124,31 @@ def _label(program: str) -> str:
 
 
 def _text(examination: Any, address: str) -> str:
-    from setup_assistant.core.clients.diagnosis import summary
+    from setup_assistant.core.clients.diagnosis import SEVERITY_WORDS, summary
 
     lines: list[str] = []
     if not examination.accounts:
-        lines.append(f"No mail program on this computer has an account for {address}.")
+        lines.append(_("No mail program on this computer has an account for {address}.").format(address=address))
     for account in examination.accounts:
-        lines.append(f"{summary(account, _label(account.program))}  [{account.account} in {account.profile}]")
+        lines.append(
+            _("{summary}  [{account} in {profile}]").format(
+                summary=human(summary(account, _label(account.program))),
+                account=account.account,
+                profile=account.profile,
+            )
+        )
         for finding in account.findings:
-            lines.append(f"  {finding.severity.value.upper():7} {finding.message}")
-            lines.append(f"          {finding.setting}: found {finding.found}; should be {finding.expected}")
+            lines.append(f"  {_(SEVERITY_WORDS[finding.severity]):7} {human(finding.message)}")
+            lines.append(
+                "          "
+                + _("{setting}: found {found}; should be {expected}").format(
+                    setting=finding.setting, found=human(finding.found), expected=human(finding.expected)
+                )
+            )
     for error in examination.errors:
-        lines.append(f"Could not check: {error}")
+        lines.append(_("Could not check: {error}").format(error=error))
     if examination.apple_mail:
-        lines.append("Apple Mail's accounts cannot be read without extra permissions; compare these in Mail:")
+        lines.append(_("Apple Mail's accounts cannot be read without extra permissions; compare these in Mail:"))
         for setting, value, where in examination.apple_mail:
             lines.append(f"  {setting}: {value}  ({where})")
     return "\n".join(lines)
@@ -149,7 +166,7 @@ def _unchecked(args: argparse.Namespace) -> bool:
     """Without a working secure connection the servers could not confirm anything: say so, and never exit 0."""
     why = getattr(args, "unchecked", None)
     if why:
-        print(f"The settings could not be checked against the servers: {why}", file=sys.stderr)
+        print(_("The settings could not be checked against the servers: {why}").format(why=human(why)), file=sys.stderr)
     return bool(why)
 
 
@@ -192,13 +209,13 @@ def cmd_repair(args: argparse.Namespace) -> int:
     if not args.yes:
         if not args.json:
             print(_text(examination, args.email))
-        print("The repair would change:", file=sys.stderr)
+        print(_("The repair would change:"), file=sys.stderr)
         for change in planned:
             print(f"  {_label(change.program)} {change.account}: {change.describe()}", file=sys.stderr)
-        consent = ask("Change these settings?")
+        consent = ask(_("Change these settings?"))
         if not consent:
             why = "no terminal to ask on; add --yes" if consent is None else "not confirmed"
-            print(f"Nothing was changed ({why}).", file=sys.stderr)
+            print(_("Nothing was changed ({why}).").format(why=why), file=sys.stderr)
             if args.json:
                 print(json.dumps({"email": args.email, **examination.to_json(), "changed": []}, indent=2))
             return EXIT_PROBLEM
@@ -207,11 +224,15 @@ def cmd_repair(args: argparse.Namespace) -> int:
         print(json.dumps({"email": args.email, **result.to_json()}, indent=2, ensure_ascii=False))
     else:
         for change in result.changes:
-            print(f"Changed {_label(change.program)} {change.account}: {change.describe()}")
+            print(
+                _("Changed {program} {account}: {change}").format(
+                    program=_label(change.program), account=change.account, change=change.describe()
+                )
+            )
         for path in result.backups:
-            print(f"Backup: {path}")
+            print(_("Backup: {path}").format(path=path))
         for error in result.errors:
-            print(f"Not changed: {error}")
+            print(_("Not changed: {error}").format(error=error))
         print(_text(result.examination, args.email))
     unchecked = _unchecked(args)
     return EXIT_OK if result.examination.ok and not result.errors and not unchecked else EXIT_PROBLEM

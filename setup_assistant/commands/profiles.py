@@ -26,15 +26,16 @@ from setup_assistant.cli import (
     parse_address_or_usage,
     read_password,
 )
+from setup_assistant.core.i18n import _, human
 
 
 def _days(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number of days: {text!r}") from None
+        raise argparse.ArgumentTypeError(_("not a whole number of days: {text}").format(text=repr(text))) from None
     if not 1 <= value <= 3650:
-        raise argparse.ArgumentTypeError("give a number of days from 1 to 3650")
+        raise argparse.ArgumentTypeError(_("give a number of days from 1 to 3650"))
     return value
 
 
@@ -43,64 +44,72 @@ def register(subparsers: Any) -> None:
 
     parser = subparsers.add_parser(
         "profiles",
-        help="write ready-made profiles for Thunderbird, Outlook and Apple Mail",
+        help=_("write ready-made profiles for Thunderbird, Outlook and Apple Mail"),
         description=(
-            "Probe the servers, then write each mail program's files (with an instructions page beside them) "
-            "into DIR. Nothing on this computer changes unless --install or --thunderbird-profile is given."
+            _(
+                "Probe the servers, then write each mail program's files (with an instructions page "
+                "beside them) into DIR. Nothing on this computer changes unless --install or "
+                "--thunderbird-profile is given."
+            )
         ),
     )
-    parser.add_argument("email", help="the full email address (it is also the username)")
-    parser.add_argument("--out", metavar="DIR", required=True, help="folder to write the files into")
+    parser.add_argument("email", help=_("the full email address (it is also the username)"))
+    parser.add_argument("--out", metavar="DIR", required=True, help=_("folder to write the files into"))
     parser.add_argument(
         "--client",
         action="append",
         choices=[c.value for c in Client],
-        help="a mail program to write files for (repeat for several; default: all three)",
+        help=_("a mail program to write files for (repeat for several; default: all three)"),
     )
-    parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help="incoming mail (default imap)")
-    parser.add_argument("--name", metavar='"Full Name"', help="the name shown on sent mail")
+    parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help=_("incoming mail (default imap)"))
+    parser.add_argument("--name", metavar='"Full Name"', help=_("the name shown on sent mail"))
     add_provider_option(parser)
     add_password_option(parser)
     parser.add_argument(
         "--include-password",
         action="store_true",
-        help="also write the password from --password-stdin into the files that can hold it (with a warning)",
+        help=_("also write the password from --password-stdin into the files that can hold it (with a warning)"),
     )
     parser.add_argument(
-        "--no-probe", action="store_true", help="do not test the servers; use the provider's published settings"
+        "--no-probe", action="store_true", help=_("do not test the servers; use the provider's published settings")
     )
     parser.add_argument(
         "--install",
         action="store_true",
-        help="also apply on this computer: the default Thunderbird profile, Outlook's registry (Windows), "
-        "opening the Apple Mail profile (macOS)",
+        help=_(
+            "also apply on this computer: the default Thunderbird profile, Outlook's registry "
+            "(Windows), opening the Apple Mail profile (macOS)"
+        ),
     )
     parser.add_argument(
-        "--thunderbird-profile", metavar="DIR", help="add the account to this Thunderbird profile folder"
+        "--thunderbird-profile", metavar="DIR", help=_("add the account to this Thunderbird profile folder")
     )
     parser.add_argument(
         "--yes",
         action="store_true",
-        help="when the address already has an account here with wrong settings, repair it without asking",
+        help=_("when the address already has an account here with wrong settings, repair it without asking"),
     )
     parser.add_argument(
         "--save-password",
         action="store_true",
-        help="with --password-stdin and --install or --thunderbird-profile: also keep the password in that "
-        "Thunderbird profile's password manager (only when the server accepted it), so Thunderbird does not ask",
+        help=_(
+            "with --password-stdin and --install or --thunderbird-profile: also keep the password in "
+            "that Thunderbird profile's password manager (only when the server accepted it), so "
+            "Thunderbird does not ask"
+        ),
     )
     parser.add_argument(
         "--pop-delete-after-days",
         type=_days,
         metavar="N",
-        help="with POP: remove mail from the server N days after download (default: never)",
+        help=_("with POP: remove mail from the server N days after download (default: never)"),
     )
     parser.add_argument(
-        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help="seconds per network step (default 10)"
+        "--timeout", type=_positive_seconds, default=10.0, metavar="S", help=_("seconds per network step (default 10)")
     )
-    parser.add_argument("--sign-cert", metavar="FILE", help="PEM certificate (and chain) to sign the Apple profile")
-    parser.add_argument("--sign-key", metavar="FILE", help="its unencrypted PEM private key")
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
+    parser.add_argument("--sign-cert", metavar="FILE", help=_("PEM certificate (and chain) to sign the Apple profile"))
+    parser.add_argument("--sign-key", metavar="FILE", help=_("its unencrypted PEM private key"))
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of text"))
     parser.set_defaults(func=cmd_profiles)
 
 
@@ -117,19 +126,19 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     protocol = MailProtocol(args.protocol)
     clients = [Client(c) for c in args.client] if args.client else list(ALL_CLIENTS)
     if args.pop_delete_after_days is not None and protocol is not MailProtocol.POP3:
-        raise UsageError("--pop-delete-after-days only applies with --protocol pop3")
+        raise UsageError(_("--pop-delete-after-days only applies with --protocol pop3"))
     if args.include_password and not args.password_stdin:
-        raise UsageError("--include-password needs the password on standard input (--password-stdin)")
+        raise UsageError(_("--include-password needs the password on standard input (--password-stdin)"))
     thunderbird_profile = _thunderbird_profile(args.thunderbird_profile, clients)
     _check_save_password(args, clients)
     signer = None
     if bool(args.sign_cert) != bool(args.sign_key):
-        raise UsageError("give both --sign-cert and --sign-key to sign the Apple Mail profile")
+        raise UsageError(_("give both --sign-cert and --sign-key to sign the Apple Mail profile"))
     if args.sign_cert:
         try:
             signer = load_signer(Path(args.sign_cert), Path(args.sign_key))
         except SigningError as exc:
-            raise UsageError(f"cannot sign the Apple Mail profile: {exc}") from None
+            raise UsageError(_("cannot sign the Apple Mail profile: {exc}").format(exc=exc)) from None
     options: dict[str, Any] = {
         "display_name": args.name,
         "protocol": protocol,
@@ -155,7 +164,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             )
         except KeyboardInterrupt:
             cancel.set()
-            print("Cancelled; no files were written.", file=sys.stderr)
+            print(_("Cancelled; no files were written."), file=sys.stderr)
             return EXIT_PROBLEM
         settings = settings_from_probe(provider, address, check.probe.endpoints, **options)
 
@@ -183,9 +192,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     else:
         print(_report(check, outcome))
         if password_missed:
-            print(f"Thunderbird: password not saved: {password_missed}")
+            print(_("Thunderbird: password not saved: {password_missed}").format(password_missed=password_missed))
     for warning in outcome.warnings:
-        print(f"Warning: {warning}", file=sys.stderr)
+        print(_("Warning: {warning}").format(warning=human(warning)), file=sys.stderr)
     ok = outcome.ok and (check is None or check.ok) and not password_missed
     return EXIT_OK if ok else EXIT_PROBLEM
 
@@ -195,14 +204,16 @@ def _check_save_password(args: argparse.Namespace, clients: list[Any]) -> None:
     if not args.save_password:
         return
     if not args.password_stdin:
-        raise UsageError("--save-password needs the password on standard input (--password-stdin)")
+        raise UsageError(_("--save-password needs the password on standard input (--password-stdin)"))
     if "thunderbird" not in clients or not (args.install or args.thunderbird_profile):
         raise UsageError(
-            "--save-password keeps the password in the Thunderbird profile that --install or --thunderbird-profile "
-            "sets up; give one of them (with the thunderbird client)"
+            _(
+                "--save-password keeps the password in the Thunderbird profile that --install or "
+                "--thunderbird-profile sets up; give one of them (with the thunderbird client)"
+            )
         )
     if args.no_probe:
-        raise UsageError("--save-password keeps only a password the server has accepted; leave out --no-probe")
+        raise UsageError(_("--save-password keeps only a password the server has accepted; leave out --no-probe"))
 
 
 def _password_not_kept(args: argparse.Namespace, check: Any, outcome: Any) -> str | None:
@@ -229,10 +240,10 @@ def _consent(args: argparse.Namespace) -> Any:
             return True
         from setup_assistant.commands.doctor import ask
 
-        print("This address already has an account here; repairing it would change:", file=sys.stderr)
+        print(_("This address already has an account here; repairing it would change:"), file=sys.stderr)
         for change in changes:
             print(f"  {change.program} {change.account}: {change.describe()}", file=sys.stderr)
-        return bool(ask("Change these settings?"))
+        return bool(ask(_("Change these settings?")))
 
     return consent
 
@@ -241,10 +252,10 @@ def _thunderbird_profile(text: str | None, clients: list[Any]) -> Path | None:
     if text is None:
         return None
     if "thunderbird" not in clients:
-        raise UsageError("--thunderbird-profile needs the thunderbird client")
+        raise UsageError(_("--thunderbird-profile needs the thunderbird client"))
     path = Path(text).expanduser()
     if not path.is_dir():
-        raise UsageError(f"{text}: no such Thunderbird profile folder")
+        raise UsageError(_("{folder}: no such Thunderbird profile folder").format(folder=text))
     return path
 
 
@@ -259,26 +270,26 @@ def _progress(args: argparse.Namespace) -> Any:
 def _report(check: Any, outcome: Any) -> str:
     lines = []
     if check is not None:
-        lines.append(check.verdict())
+        lines.append(human(check.verdict()))
         hint = no_probe_hint(check.probe, "profiles")
         if hint:
             lines.append(hint)
     else:
-        lines.append("Servers not tested (--no-probe): the files use the provider's published settings.")
+        lines.append(_("Servers not tested (--no-probe): the files use the provider's published settings."))
     for result in outcome.clients:
         label = result.client.label
         if result.files:
-            lines.append(f"{label}: wrote")
+            lines.append(_("{label}: wrote").format(label=label))
             lines += [f"  {path}" for path in result.files]
         if result.installed:
-            lines.append(f"{label}: {result.installed}")
+            lines.append(f"{label}: {human(result.installed)}")
         if result.next_steps:
-            lines.append(f"{label}: now, in this order:")
-            lines += [f"  {n}. {step}" for n, step in enumerate(result.next_steps, 1)]
+            lines.append(_("{label}: now, in this order:").format(label=label))
+            lines += [f"  {n}. {human(step)}" for n, step in enumerate(result.next_steps, 1)]
         if result.password is not None and result.password.saved:
             lines.append(f"{label}: {result.password.message}")
         if result.skipped:
-            lines.append(f"{label}: not applied here: {result.skipped}")
+            lines.append(_("{label}: not applied here: {skipped}").format(label=label, skipped=human(result.skipped)))
         if result.error:
-            lines.append(f"{label}: FAILED: {result.error}")
+            lines.append(_("{label}: FAILED: {error}").format(label=label, error=result.error))
     return "\n".join(lines)

@@ -26,37 +26,40 @@ from setup_assistant.cli import (
     read_password,
 )
 from setup_assistant.commands.dns import _resolver, parse_nameserver
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "report",
-        help="write a diagnostic report (HTML and JSON) to attach to a help-desk ticket",
+        help=_("write a diagnostic report (HTML and JSON) to attach to a help-desk ticket"),
         description=(
-            "Check DNS, every server port, the certificates, the logins (with --password-stdin) and the "
-            "provider's root certificate on this computer, and write it all to one HTML file plus the same data "
-            "as JSON beside it. The password is never written."
+            _(
+                "Check DNS, every server port, the certificates, the logins (with --password-stdin) and "
+                "the provider's root certificate on this computer, and write it all to one HTML file "
+                "plus the same data as JSON beside it. The password is never written."
+            )
         ),
     )
-    parser.add_argument("email", help="the full email address (it is also the username)")
+    parser.add_argument("email", help=_("the full email address (it is also the username)"))
     parser.add_argument(
-        "--out", metavar="FILE", required=True, help="the HTML file to write, e.g. report.html (report.json too)"
+        "--out", metavar="FILE", required=True, help=_("the HTML file to write, e.g. report.html (report.json too)")
     )
     add_provider_option(parser)
     add_password_option(parser)
-    parser.add_argument("--redact", action="store_true", help="mask the address (j***@example.org) in both files")
+    parser.add_argument("--redact", action="store_true", help=_("mask the address (j***@example.org) in both files"))
     parser.add_argument(
         "--timeout",
         type=_positive_seconds,
         default=10.0,
-        help="seconds per network step (default 10; DNS lookups take at most 5)",
+        help=_("seconds per network step (default 10; DNS lookups take at most 5)"),
     )
     parser.add_argument(
         "--nameserver",
         metavar="HOST[:PORT]",
         action="append",
         type=parse_nameserver,
-        help="ask this DNS server (an IP address) instead of this computer's; may be given more than once",
+        help=_("ask this DNS server (an IP address) instead of this computer's; may be given more than once"),
     )
     parser.set_defaults(func=cmd_report)
 
@@ -71,13 +74,17 @@ def _output(text: str) -> Path:
         raise UsageError(str(exc)) from None
     for target in (html_path, json_path):
         if target.is_dir():
-            raise UsageError(f"{target}: is a folder; give a file name like report.html")
+            raise UsageError(_("{target}: is a folder; give a file name like report.html").format(target=target))
     try:
         html_path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{html_path.parent}: cannot create the folder ({exc.strerror or exc})") from None
+        raise UsageError(
+            _("{parent}: cannot create the folder ({reason})").format(
+                parent=html_path.parent, reason=exc.strerror or exc
+            )
+        ) from None
     if not os.access(html_path.parent, os.W_OK):
-        raise UsageError(f"{html_path.parent}: no permission to write there")
+        raise UsageError(_("{parent}: no permission to write there").format(parent=html_path.parent))
     return html_path
 
 
@@ -112,7 +119,11 @@ def cmd_report(args: argparse.Namespace) -> int:
             )
         )
 
-    print(f"Checking {address.address} with {provider.name} …", file=sys.stderr, flush=True)
+    print(
+        _("Checking {address} with {name} …").format(address=address.address, name=provider.name),
+        file=sys.stderr,
+        flush=True,
+    )
     worker = threading.Thread(target=run, name="report", daemon=True)
     worker.start()
     try:
@@ -120,18 +131,23 @@ def cmd_report(args: argparse.Namespace) -> int:
             worker.join(0.2)
     except KeyboardInterrupt:  # stop the checks, but still write what was found: that is the report
         cancel.set()
-        print("Cancelling; writing what was found so far …", file=sys.stderr, flush=True)
+        print(_("Cancelling; writing what was found so far …"), file=sys.stderr, flush=True)
         worker.join()
     if not built:
-        print("setup-assistant: the checks stopped unexpectedly; no report was written", file=sys.stderr)
+        print(_("setup-assistant: the checks stopped unexpectedly; no report was written"), file=sys.stderr)
         return EXIT_PROBLEM
     report = built[0]
     try:
         html_path, json_path = write_report(report, out, redact=args.redact)
     except OSError as exc:
-        raise UsageError(f"{out}: cannot write the report ({exc.strerror or exc})") from None
-    print(report.verdict)
-    print(f"Wrote {html_path} and {json_path}" + (" (address masked)." if args.redact else "."))
+        raise UsageError(
+            _("{out}: cannot write the report ({reason})").format(out=out, reason=exc.strerror or exc)
+        ) from None
+    print(human(report.verdict))
+    if args.redact:
+        print(_("Wrote {html} and {json} (address masked).").format(html=html_path, json=json_path))
+    else:
+        print(_("Wrote {html} and {json}.").format(html=html_path, json=json_path))
     return EXIT_OK if report.ok else EXIT_PROBLEM
 
 

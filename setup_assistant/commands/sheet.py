@@ -25,31 +25,36 @@ from setup_assistant.cli import (
     no_probe_hint,
     parse_address_or_usage,
 )
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "sheet",
-        help="write a printable settings sheet for one person",
+        help=_("write a printable settings sheet for one person"),
         description=(
-            "Write one printable page with the person's own settings, as the provider's guide shows them, "
-            "plus webmail and the next steps. The password is shown as ********."
+            _(
+                "Write one printable page with the person's own settings, as the provider's guide shows "
+                "them, plus webmail and the next steps. The password is shown as ********."
+            )
         ),
     )
-    parser.add_argument("email", help="the full email address (it is also the username)")
+    parser.add_argument("email", help=_("the full email address (it is also the username)"))
     parser.add_argument(
         "--out",
         metavar="FILE",
         required=True,
-        help="the file to write: .html, or .pdf for a PDF (or a folder for settings-sheet.html)",
+        help=_("the file to write: .html, or .pdf for a PDF (or a folder for settings-sheet.html)"),
     )
-    parser.add_argument("--name", metavar='"Full Name"', help="the person's name, printed at the top")
-    parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help="incoming mail (default imap)")
+    parser.add_argument("--name", metavar='"Full Name"', help=_("the person's name, printed at the top"))
+    parser.add_argument("--protocol", choices=["imap", "pop3"], default="imap", help=_("incoming mail (default imap)"))
     add_provider_option(parser)
     parser.add_argument(
-        "--no-probe", action="store_true", help="do not test the servers; use the provider's published settings"
+        "--no-probe", action="store_true", help=_("do not test the servers; use the provider's published settings")
     )
-    parser.add_argument("--timeout", type=_positive_seconds, default=10.0, help="seconds per network step (default 10)")
+    parser.add_argument(
+        "--timeout", type=_positive_seconds, default=10.0, help=_("seconds per network step (default 10)")
+    )
     parser.set_defaults(func=cmd_sheet)
 
 
@@ -62,7 +67,9 @@ def _output(text: str) -> Path:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"{path.parent}: cannot create the folder ({exc.strerror or exc})") from None
+        raise UsageError(
+            _("{parent}: cannot create the folder ({reason})").format(parent=path.parent, reason=exc.strerror or exc)
+        ) from None
     return path
 
 
@@ -76,8 +83,10 @@ def _write_pdf(settings: Any, out: Path) -> Path:
         from setup_assistant.gui.saving import save_pdf
     except ImportError as exc:
         raise UsageError(
-            f"{out}: a PDF needs Qt's libraries, which could not be loaded here ({exc}); write the sheet with "
-            "--out FILE.html and print it to PDF from a web browser"
+            _(
+                "{out}: a PDF needs Qt's libraries, which could not be loaded here ({exc}); write the "
+                "sheet with --out FILE.html and print it to PDF from a web browser"
+            ).format(out=out, exc=exc)
         ) from None
     save_pdf(html, out)
     del application
@@ -120,9 +129,9 @@ def cmd_sheet(args: argparse.Namespace) -> int:
             check = check_account(provider, address, None, timeout=args.timeout, cancel=cancel)
         except KeyboardInterrupt:
             cancel.set()
-            print("Cancelled; no sheet was written.", file=sys.stderr)
+            print(_("Cancelled; no sheet was written."), file=sys.stderr)
             return EXIT_PROBLEM
-        print(check.verdict(), file=sys.stderr)
+        print(human(check.verdict()), file=sys.stderr)
         hint = no_probe_hint(check.probe, "sheet")
         if hint:
             print(hint, file=sys.stderr)
@@ -132,10 +141,12 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     try:
         path = _write_pdf(settings, out) if out.suffix.lower() == ".pdf" else write_settings_sheet(settings, out)
     except NoSecureEndpoint as exc:
-        print(f"setup-assistant: no sheet was written: {exc}", file=sys.stderr)
+        print(_("setup-assistant: no sheet was written: {exc}").format(exc=exc), file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as exc:
-        raise UsageError(f"{out}: cannot write the sheet ({exc.strerror or exc})") from None
+        raise UsageError(
+            _("{out}: cannot write the sheet ({reason})").format(out=out, reason=exc.strerror or exc)
+        ) from None
     history.record_written(address.address, "settings-sheet", path)
-    print(f"Wrote {path}")
+    print(_("Wrote {path}").format(path=path))
     return EXIT_OK

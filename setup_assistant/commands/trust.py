@@ -23,39 +23,48 @@ from setup_assistant.cli import (
     add_provider_option,
     load_provider_or_usage,
 )
+from setup_assistant.core.i18n import _, human
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "trust",
-        help="check, install or remove the provider's root certificate",
+        help=_("check, install or remove the provider's root certificate"),
         description=(
-            "Check where the provider's root certificate is needed and present (status), put it where each mail "
-            "program looks, only where needed and only when it matches its pinned SHA-256 (install), or take "
-            "out exactly what this assistant put in (remove). No administrator rights are needed."
+            _(
+                "Check where the provider's root certificate is needed and present (status), put it "
+                "where each mail program looks, only where needed and only when it matches its pinned "
+                "SHA-256 (install), or take out exactly what this assistant put in (remove). No "
+                "administrator rights are needed."
+            )
         ),
     )
-    parser.add_argument("action", choices=["status", "install", "remove"], help="what to do")
+    parser.add_argument("action", choices=["status", "install", "remove"], help=_("what to do"))
     add_provider_option(parser)
     parser.add_argument(
         "--thunderbird-profile",
         metavar="DIR",
         action="append",
-        help="handle this Thunderbird profile folder instead of the ones found automatically "
-        "(may be given more than once); this computer's own store is handled as well",
+        help=_(
+            "handle this Thunderbird profile folder instead of the ones found automatically (may be "
+            "given more than once); this computer's own store is handled as well"
+        ),
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    parser.add_argument("--json", action="store_true", help=_("print one JSON object instead of a table"))
     parser.add_argument(
         "--offline",
         action="store_true",
-        help="install: when the server cannot be reached to check its certificate chain, install the pinned "
-        "root anyway (it is then trusted for web sites too, by browsers that read ~/.pki/nssdb or the OS store)",
+        help=_(
+            "install: when the server cannot be reached to check its certificate chain, install the "
+            "pinned root anyway (it is then trusted for web sites too, by browsers that read "
+            "~/.pki/nssdb or the OS store)"
+        ),
     )
     parser.add_argument(
         "--timeout",
         type=_positive_seconds,
         default=10.0,
-        help="seconds per network step when checking the server (default 10)",
+        help=_("seconds per network step when checking the server (default 10)"),
     )
     parser.set_defaults(func=cmd_trust)
 
@@ -67,28 +76,31 @@ def _profiles(values: list[str] | None) -> list[Path] | None:
     for value in values:
         path = Path(value).expanduser()
         if not path.is_dir():
-            raise UsageError(f"--thunderbird-profile {value}: no such folder")
+            raise UsageError(_("--thunderbird-profile {value}: no such folder").format(value=value))
         profiles.append(path)
     return profiles
 
 
 def _yes_no(value: bool | None) -> str:
-    return "unknown" if value is None else ("yes" if value else "no")
+    return _("unknown") if value is None else (_("yes") if value else _("no"))
 
 
 def _needed(report: Any) -> str:
     need = report.need
     if need is None:
         return "-"
-    return {"needed": "yes", "not-needed": "no", "other-root": "no", "unchecked": "assumed"}[need.value]
+    return {"needed": _("yes"), "not-needed": _("no"), "other-root": _("no"), "unchecked": _("assumed")}[need.value]
 
 
 def _table(report: Any) -> str:
     root = report.root
-    out = [f"{report.provider.name} root certificate: {root.subject}", f"  SHA-256 {root.fingerprint}"]
+    out = [
+        _("{provider} root certificate: {subject}").format(provider=report.provider.name, subject=root.subject),
+        f"  SHA-256 {root.fingerprint}",
+    ]
     if report.server is not None:
-        out.append(f"Server: {report.server.detail}.")
-    rows = [("place", "needed", "has it", "result")]
+        out.append(_("Server: {detail}.").format(detail=report.server.detail))
+    rows = [(_("place"), _("needed"), _("has it"), _("result"))]
     for r in report.places:
         rows.append((r.place.label, _needed(r), _yes_no(r.present), r.outcome.value if r.outcome else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
@@ -96,9 +108,14 @@ def _table(report: Any) -> str:
         out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
         if index:
             place = report.places[index - 1]
-            out.append(f"      used by {', '.join(place.place.programs)}: {place.message}")
-    out += [f"Note: {note}" for note in report.notes]
-    out.append(report.summary())
+            out.append(
+                "      "
+                + _("used by {programs}: {message}").format(
+                    programs=", ".join(place.place.programs), message=place.message
+                )
+            )
+    out += [_("Note: {note}").format(note=note) for note in report.notes]
+    out.append(human(report.summary()))
     return "\n".join(out)
 
 
@@ -114,10 +131,14 @@ def cmd_trust(args: argparse.Namespace) -> int:
     )
 
     if args.offline and args.action != "install":
-        raise UsageError("--offline only applies to `trust install`")
+        raise UsageError(_("--offline only applies to `trust install`"))
     provider = load_provider_or_usage(args.provider)
     if provider.root is None:
-        raise UsageError(f"{provider.source}: the provider file has no [trust] section, so there is no root to handle")
+        raise UsageError(
+            _("{source}: the provider file has no [trust] section, so there is no root to handle").format(
+                source=provider.source
+            )
+        )
     try:
         verify_pin(provider.root)
     except PinMismatch as exc:
@@ -129,19 +150,21 @@ def cmd_trust(args: argparse.Namespace) -> int:
     else:
         cancel = threading.Event()
         if not args.json:
-            print(f"Checking {provider.name}'s servers …", file=sys.stderr, flush=True)
+            print(_("Checking {name}'s servers …").format(name=provider.name), file=sys.stderr, flush=True)
         try:
             server = check_server(provider, timeout=args.timeout, cancel=cancel)
         except KeyboardInterrupt:
             cancel.set()
-            print("Cancelled.", file=sys.stderr)
+            print(_("Cancelled."), file=sys.stderr)
             return EXIT_PROBLEM
         if args.action == "install":
             if args.offline and server.verdict.value == "unreachable" and not args.json:
                 print(
-                    f"Warning: the server could not be checked; installing {provider.root.subject} anyway (--offline). "
-                    "It will vouch for any web site or server it signs for, not only for mail, in every place "
-                    "below (web browsers read ~/.pki/nssdb and this computer's certificate store too).",
+                    _(
+                        "Warning: the server could not be checked; installing {subject} anyway (--offline). It "
+                        "will vouch for any web site or server it signs for, not only for mail, in every place "
+                        "below (web browsers read ~/.pki/nssdb and this computer's certificate store too)."
+                    ).format(subject=provider.root.subject),
                     file=sys.stderr,
                     flush=True,
                 )

@@ -8,9 +8,15 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from setup_assistant.core.i18n import Message, human
+
 
 class AddressError(ValueError):
-    """The text is not a usable email address; str() is a sentence for the person typing it."""
+    """The text is not a usable email address: str() is the English sentence (logs), `human()` the same sentence
+    in the person's language, for the person typing it."""
+
+    def human(self) -> str:
+        return human(self.args[0]) if self.args else str(self)
 
 
 @dataclass(frozen=True)
@@ -77,43 +83,48 @@ def invisible_character(text: str) -> str | None:
 def parse_address(text: object) -> EmailAddress:
     """Parses what a person typed. Never raises anything but AddressError, whatever the input."""
     if not isinstance(text, str):
-        raise AddressError("Please type your email address.")
+        raise AddressError(Message("Please type your email address."))
     value = text.strip()
     if value.lower().startswith("mailto:"):
         value = value[7:].strip()
     if value.startswith("<") and value.endswith(">"):
         value = value[1:-1].strip()
     if not value:
-        raise AddressError("Please type your email address.")
+        raise AddressError(Message("Please type your email address."))
     if len(value) > _MAX_INPUT:
-        raise AddressError("That is too long to be an email address.")
+        raise AddressError(Message("That is too long to be an email address."))
     if any(ord(c) < 32 or ord(c) == 127 for c in value):
-        raise AddressError("The address contains a control character; please type it again.")
+        raise AddressError(Message("The address contains a control character; please type it again."))
     invisible = invisible_character(value)
     if invisible is not None:
         raise AddressError(
-            f"The address contains an invisible character ({invisible}), probably pasted along with it; "
-            "please type the address again instead of pasting it."
+            Message(
+                "The address contains an invisible character ({character}), probably pasted along with it; "
+                "please type the address again instead of pasting it.",
+                character=invisible,
+            )
         )
     if "@" not in value:
-        raise AddressError("There is no @ in that address: type it in full, like name@your-domain.org.")
+        raise AddressError(Message("There is no @ in that address: type it in full, like name@your-domain.org."))
     if any(c.isspace() for c in value):
-        raise AddressError("An email address cannot contain spaces.")
+        raise AddressError(Message("An email address cannot contain spaces."))
     if value.count("@") > 1:
-        raise AddressError("There is more than one @ in that address.")
+        raise AddressError(Message("There is more than one @ in that address."))
     local, _, domain = value.partition("@")
     if not local:
-        raise AddressError("There is nothing before the @: your name part is missing.")
+        raise AddressError(Message("There is nothing before the @: your name part is missing."))
     if not domain:
-        raise AddressError("There is nothing after the @: the domain (like your-domain.org) is missing.")
+        raise AddressError(Message("There is nothing after the @: the domain (like your-domain.org) is missing."))
     if domain.startswith("[") or _looks_like_ip(domain):
-        raise AddressError("Use your address with its domain name, not an IP address.")
+        raise AddressError(Message("Use your address with its domain name, not an IP address."))
     if "." not in domain.strip("."):
-        raise AddressError(f"The domain '{domain}' has no dot; it should look like your-domain.org.")
+        raise AddressError(
+            Message("The domain '{domain}' has no dot; it should look like your-domain.org.", domain=domain)
+        )
     if domain.startswith(".") or domain.endswith(".") or ".." in domain:
-        raise AddressError(f"The domain '{domain}' has a misplaced dot.")
+        raise AddressError(Message("The domain '{domain}' has a misplaced dot.", domain=domain))
     if local.startswith(".") or local.endswith(".") or ".." in local:
-        raise AddressError("The part before the @ has a misplaced dot.")
+        raise AddressError(Message("The part before the @ has a misplaced dot."))
     # Imported here: compiling its patterns costs ~20 ms, which the wizard's first paint should not wait for.
     import email_validator
     import idna
@@ -125,7 +136,7 @@ def parse_address(text: object) -> EmailAddress:
     except email_validator.EmailNotValidError as exc:
         raise AddressError(_humanize(str(exc))) from None
     except (UnicodeError, ValueError, idna.IDNAError):
-        raise AddressError("The domain is not a valid domain name.") from None
+        raise AddressError(Message("The domain is not a valid domain name.")) from None
     ascii_domain = (result.ascii_domain or result.domain).lower()
     # A domain typed in ASCII (xn--... included) is the person's username as typed: the validator would show
     # punycode as Unicode, and a server that stores the xn-- form would then be sent another username.
@@ -150,5 +161,5 @@ def validation_message(text: str) -> str | None:
     try:
         parse_address(text)
     except AddressError as exc:
-        return str(exc)
+        return exc.human()
     return None

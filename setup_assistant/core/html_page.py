@@ -7,6 +7,7 @@ tickets, printed and opened offline, and Qt's QTextDocument can render them for 
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
@@ -18,7 +19,9 @@ Cell = str | tuple[str, str]
 
 class HtmlPage:
     def __init__(self, title: str, css: str, *, heading: str | None = None) -> None:
-        self.html = ET.Element("html", {"lang": "en"})
+        from setup_assistant.core.i18n import current_language
+
+        self.html = ET.Element("html", {"lang": current_language()})
         head = ET.SubElement(self.html, "head")
         ET.SubElement(head, "meta", {"charset": "utf-8"})
         ET.SubElement(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
@@ -129,3 +132,24 @@ def fill(element: ET.Element, pieces: Sequence[Piece]) -> None:
             tag, text = piece
             last = ET.SubElement(element, tag)
             last.text = text
+
+
+_MARKUP = re.compile(r"<(strong|code)>(.*?)</\1>", re.S)
+
+
+def rich(template: str, **values: object) -> list[Piece]:
+    """Pieces from a translated sentence with `<strong>`/`<code>` marks and `{named}` fields.
+
+    The marks are read from the template before the values go in, so a value (a name, an address) is always
+    text, never markup; a translator moves whole sentences, marks and all.
+    """
+    pieces: list[Piece] = []
+    at = 0
+    for found in _MARKUP.finditer(template):
+        if found.start() > at:
+            pieces.append(template[at : found.start()].format_map(values))
+        pieces.append((found.group(1), found.group(2).format_map(values)))
+        at = found.end()
+    if at < len(template):
+        pieces.append(template[at:].format_map(values))
+    return pieces

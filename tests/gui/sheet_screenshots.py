@@ -3,7 +3,8 @@
     python -m tests.gui.sheet_screenshots --out docs/screenshots/sheets
 
 Renders each page with headless Chromium (Debian: `chromium`), then trims the empty bottom with Qt. The pages are
-the core's, for NPOMail's settings as the guide gives them (not probed), in the cases worth seeing.
+the core's, for NPOMail's settings as the guide gives them (not probed), in the cases worth seeing, in English
+(`NAME.png`) and in every other language the app speaks (`NAME-es.png`), side by side in the folder.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from setup_assistant.core import i18n
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients import instructions
 from setup_assistant.core.clients.outlook.detect import OutlookFound, OutlookKind
+from setup_assistant.core.helpdesk.settings_sheet import settings_sheet
 from setup_assistant.core.model import MailProtocol
 from tests.core.clients.profile_support import settings
 
@@ -45,6 +48,12 @@ CASES: list[tuple[str, MailProtocol, Callable[[AccountSettings], bytes]]] = [
     ),
     ("outlook-new-outlook", MailProtocol.IMAP, _outlook(OutlookFound(OutlookKind.NEW))),
     ("thunderbird-pop", MailProtocol.POP3, instructions.thunderbird_sheet),
+    (
+        "apple-mail-pop",
+        MailProtocol.POP3,
+        lambda s: instructions.apple_mail_sheet(s, profile_name="jane.mobileconfig", signed=False),
+    ),
+    ("settings-sheet-pop", MailProtocol.POP3, lambda s: settings_sheet(s)),
 ]
 
 
@@ -67,24 +76,33 @@ def _trim(png: Path) -> None:
     image.copy(0, 0, image.width(), min(image.height(), bottom + 40)).save(str(png))
 
 
-def render(out: Path) -> list[Path]:
+def render(out: Path, languages: tuple[str, ...] = i18n.SUPPORTED) -> list[Path]:
     browser = chromium()
     if browser is None:
         raise SystemExit("headless Chromium is needed (Debian: apt-get install chromium)")
     out.mkdir(parents=True, exist_ok=True)
     written = []
     with tempfile.TemporaryDirectory(prefix="sa-sheets-") as work:
-        for name, protocol, make in CASES:
-            page = Path(work) / f"{name}.html"
-            page.write_bytes(make(settings(protocol=protocol)))
-            png = out / f"{name}.png"
-            command = [browser, "--headless", "--disable-gpu", "--hide-scrollbars", f"--window-size={WIDTH},{HEIGHT}"]
-            if hasattr(os, "geteuid") and os.geteuid() == 0:
-                command.append("--no-sandbox")
-            command += [f"--user-data-dir={Path(work) / 'chromium'}", f"--screenshot={png}", page.as_uri()]
-            subprocess.run(command, check=True, capture_output=True, timeout=120)
-            _trim(png)
-            written.append(png)
+        for language in languages:
+            for name, protocol, make in CASES:
+                i18n.set_language(language)
+                suffix = "" if language == "en" else f"-{language}"
+                page = Path(work) / f"{name}{suffix}.html"
+                page.write_bytes(make(settings(protocol=protocol)))
+                png = out / f"{name}{suffix}.png"
+                command = [
+                    browser,
+                    "--headless",
+                    "--disable-gpu",
+                    "--hide-scrollbars",
+                    f"--window-size={WIDTH},{HEIGHT}",
+                ]
+                if hasattr(os, "geteuid") and os.geteuid() == 0:
+                    command.append("--no-sandbox")
+                command += [f"--user-data-dir={Path(work) / 'chromium'}", f"--screenshot={png}", page.as_uri()]
+                subprocess.run(command, check=True, capture_output=True, timeout=120)
+                _trim(png)
+                written.append(png)
     return written
 
 

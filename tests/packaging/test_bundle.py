@@ -71,6 +71,16 @@ def test_cli_version(bundle: Bundle, tmp_path: Path) -> None:
     assert proc.stdout.strip() == f"setup-assistant {__version__}"
 
 
+def test_cli_speaks_spanish_from_the_bundled_catalog(bundle: Bundle, tmp_path: Path) -> None:
+    """The gettext catalog is found inside the bundle (core/resources.py), by --lang and by LANG alike."""
+    proc = run(bundle, "setup-assistant-cli", "--lang", "es", "probe", "jane@", home=tmp_path)
+    assert proc.returncode == 2 and "No hay nada después de la @" in proc.stderr, proc.stderr
+    proc = run(
+        bundle, "setup-assistant-cli", "probe", "jane@", home=tmp_path, LANG="es_MX.UTF-8", LC_ALL="", LC_MESSAGES=""
+    )
+    assert proc.returncode == 2 and "No hay nada después de la @" in proc.stderr, proc.stderr
+
+
 def test_cli_version_verbose_reports_what_went_into_the_bundle(bundle: Bundle, tmp_path: Path) -> None:
     proc = run(bundle, "setup-assistant-cli", "--version", "--verbose", home=tmp_path)
     assert proc.returncode == 0, proc.stderr
@@ -291,6 +301,7 @@ def test_bundled_metadata_and_data_for_lazy_imports(bundle: Bundle) -> None:
     assert any(n.startswith("cryptography/hazmat/bindings/_rust") for n in names)
     assert "setup_assistant/_resources/providers/npomail.toml" in names
     assert "setup_assistant/_resources/icons/logo-64.png" in names
+    assert "setup_assistant/_resources/i18n/es/LC_MESSAGES/setup_assistant.mo" in names
 
 
 def test_bundle_leaves_out_what_the_app_does_not_use(bundle: Bundle) -> None:

@@ -17,26 +17,36 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.i18n import N_, Message
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 
 # The guide's own words, quoted where a finding needs a reason (seed/npomail-users-guide.txt).
-GUIDE_SPA = 'The guide says "secure password auth: OFF" and "Do not enable Secure Password Authentication".'
-GUIDE_AUTH = (
+# Messages: English in the JSON (a str), the person's language on the screen (`human()`).
+GUIDE_SPA = Message('The guide says "secure password auth: OFF" and "Do not enable Secure Password Authentication".')
+GUIDE_AUTH = Message(
     'The guide: "To send or receive messages with POP or IMAP client software you must use authentication"; '
     'outgoing: "username & password: (same as incoming connection)".'
 )
-GUIDE_USERNAME = 'The guide: "username: username@your-domain.org (ie. your full email address)".'
-GUIDE_TLS = 'The guide: "We highly recommend simply choosing TLS as the security option for each protocol".'
-GUIDE_POP = (
+GUIDE_USERNAME = Message('The guide: "username: username@your-domain.org (ie. your full email address)".')
+GUIDE_TLS = Message('The guide: "We highly recommend simply choosing TLS as the security option for each protocol".')
+GUIDE_POP = Message(
     'The guide: with POP "all messages in the Inbox are downloaded and deleted from the server each time you '
     'connect. This makes POP + Webmail not very compatible."'
 )
+_SIDE = {"incoming": Message("incoming"), "outgoing": Message("outgoing")}
 
 
 class Severity(enum.StrEnum):
     BREAKS = "breaks"
     RISKY = "risky"
     ADVICE = "advice"
+
+
+SEVERITY_WORDS = {  # what a person reads for each severity (the value stays in the JSON)
+    Severity.BREAKS: N_("BREAKS"),
+    Severity.RISKY: N_("RISKY"),
+    Severity.ADVICE: N_("ADVICE"),
+}
 
 
 class Auth(enum.StrEnum):
@@ -49,11 +59,14 @@ class Auth(enum.StrEnum):
 
 
 AUTH_LABEL = {
-    Auth.PASSWORD: "normal password",
-    Auth.ENCRYPTED: "encrypted password (secure password authentication)",
-    Auth.NONE: "no authentication",
-    Auth.OTHER: "another method",
+    Auth.PASSWORD: Message("normal password"),
+    Auth.ENCRYPTED: Message("encrypted password (secure password authentication)"),
+    Auth.NONE: Message("no authentication"),
+    Auth.OTHER: Message("another method"),
 }
+_NOT_SET = Message("not set")
+_NONE = Message("none")
+_NORMAL_PASSWORD = Message("normal password, inside the encrypted connection")
 NO_SECURITY = "none"
 
 
@@ -137,7 +150,7 @@ class FoundAccount:
 
 def _security_label(security: str) -> str:
     if security == NO_SECURITY:
-        return "no encryption"
+        return Message("no encryption")
     return Security(security).label
 
 
@@ -174,16 +187,21 @@ def _server_findings(
     where: str, server: ServerSetting, settings: AccountSettings, ssl_first: bool, label: str
 ) -> list[Finding]:
     findings: list[Finding] = []
+    side = _SIDE.get(label, label)
     target = target_endpoint(server, settings, ssl_first)
     if target is None:
         findings.append(
             Finding(
                 f"{where}.server",
                 f"{server.host}:{server.port}",
-                f"a secure {server.protocol.label} connection",
+                Message("a secure {protocol} connection", protocol=server.protocol.label),
                 Severity.ADVICE,
-                f"No secure {server.protocol.label} connection to {settings.provider.name} worked from here, so "
-                "the assistant cannot tell what this should be; check the network and run the check again.",
+                Message(
+                    "No secure {protocol} connection to {provider} worked from here, so the assistant cannot tell "
+                    "what this should be; check the network and run the check again.",
+                    protocol=server.protocol.label,
+                    provider=settings.provider.name,
+                ),
             )
         )
     else:
@@ -191,24 +209,37 @@ def _server_findings(
             findings.append(
                 Finding(
                     f"{where}.host",
-                    server.host or "not set",
+                    server.host or _NOT_SET,
                     target.host,
                     Severity.BREAKS,
-                    f"The {label} server name is {server.host or 'missing'}, not {settings.provider.name}'s "
-                    f"server {target.host} (an old server name, or a guess of the mail program).",
+                    Message(
+                        "The {side} server name is {host}, not {provider}'s server {target} (an old server name, or "
+                        "a guess of the mail program).",
+                        side=side,
+                        host=server.host or Message("missing"),
+                        provider=settings.provider.name,
+                        target=target.host,
+                    ),
                     target.host,
                 )
             )
         if server.security != target.security.value:
             if server.security == NO_SECURITY:
                 severity = Severity.RISKY
-                message = (
-                    f"The {label} connection is not encrypted: your password and mail cross the network readable "
-                    f"by anyone on the way. {GUIDE_TLS}"
+                message = Message(
+                    "The {side} connection is not encrypted: your password and mail cross the network readable by "
+                    "anyone on the way. {guide}",
+                    side=side,
+                    guide=GUIDE_TLS,
                 )
             else:
                 severity = Severity.BREAKS
-                message = f"{_security_label(server.security)} does not work on port {server.port}. {GUIDE_TLS}"
+                message = Message(
+                    "{security} does not work on port {port}. {guide}",
+                    security=_security_label(server.security),
+                    port=server.port,
+                    guide=GUIDE_TLS,
+                )
             findings.append(
                 Finding(
                     f"{where}.security",
@@ -221,17 +252,23 @@ def _server_findings(
             )
         if server.port != target.port:
             if server.protocol is MailProtocol.SMTP and server.port == 25:
-                message = (
+                message = Message(
                     "Port 25 is for mail between servers; internet providers often block it, and it is not where "
-                    f'{settings.provider.name} takes mail from people. The guide: "server port: 587" '
-                    "(465 with SSL)."
+                    '{provider} takes mail from people. The guide: "server port: 587" (465 with SSL).',
+                    provider=settings.provider.name,
                 )
             else:
-                message = f"With {target.security.label} the {label} port is {target.port}, not {server.port}."
+                message = Message(
+                    "With {security} the {side} port is {port}, not {found}.",
+                    security=target.security.label,
+                    side=side,
+                    port=target.port,
+                    found=server.port,
+                )
             findings.append(
                 Finding(
                     f"{where}.port",
-                    str(server.port) if server.port is not None else "not set",
+                    str(server.port) if server.port is not None else _NOT_SET,
                     str(target.port),
                     Severity.BREAKS,
                     message,
@@ -243,11 +280,15 @@ def _server_findings(
         findings.append(
             Finding(
                 f"{where}.auth",
-                f"{AUTH_LABEL[server.auth]} ({server.auth_detail})",
-                "normal password, inside the encrypted connection",
+                Message("{auth} ({detail})", auth=AUTH_LABEL[server.auth], detail=server.auth_detail),
+                _NORMAL_PASSWORD,
                 Severity.BREAKS,
-                f"The {label} server is asked for an encrypted-password login it does not offer, so the login "
-                f"fails. {GUIDE_SPA}",
+                Message(
+                    "The {side} server is asked for an encrypted-password login it does not offer, so the login "
+                    "fails. {guide}",
+                    side=side,
+                    guide=GUIDE_SPA,
+                ),
                 Auth.PASSWORD,
             )
         )
@@ -255,10 +296,14 @@ def _server_findings(
         findings.append(
             Finding(
                 f"{where}.auth",
-                f"{AUTH_LABEL[server.auth]} ({server.auth_detail})",
-                "normal password, inside the encrypted connection",
+                Message("{auth} ({detail})", auth=AUTH_LABEL[server.auth], detail=server.auth_detail),
+                _NORMAL_PASSWORD,
                 Severity.BREAKS,
-                f"Without your address and password the {label} server refuses it. {GUIDE_AUTH}",
+                Message(
+                    "Without your address and password the {side} server refuses it. {guide}",
+                    side=side,
+                    guide=GUIDE_AUTH,
+                ),
                 Auth.PASSWORD,
             )
         )
@@ -267,18 +312,24 @@ def _server_findings(
     user = server.username or ""
     if user.casefold() != expected_user.casefold():
         if user.casefold() == settings.address.short_username.casefold():
-            why = "the short username is only for webmail; mail programs log in with the full address."
+            why = Message("the short username is only for webmail; mail programs log in with the full address.")
         elif not user:
-            why = "no username is set."
+            why = Message("no username is set.")
         else:
-            why = "that is not this address."
+            why = Message("that is not this address.")
         findings.append(
             Finding(
                 f"{where}.username",
-                user or "not set",
+                user or _NOT_SET,
                 expected_user,
                 Severity.BREAKS,
-                f"The {label} login is {user or 'empty'}: {why} {GUIDE_USERNAME}",
+                Message(
+                    "The {side} login is {user}: {why} {guide}",
+                    side=side,
+                    user=user or Message("empty"),
+                    why=why,
+                    guide=GUIDE_USERNAME,
+                ),
                 expected_user,
             )
         )
@@ -297,10 +348,10 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
         findings.append(
             Finding(
                 "outgoing.server",
-                "none",
-                describe(smtp[0]) if smtp else "an outgoing server",
+                _NONE,
+                describe(smtp[0]) if smtp else Message("an outgoing server"),
                 Severity.BREAKS,
-                "This account has no outgoing server, so mail cannot be sent from it.",
+                Message("This account has no outgoing server, so mail cannot be sent from it."),
                 smtp[0] if smtp else None,
             )
         )
@@ -312,10 +363,10 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
         findings.append(
             Finding(
                 "identity.address",
-                "none",
+                _NONE,
                 address,
                 Severity.BREAKS,
-                "The account has no sender address, so it cannot send mail.",
+                Message("The account has no sender address, so it cannot send mail."),
             )
         )
     elif account.identity_address.casefold() != address.casefold():
@@ -325,8 +376,12 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
                 account.identity_address,
                 address,
                 Severity.ADVICE,
-                f"Mail sent from this account says it is from {account.identity_address}, not {address}. "
-                "That is right only if it is meant to be an alias.",
+                Message(
+                    "Mail sent from this account says it is from {found}, not {address}. That is right only if it is "
+                    "meant to be an alias.",
+                    found=account.identity_address,
+                    address=address,
+                ),
             )
         )
 
@@ -335,11 +390,14 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
             findings.append(
                 Finding(
                     "pop.leave_on_server",
-                    "off (mail is removed from the server when downloaded)",
-                    "on",
+                    Message("off (mail is removed from the server when downloaded)"),
+                    Message("on"),
                     Severity.RISKY,
-                    "Mail is deleted from the server once this program has downloaded it, so webmail, your phone "
-                    f"and a second computer never see it, and it exists only on this computer. {GUIDE_POP}",
+                    Message(
+                        "Mail is deleted from the server once this program has downloaded it, so webmail, your phone "
+                        "and a second computer never see it, and it exists only on this computer. {guide}",
+                        guide=GUIDE_POP,
+                    ),
                     True,
                 )
             )
@@ -347,12 +405,15 @@ def diagnose(account: FoundAccount, settings: AccountSettings, *, ssl_first: boo
             findings.append(
                 Finding(
                     "pop.delete_after_days",
-                    f"removed from the server {account.pop.delete_after_days} days after download",
-                    "kept on the server",
+                    Message("removed from the server {days} days after download", days=account.pop.delete_after_days),
+                    Message("kept on the server"),
                     Severity.ADVICE,
-                    f"Mail is removed from the server {account.pop.delete_after_days} days after this program "
-                    "downloads it; webmail and your other devices no longer see it after that. Change it in the "
-                    "account settings if that is not what you want.",
+                    Message(
+                        "Mail is removed from the server {days} days after this program downloads it; webmail and "
+                        "your other devices no longer see it after that. Change it in the account settings if that is "
+                        "not what you want.",
+                        days=account.pop.delete_after_days,
+                    ),
                 )
             )
     return replace(account, findings=tuple(findings))
@@ -375,12 +436,19 @@ def mark_duplicates(accounts: Sequence[FoundAccount]) -> list[FoundAccount]:
         others = ", ".join(a.account for a in same if a is not account)
         finding = Finding(
             "duplicate",
-            f"{len(same)} accounts for this address ({', '.join(a.account for a in same)})",
-            "one account",
+            Message(
+                "{n} accounts for this address ({accounts})",
+                n=len(same),
+                accounts=", ".join(a.account for a in same),
+            ),
+            Message("one account"),
             Severity.ADVICE,
-            f"This profile has more than one account for the same address (also {others}): mail may be fetched "
-            "twice, or sent through the wrong one. Remove the one you do not use in the mail program's account "
-            "settings; this assistant never removes an account.",
+            Message(
+                "This profile has more than one account for the same address (also {others}): mail may be fetched "
+                "twice, or sent through the wrong one. Remove the one you do not use in the mail program's account "
+                "settings; this assistant never removes an account.",
+                others=others,
+            ),
         )
         out.append(replace(account, findings=(*account.findings, finding)))
     return out
@@ -390,9 +458,12 @@ def summary(account: FoundAccount, program_label: str) -> str:
     """One line for a person: "Thunderbird already has this address, but 3 settings are wrong"."""
     wrong = [f for f in account.findings if f.severity is not Severity.ADVICE]
     if not wrong:
-        return f"{program_label} already has this address, and its settings are right."
-    noun = "setting is" if len(wrong) == 1 else "settings are"
-    return f"{program_label} already has this address, but {len(wrong)} {noun} wrong."
+        return Message("{program} already has this address, and its settings are right.", program=program_label)
+    if len(wrong) == 1:
+        return Message("{program} already has this address, but 1 setting is wrong.", program=program_label)
+    return Message(
+        "{program} already has this address, but {n} settings are wrong.", program=program_label, n=len(wrong)
+    )
 
 
 @dataclass(frozen=True)

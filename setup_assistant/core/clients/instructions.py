@@ -1,7 +1,9 @@
 """A short HTML page beside each client's files: what the file is, the few clicks to use it, and the
 guide's settings table filled in for this person, for anyone who prefers to type the values.
 
-Built with ElementTree, so a name like `<b>O'Brien & "Co"</b>` is text on the page, never markup.
+Built with ElementTree, so a name like `<b>O'Brien & "Co"</b>` is text on the page, never markup. The page is
+in the current language (core/i18n.py); the mail programs' own labels are quoted as that language's version of
+the program shows them (README, "Translations").
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from setup_assistant.core.clients.outlook import routes
 from setup_assistant.core.clients.outlook.detect import OutlookFound, OutlookKind
 from setup_assistant.core.clients.outlook.writer import AUTODISCOVER_KEY, SETUP_KEY
 from setup_assistant.core.clients.thunderbird.writer import POP_KEEP_DAYS_WHEN_NOT_CHOSEN
-from setup_assistant.core.html_page import Piece, fill
+from setup_assistant.core.html_page import Piece, fill, rich
+from setup_assistant.core.i18n import N_, _, current_language, human
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -41,7 +44,7 @@ table.big td code { font-size: 1.45em; background: #eef4ff; padding: 0.15em 0.4e
 
 class _Page:
     def __init__(self, title: str) -> None:
-        self.html = ET.Element("html", {"lang": "en"})
+        self.html = ET.Element("html", {"lang": current_language()})
         head = ET.SubElement(self.html, "head")
         ET.SubElement(head, "meta", {"charset": "utf-8"})
         ET.SubElement(head, "meta", {"name": "viewport", "content": "width=device-width, initial-scale=1"})
@@ -80,19 +83,24 @@ def _security_words(client: str, endpoint: Endpoint) -> str:
     if client == "outlook":
         return "SSL/TLS" if ssl else "STARTTLS"
     if client == "apple-mail":
-        return "Use TLS/SSL: on" + ("" if ssl else " (STARTTLS on this port)")
+        return _("Use TLS/SSL: on") if ssl else _("Use TLS/SSL: on (STARTTLS on this port)")
     return "SSL/TLS" if ssl else "STARTTLS"
 
 
 _AUTH_WORDS = {
-    "thunderbird": "Normal password",
-    "outlook": "Password; leave “Require logon using Secure Password Authentication (SPA)” off",
-    "apple-mail": "Password",
+    "thunderbird": N_("Normal password"),
+    "outlook": N_("Password; leave “Require logon using Secure Password Authentication (SPA)” off"),
+    "apple-mail": N_("Password"),
 }
 
 
 def settings_rows(settings: AccountSettings, client: str) -> list[tuple[str, str]]:
     """The guide's account-settings table with this person's values, in the client's own words."""
+    return [(label, value) for _key, label, value in keyed_settings_rows(settings, client)]
+
+
+def keyed_settings_rows(settings: AccountSettings, client: str) -> list[tuple[str, str, str]]:
+    """settings_rows with each row's fixed English key first (the label is translated; the key never is)."""
     ssl_first = client != "thunderbird"  # Thunderbird follows the provider (STARTTLS); the others take SSL
     incoming, outgoing = settings.incoming(ssl_first), settings.outgoing(ssl_first)
     address = settings.address.address
@@ -104,31 +112,57 @@ def settings_rows(settings: AccountSettings, client: str) -> list[tuple[str, str
         ("Incoming mail server", incoming.host),
         ("Incoming port", str(incoming.port)),
         ("Incoming connection security", _security_words(client, incoming)),
-        ("Username", f"{address} (your full email address)"),
-        ("Password", "your email password"),
-        ("Authentication", _AUTH_WORDS[client]),
+        ("Username", _("{address} (your full email address)").format(address=address)),
+        ("Password", _("your email password")),
+        ("Authentication", _(_AUTH_WORDS[client])),
         ("Outgoing mail server (SMTP)", outgoing.host),
         ("Outgoing port", str(outgoing.port)),
         ("Outgoing connection security", _security_words(client, outgoing)),
-        ("Outgoing username and password", "the same as incoming (authentication required)"),
+        ("Outgoing username and password", _("the same as incoming (authentication required)")),
     ]
     if settings.protocol is MailProtocol.POP3:
-        rows.append(("Leave messages on the server", "yes"))
+        rows.append(("Leave messages on the server", _("yes")))
         days = settings.pop_delete_after_days
         never = {  # each program's own boxes, which a new account has ticked
-            "thunderbird": "never (untick “For at most 14 days” and “Until I delete them”)",
-            "outlook": "never (untick “Remove from server after 14 days”)",
-            "apple-mail": "never (untick “Remove copy from server after retrieving a message”)",
+            "thunderbird": N_("never (untick “For at most 14 days” and “Until I delete them”)"),
+            "outlook": N_("never (untick “Remove from server after 14 days”)"),
+            "apple-mail": N_("never (untick “Remove copy from server after retrieving a message”)"),
         }[client]
-        rows.append(("Remove from the server", f"after {days} days" if days else never))
-    return rows
+        rows.append(("Remove from the server", _("after {days} days").format(days=days) if days else _(never)))
+    return [(key, _(ROW_LABELS[key]), value) for key, value in rows]
+
+
+ROW_LABELS = {  # the keys above, marked for translation (the key is the English label)
+    key: key
+    for key in (
+        N_("Email address"),
+        N_("Your name"),
+        N_("Account type"),
+        N_("Incoming mail server"),
+        N_("Incoming port"),
+        N_("Incoming connection security"),
+        N_("Username"),
+        N_("Password"),
+        N_("Authentication"),
+        N_("Outgoing mail server (SMTP)"),
+        N_("Outgoing port"),
+        N_("Outgoing connection security"),
+        N_("Outgoing username and password"),
+        N_("Leave messages on the server"),
+        N_("Remove from the server"),
+    )
+}
 
 
 def _tested_note(settings: AccountSettings) -> list[Piece]:
     if not settings.probed:
-        return ["These are the provider's published settings; they were not tested from this computer."]
+        return [_("These are the provider's published settings; they were not tested from this computer.")]
     worked = [e for p in MailProtocol for e in settings.ordered(p, ssl_first=True)]
-    return ["Tested from the computer that made this page and working: " + ", ".join(_short(e) for e in worked) + "."]
+    return [
+        _("Tested from the computer that made this page and working: {ports}.").format(
+            ports=", ".join(_short(e) for e in worked)
+        )
+    ]
 
 
 def _short(endpoint: Endpoint) -> str:
@@ -139,34 +173,43 @@ def _pop_note(settings: AccountSettings, page: _Page, where: str) -> None:
     if settings.protocol is not MailProtocol.POP3:
         return
     days = settings.pop_delete_after_days
-    page.paragraph(
-        ("strong", "POP: your mail stays on the server" + (f" for {days} days, as you chose. " if days else ". ")),
-        (
-            "Messages are downloaded and removed from the server only after that, so webmail and your other "
-            "devices see them until then"
-            if days
-            else "Messages are downloaded but never removed from the server, so webmail and your other devices "
-            "still see them"
+    text = (
+        _(
+            "<strong>POP: your mail stays on the server for {days} days, as you chose. </strong>Messages are "
+            "downloaded and removed from the server only after that, so webmail and your other devices see them "
+            "until then (the provider's guide explains why POP and webmail clash otherwise). {where}"
         )
-        + f" (the provider's guide explains why POP and webmail clash otherwise). {where}",
-        css="note",
+        if days
+        else _(
+            "<strong>POP: your mail stays on the server. </strong>Messages are downloaded but never removed from "
+            "the server, so webmail and your other devices still see them (the provider's guide explains why POP "
+            "and webmail clash otherwise). {where}"
+        )
     )
+    page.paragraph(*rich(text, days=days, where=where), css="note")
 
 
 def _webmail(settings: AccountSettings, page: _Page) -> None:
     url = settings.provider.webmail_url(settings.address.domain)
     page.paragraph(
-        f"Webmail: {url} (log in with your short username, ",
-        ("code", settings.address.short_username),
-        ").",
+        *rich(
+            _("Webmail: {url} (log in with your short username, <code>{short}</code>)."),
+            url=url,
+            short=settings.address.short_username,
+        )
     )
 
 
 def _password_warning(settings: AccountSettings, page: _Page, file_name: str) -> None:
     if settings.password is not None:
         page.paragraph(
-            ("strong", "This set of files contains your password "),
-            f"(in {file_name}), because you asked for it. Keep it private and delete it once the account works.",
+            *rich(
+                _(
+                    "<strong>This set of files contains your password </strong>(in {file}), because you asked for "
+                    "it. Keep it private and delete it once the account works."
+                ),
+                file=file_name,
+            ),
             css="warning",
         )
 
@@ -179,81 +222,103 @@ def thunderbird_sheet(settings: AccountSettings, autoconfig_name: str = "config-
     address, provider = settings.address.address, settings.provider
     page = _Page(f"Thunderbird: {address}")
     page.paragraph(
-        ("code", autoconfig_name),
-        f" describes the {provider.name} account {address} for Thunderbird: the servers and ports, your full "
-        "address as the username, and a normal password sent only over an encrypted connection. "
-        "It holds no password."
-        if settings.password is None
-        else "",
+        *rich(
+            _(
+                "<code>{file}</code> describes the {provider} account {address} for Thunderbird: the servers and "
+                "ports, your full address as the username, and a normal password sent only over an encrypted "
+                "connection. It holds no password."
+            )
+            if settings.password is None
+            else "<code>{file}</code>",
+            file=autoconfig_name,
+            provider=provider.name,
+            address=address,
+        )
     )
     _password_warning(settings, page, autoconfig_name)
     pop = settings.protocol is MailProtocol.POP3
-    page.heading("Set it up")
-    page.paragraph(
-        ("strong", "Easiest: "),
-        "close Thunderbird and let the NPOMail Setup Assistant add the account on this computer (in the wizard, or ",
-        ("code", f"setup-assistant profiles {address} --out FOLDER --client thunderbird --install"),
-        "). It keeps your other accounts as they are, backs up Thunderbird's settings first"
-        + (" and already sets the POP boxes below the right way." if pop else "."),
+    page.heading(_("Set it up"))
+    easiest = (
+        _(
+            "<strong>Easiest: </strong>close Thunderbird and let the NPOMail Setup Assistant add the account on this "
+            "computer (in the wizard, or <code>{command}</code>). It keeps your other accounts as they are, backs up "
+            "Thunderbird's settings first and already sets the POP boxes below the right way."
+        )
+        if pop
+        else _(
+            "<strong>Easiest: </strong>close Thunderbird and let the NPOMail Setup Assistant add the account on this "
+            "computer (in the wizard, or <code>{command}</code>). It keeps your other accounts as they are, backs up "
+            "Thunderbird's settings first."
+        )
     )
-    page.paragraph(("strong", "Or by hand:"))
+    page.paragraph(
+        *rich(easiest, command=f"setup-assistant profiles {address} --out FOLDER --client thunderbird --install")
+    )
+    page.paragraph(("strong", _("Or by hand:")))
     by_hand: list[Sequence[Piece]] = [
-        [
-            "In Thunderbird open ",
-            ("strong", "Account Settings › Add Account › Mail Account…"),
-            f", type your name and {address}, click ",
-            ("strong", "Continue"),
-            ".",
-        ],
-        [
-            "Click ",
-            ("strong", "Configure Manually"),
-            ", enter the values from the table below, click ",
-            ("strong", "Continue"),
-            " and type your password when asked.",
-        ],
+        rich(
+            _(
+                "In Thunderbird open <strong>Account Settings › Add Account › Mail Account…</strong>, type your name "
+                "and {address}, click <strong>Continue</strong>."
+            ),
+            address=address,
+        ),
+        rich(
+            _(
+                "Click <strong>Configure Manually</strong>, enter the values from the table below, click "
+                "<strong>Continue</strong> and type your password when asked."
+            )
+        ),
     ]
     if pop:
         by_hand.append(_thunderbird_pop_step(settings))
     page.steps(*by_hand)
-    page.paragraph(("strong", "For volunteers, the file:"))
+    page.paragraph(("strong", _("For volunteers, the file:")))
     isp: list[Sequence[Piece]] = [
+        rich(
+            _(
+                "To have Thunderbird fill all this in by itself for every address at {domain}, copy "
+                "<code>{file}</code> into the <code>isp</code> folder inside Thunderbird's program folder, renamed "
+                "to <code>{renamed}</code> (this needs administrator rights). It names no one: Thunderbird puts in "
+                "the address each person types."
+            ),
+            domain=settings.address.domain,
+            file=autoconfig_name,
+            renamed=f"{settings.address.domain}.xml",
+        ),
         [
-            "To have Thunderbird fill all this in by itself for every address at ",
-            settings.address.domain,
-            ", copy ",
-            ("code", autoconfig_name),
-            " into the ",
-            ("code", "isp"),
-            " folder inside Thunderbird's program folder, renamed to ",
-            ("code", f"{settings.address.domain}.xml"),
-            " (this needs administrator rights). It names no one: Thunderbird puts in the address each person types.",
-        ],
-        [
-            "Each person then adds the account as in step 1 above: Thunderbird shows the settings it found in the "
-            "file; click Continue and type the password."
+            _(
+                "Each person then adds the account as in step 1 above: Thunderbird shows the settings it found in "
+                "the file; click Continue and type the password."
+            )
         ],
     ]
     if settings.password is not None:
         isp.append(
-            [
-                ("strong", "This copy holds your password"),
-                ": Thunderbird would offer it to every address of the domain, so use it only on a computer nobody "
-                "else uses, or write the files again without the password for the isp folder.",
-            ]
+            rich(
+                _(
+                    "<strong>This copy holds your password</strong>: Thunderbird would offer it to every address of "
+                    "the domain, so use it only on a computer nobody else uses, or write the files again without the "
+                    "password for the isp folder."
+                )
+            )
         )
     if pop:
         isp.append(
             [
-                ("strong", "POP: this route leaves “Until I delete them” ticked"),
-                " (the file has no setting for it, so Thunderbird keeps its default and deletes the server copy "
-                "whenever you delete a message). ",
+                *rich(
+                    _(
+                        "<strong>POP: this route leaves “Until I delete them” ticked</strong> (the file has no "
+                        "setting for it, so Thunderbird keeps its default and deletes the server copy whenever you "
+                        "delete a message). "
+                    )
+                ),
                 *_thunderbird_pop_step_for(settings.pop_delete_after_days, POP_KEEP_DAYS_WHEN_NOT_CHOSEN),
             ]
         )
     page.steps(*isp)
-    _pop_note(settings, page, "Every route above ends with the boxes set this way.")
-    page.heading("Settings to type")
+    _pop_note(settings, page, _("Every route above ends with the boxes set this way."))
+    page.heading(_("Settings to type"))
     page.table(settings_rows(settings, "thunderbird"))
     page.paragraph(*_tested_note(settings))
     _webmail(settings, page)
@@ -271,25 +336,39 @@ def _thunderbird_pop_step(settings: AccountSettings) -> list[Piece]:
 
 def _thunderbird_pop_step_for(days: int | None, shown_days: int = 14) -> list[Piece]:
     """shown_days: what "For at most … days" says when nobody chose (14 by hand, the file's value from it)."""
-    pieces: list[Piece] = [
-        "Then open ",
-        ("strong", "Account Settings › Server Settings"),
-        " for this account and set the boxes in this order: keep ",
-        ("strong", "Leave messages on server"),
-        " ticked; ",
-    ]
+    return rich(_thunderbird_pop_template(days, start=False), days=days, shown_days=shown_days)
+
+
+def _thunderbird_pop_template(days: int | None, *, start: bool) -> str:
+    if start:  # a sentence on its own
+        if days:
+            return _(
+                "Open <strong>Account Settings › Server Settings</strong> for this account and set the boxes in this "
+                "order: keep <strong>Leave messages on server</strong> ticked; keep <strong>For at most</strong> "
+                "ticked and set it to {days} days; untick <strong>Until I delete them</strong>."
+            )
+        return _(
+            "Open <strong>Account Settings › Server Settings</strong> for this account and set the boxes in this "
+            "order: keep <strong>Leave messages on server</strong> ticked; untick <strong>For at most {shown_days} "
+            "days</strong>; untick <strong>Until I delete them</strong>."
+        )
     if days:
-        pieces += ["keep ", ("strong", "For at most"), f" ticked and set it to {days} days; "]
-    else:
-        pieces += ["untick ", ("strong", f"For at most {shown_days} days"), "; "]
-    pieces += ["untick ", ("strong", "Until I delete them"), "."]
-    return pieces
+        return _(
+            "Then open <strong>Account Settings › Server Settings</strong> for this account and set the boxes in "
+            "this order: keep <strong>Leave messages on server</strong> ticked; keep <strong>For at most</strong> "
+            "ticked and set it to {days} days; untick <strong>Until I delete them</strong>."
+        )
+    return _(
+        "Then open <strong>Account Settings › Server Settings</strong> for this account and set the boxes in this "
+        "order: keep <strong>Leave messages on server</strong> ticked; untick <strong>For at most {shown_days} "
+        "days</strong>; untick <strong>Until I delete them</strong>."
+    )
 
 
 def thunderbird_pop_boxes_text(days: int | None) -> str:
     """The same three boxes as plain text, for the wizard's Done page."""
-    text = "".join(p if isinstance(p, str) else f"“{p[1]}”" for p in _thunderbird_pop_step_for(days))
-    return "Open" + text.removeprefix("Then open")  # a sentence on its own
+    pieces = rich(_thunderbird_pop_template(days, start=True), days=days, shown_days=14)
+    return "".join(p if isinstance(p, str) else f"“{p[1]}”" for p in pieces)
 
 
 def _typed_values(settings: AccountSettings, page: _Page, client: str) -> None:
@@ -305,18 +384,18 @@ def typed_values(settings: AccountSettings, client: str) -> list[tuple[str, str]
     """Just the values a mail program's add-account form asks for (no explanations inside the values)."""
     incoming, outgoing = settings.incoming(ssl_first=True), settings.outgoing(ssl_first=True)
     return [
-        ("Email address", settings.address.address),
-        ("Account type", settings.protocol.label),
-        ("Incoming server", incoming.host),
-        ("Incoming port", str(incoming.port)),
-        ("Incoming encryption", _security_words(client, incoming)),
-        ("Username", settings.username),
-        ("Password", "your email password"),
-        ("Outgoing (SMTP) server", outgoing.host),
-        ("Outgoing port", str(outgoing.port)),
-        ("Outgoing encryption", _security_words(client, outgoing)),
-        ("Outgoing server needs a login", "yes, the same username and password"),
-        ("Secure Password Authentication (SPA)", "off"),
+        (_("Email address"), settings.address.address),
+        (_("Account type"), settings.protocol.label),
+        (_("Incoming server"), incoming.host),
+        (_("Incoming port"), str(incoming.port)),
+        (_("Incoming encryption"), _security_words(client, incoming)),
+        (_("Username"), settings.username),
+        (_("Password"), _("your email password")),
+        (_("Outgoing (SMTP) server"), outgoing.host),
+        (_("Outgoing port"), str(outgoing.port)),
+        (_("Outgoing encryption"), _security_words(client, outgoing)),
+        (_("Outgoing server needs a login"), _("yes, the same username and password")),
+        (_("Secure Password Authentication (SPA)"), _("off")),
     ]
 
 
@@ -344,32 +423,41 @@ def outlook_sheet(
         kinds.remove(found.kind)
         kinds.insert(0, found.kind)
         page.paragraph(
-            ("strong", f"This computer has {found.describe()}. "),
-            "Start with the first route listed for it below.",
+            *rich(
+                _("<strong>This computer has {outlook}. </strong>Start with the first route listed for it below."),
+                outlook=human(found.describe()),
+            ),
             css="note",
         )
     page.paragraph(
-        ("strong", "The new Outlook for Windows and Outlook for Mac cannot be set up by these files"),
-        ": for them, typing the settings is the way, and the values are on this page in large print. The files are "
-        "for classic Outlook on Windows.",
+        *rich(
+            _(
+                "<strong>The new Outlook for Windows and Outlook for Mac cannot be set up by these files</strong>: "
+                "for them, typing the settings is the way, and the values are on this page in large print. The files "
+                "are for classic Outlook on Windows."
+            )
+        )
     )
-    page.heading("Which Outlook do you have?")
+    page.heading(_("Which Outlook do you have?"))
     page.paragraph(
-        "Classic Outlook has a File menu with Account Settings; File › Office Account › About Outlook shows "
-        "“Microsoft 365” or the year (2016, 2019, 2021, 2024). The new Outlook for Windows has no File menu "
-        "(its settings are behind the gear icon) and a “New Outlook” switch at the top."
+        _(
+            "Classic Outlook has a File menu with Account Settings; File › Office Account › About Outlook shows "
+            "“Microsoft 365” or the year (2016, 2019, 2021, 2024). The new Outlook for Windows has no File menu "
+            "(its settings are behind the gear icon) and a “New Outlook” switch at the top."
+        )
     )
     table = ET.SubElement(page.body, "table")
     header = ET.SubElement(table, "tr")
-    for text in ("Your Outlook", "Routes, surest first"):
+    for text in (_("Your Outlook"), _("Routes, surest first")):
         ET.SubElement(header, "th").text = text
     for kind in kinds:
         order = routes.route_order(kind, protocol, has_prf=has_prf)
         tr = ET.SubElement(table, "tr")
-        ET.SubElement(tr, "th", {"scope": "row"}).text = routes.KIND_LABELS[kind] + (
-            ", this computer" if found is not None and kind is found.kind else ""
+        label = _(routes.KIND_LABELS[kind])
+        ET.SubElement(tr, "th", {"scope": "row"}).text = (
+            _("{outlook}, this computer").format(outlook=label) if found is not None and kind is found.kind else label
         )
-        ET.SubElement(tr, "td").text = " → then ".join(_route_name(r) for r in order)
+        ET.SubElement(tr, "td").text = _(" → then ").join(_route_name(r) for r in order)
 
     first_kind = found.kind if found is not None else OutlookKind.CLASSIC
     if first_kind in (OutlookKind.NEW, OutlookKind.MAC):
@@ -390,18 +478,22 @@ def outlook_sheet(
             _classic_typed_route(settings, page, simplified_first=first_kind is OutlookKind.CLASSIC_2024)
     if not has_prf:
         page.paragraph(
-            "There is no profile file this time: the SSL port for incoming mail did not work from here, and a "
-            "profile file can only set up SSL."
+            _(
+                "There is no profile file this time: the SSL port for incoming mail did not work from here, and a "
+                "profile file can only set up SSL."
+            )
         )
     if first_kind not in (OutlookKind.NEW, OutlookKind.MAC):
         _typed_page(settings, page)
     _pop_note(
         settings,
         page,
-        "Outlook's own default removes POP mail from the server after 14 days; the profile file switches that off, "
-        "every other route has a step for it.",
+        _(
+            "Outlook's own default removes POP mail from the server after 14 days; the profile file switches that "
+            "off, every other route has a step for it."
+        ),
     )
-    page.heading("All the settings")
+    page.heading(_("All the settings"))
     page.table(settings_rows(settings, "outlook"))
     page.paragraph(*_tested_note(settings))
     _webmail(settings, page)
@@ -418,40 +510,48 @@ class _OutlookNames:
 
 
 def _route_name(route: routes.Route) -> str:
-    return routes.ROUTE_TITLES[route]
+    return _(routes.ROUTE_TITLES[route])
 
 
 def _tell_tale(page: _Page, what: str, nxt: str | None) -> None:
-    page.paragraph(
-        ("strong", "If it does not take: "),
-        what + (f" Then use the next route: {nxt}." if nxt else ""),
-        css="tell",
-    )
+    then = " " + _("Then use the next route: {route}.").format(route=nxt) if nxt else ""
+    page.paragraph(("strong", _("If it does not take: ")), what + then, css="tell")
 
 
 def _prf_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt: str | None) -> None:
-    page.heading("Route: the profile file (outlook.prf)")
+    page.heading(_("Route: the profile file (outlook.prf)"))
     page.paragraph(
-        "For classic Outlook 2016, 2019, 2021, 2024 and Microsoft 365. It adds the account in one step, with no "
-        "searching"
-        + (", and keeps POP mail on the server by itself." if settings.protocol is MailProtocol.POP3 else ".")
+        _(
+            "For classic Outlook 2016, 2019, 2021, 2024 and Microsoft 365. It adds the account in one step, with no "
+            "searching, and keeps POP mail on the server by itself."
+        )
+        if settings.protocol is MailProtocol.POP3
+        else _(
+            "For classic Outlook 2016, 2019, 2021, 2024 and Microsoft 365. It adds the account in one step, with no "
+            "searching."
+        )
     )
     page.steps(
-        ["Close Outlook."],
+        [_("Close Outlook.")],
+        rich(
+            _("Press Windows+R, type <code>{command}</code> and click OK."),
+            command='outlook.exe /importprf "{folder}\\{prf}"'.format(
+                folder=_("<folder of these files>"), prf=names.prf
+            ),
+        ),
         [
-            "Press Windows+R, type ",
-            ("code", f'outlook.exe /importprf "<folder of these files>\\{names.prf}"'),
-            " and click OK.",
-        ],
-        [
-            "Outlook starts with the account added to your profile (your other accounts stay) and asks for your "
-            "password. Import it only once: a second import adds the account again."
+            _(
+                "Outlook starts with the account added to your profile (your other accounts stay) and asks for your "
+                "password. Import it only once: a second import adds the account again."
+            )
         ],
     )
     _tell_tale(
         page,
-        f"Outlook starts without asking for your password and {settings.address.address} is not in the folder list "
-        "on the left (nor under File › Account Settings › Account Settings…).",
+        _(
+            "Outlook starts without asking for your password and {address} is not in the folder list on the left "
+            "(nor under File › Account Settings › Account Settings…)."
+        ).format(address=settings.address.address),
         nxt,
     )
 
@@ -459,98 +559,88 @@ def _prf_route(settings: AccountSettings, page: _Page, names: _OutlookNames, nxt
 def _xml_route(
     settings: AccountSettings, page: _Page, names: _OutlookNames, nxt: str | None, applied_here: bool
 ) -> None:
-    page.heading("Route: the setup script and autodiscover.xml")
+    page.heading(_("Route: the setup script and autodiscover.xml"))
     page.paragraph(
-        "For classic Outlook 2016, 2019, 2021 and Microsoft 365. ",
-        ("strong", "Not for Outlook 2024"),
-        ": there the switch to the classic dialog is reported to have no effect, so the file is not read.",
+        *rich(
+            _(
+                "For classic Outlook 2016, 2019, 2021 and Microsoft 365. <strong>Not for Outlook 2024</strong>: there "
+                "the switch to the classic dialog is reported to have no effect, so the file is not read."
+            )
+        )
     )
     prepare: list[Sequence[Piece]] = [
-        [
-            "Keep ",
-            ("code", names.autodiscover),
-            " and ",
-            ("code", names.setup),
-            " in one folder and double-click ",
-            ("code", names.setup),
-            " (signed in as yourself). It copies ",
-            ("code", names.autodiscover),
-            " to ",
-            ("code", f"{names.xml_folder}\\{names.autodiscover}"),
-            " (%LOCALAPPDATA% is your own AppData\\Local folder, which other people using this computer cannot "
-            "change) and tells Outlook to read it there for your domain. Only your own Outlook settings change and "
-            "no administrator is needed. It also switches Outlook's Add Account to the classic dialog, the one that "
-            "reads the file.",
-        ],
+        rich(
+            _(
+                "Keep <code>{xml}</code> and <code>{script}</code> in one folder and double-click "
+                "<code>{script}</code> (signed in as yourself). It copies <code>{xml}</code> to <code>{target}</code> "
+                "(%LOCALAPPDATA% is your own AppData\\Local folder, which other people using this computer cannot "
+                "change) and tells Outlook to read it there for your domain. Only your own Outlook settings change and "
+                "no administrator is needed. It also switches Outlook's Add Account to the classic dialog, the one "
+                "that reads the file."
+            ),
+            xml=names.autodiscover,
+            script=names.setup,
+            target=f"{names.xml_folder}\\{names.autodiscover}",
+        ),
     ]
     if applied_here:  # the assistant did both on this computer
         prepare = [
-            [
-                "Already done on this computer by the assistant: ",
-                ("code", names.autodiscover),
-                " is in ",
-                ("code", names.xml_folder),
-                " and Outlook's registry points at it (and switches Add Account to the classic dialog).",
-            ]
+            rich(
+                _(
+                    "Already done on this computer by the assistant: <code>{xml}</code> is in <code>{folder}</code> "
+                    "and Outlook's registry points at it (and switches Add Account to the classic dialog)."
+                ),
+                xml=names.autodiscover,
+                folder=names.xml_folder,
+            )
         ]
     steps: list[Sequence[Piece]] = [
         *prepare,
-        [
-            "Start Outlook (restart it if it was open) and choose ",
-            ("strong", "File › Add Account"),
-            ". You see the classic ",
-            ("strong", "Add Account"),
-            " dialog with the boxes ",
-            ("strong", "Your Name"),
-            ", ",
-            ("strong", "Email Address"),
-            ", ",
-            ("strong", "Password"),
-            " and ",
-            ("strong", "Retype Password"),
-            f": type your name, {settings.address.address} and your password twice, click ",
-            ("strong", "Next"),
-            ", then ",
-            ("strong", "Finish"),
-            " when Outlook has connected.",
-        ],
+        rich(
+            _(
+                "Start Outlook (restart it if it was open) and choose <strong>File › Add Account</strong>. You see "
+                "the classic <strong>Add Account</strong> dialog with the boxes <strong>Your Name</strong>, "
+                "<strong>Email Address</strong>, <strong>Password</strong> and <strong>Retype Password</strong>: type "
+                "your name, {address} and your password twice, click <strong>Next</strong>, then "
+                "<strong>Finish</strong> when Outlook has connected."
+            ),
+            address=settings.address.address,
+        ),
     ]
     if settings.protocol is MailProtocol.POP3:
         keep = routes.pop_keep_steps(settings.pop_delete_after_days)
         steps += [
-            [("strong", "Required for POP, or the server deletes your mail: "), keep[0]],
-            [keep[1]],
+            [("strong", _("Required for POP, or the server deletes your mail: ")), keep[0].human()],
+            [keep[1].human()],
         ]
     page.steps(*steps)
     page.paragraph(
-        "To undo, double-click ",
-        ("code", names.undo),
-        f": it removes only the entry for {settings.address.domain}. ",
-        ("code", names.setup),
-        " also turned on three switches that every such account shares: ",
-        ("code", "PreferLocalXML"),
-        " and ",
-        ("code", "ExcludeExplicitO365Endpoint"),
-        " under ",
-        ("code", f"HKEY_CURRENT_USER\\{AUTODISCOVER_KEY}"),
-        ", and ",
-        ("code", "DisableOffice365SimplifiedAccountCreation"),
-        " under ",
-        ("code", f"HKEY_CURRENT_USER\\{SETUP_KEY}"),
-        ". If your IT had not set them before and no other account uses this method, delete them with "
-        "Registry Editor, or run in a Command Prompt: ",
-        ("code", f'reg delete "HKCU\\{AUTODISCOVER_KEY}" /v PreferLocalXML /f'),
-        ", ",
-        ("code", f'reg delete "HKCU\\{AUTODISCOVER_KEY}" /v ExcludeExplicitO365Endpoint /f'),
-        " and ",
-        ("code", f'reg delete "HKCU\\{SETUP_KEY}" /v DisableOffice365SimplifiedAccountCreation /f'),
-        ".",
+        *rich(
+            _(
+                "To undo, double-click <code>{undo}</code>: it removes only the entry for {domain}. "
+                "<code>{script}</code> also turned on three switches that every such account shares: "
+                "<code>PreferLocalXML</code> and <code>ExcludeExplicitO365Endpoint</code> under <code>{key1}</code>, "
+                "and <code>DisableOffice365SimplifiedAccountCreation</code> under <code>{key2}</code>. If your IT had "
+                "not set them before and no other account uses this method, delete them with Registry Editor, or run "
+                "in a Command Prompt: <code>{cmd1}</code>, <code>{cmd2}</code> and <code>{cmd3}</code>."
+            ),
+            undo=names.undo,
+            domain=settings.address.domain,
+            script=names.setup,
+            key1=f"HKEY_CURRENT_USER\\{AUTODISCOVER_KEY}",
+            key2=f"HKEY_CURRENT_USER\\{SETUP_KEY}",
+            cmd1=f'reg delete "HKCU\\{AUTODISCOVER_KEY}" /v PreferLocalXML /f',
+            cmd2=f'reg delete "HKCU\\{AUTODISCOVER_KEY}" /v ExcludeExplicitO365Endpoint /f',
+            cmd3=f'reg delete "HKCU\\{SETUP_KEY}" /v DisableOffice365SimplifiedAccountCreation /f',
+        )
     )
     _tell_tale(
         page,
-        "File › Add Account shows a single box for your email address with a Connect button (and “Advanced "
-        "options” under it) instead of the Add Account dialog: Outlook ignored the switch and will not read the "
-        "file. Or, after Next, Outlook says it cannot find the settings or asks you to choose an account type.",
+        _(
+            "File › Add Account shows a single box for your email address with a Connect button (and “Advanced "
+            "options” under it) instead of the Add Account dialog: Outlook ignored the switch and will not read the "
+            "file. Or, after Next, Outlook says it cannot find the settings or asks you to choose an account type."
+        ),
         nxt,
     )
 
@@ -558,71 +648,69 @@ def _xml_route(
 def _classic_typed_route(settings: AccountSettings, page: _Page, *, simplified_first: bool) -> None:
     """Both dialogs, the one this Outlook shows first (Outlook 2024 keeps the simplified one)."""
     label = settings.protocol.label
-    page.heading("Route: type the settings (classic Outlook)")
+    page.heading(_("Route: type the settings (classic Outlook)"))
     page.paragraph(
-        "For every classic Outlook. Always works; it is only more typing. Which dialog you get depends on whether ",
-        ("code", "outlook-setup.cmd"),
-        " was used:",
-    )
-    classic_intro: list[Piece] = [("strong", "With the classic Add Account dialog"), " (after outlook-setup.cmd):"]
-    steps: list[Sequence[Piece]] = [
-        [
-            ("strong", "File › Add Account"),
-            ", choose ",
-            ("strong", "Manual setup or additional server types"),
-            ", Next, choose ",
-            ("strong", "POP or IMAP"),
-            ", Next.",
-        ],
-        [
-            "In ",
-            ("strong", "POP and IMAP Account Settings"),
-            f" fill in your name, your address, Account Type {label}, the servers and the user name from the table, "
-            "and leave ",
-            ("strong", "Require logon using Secure Password Authentication (SPA)"),
-            " unticked.",
-        ],
-        [
-            ("strong", "More Settings…"),
-            ": on ",
-            ("strong", "Outgoing Server"),
-            " tick ",
-            ("strong", "My outgoing server (SMTP) requires authentication"),
-            " (same settings as incoming); on ",
-            ("strong", "Advanced"),
-            " enter the ports and the encryption from the table"
-            + (
-                ", keep “Leave a copy of messages on the server” ticked and "
-                + routes.remove_after_words(settings.pop_delete_after_days)
-                if settings.protocol is MailProtocol.POP3
-                else ""
+        *rich(
+            _(
+                "For every classic Outlook. Always works; it is only more typing. Which dialog you get depends on "
+                "whether <code>outlook-setup.cmd</code> was used:"
             )
-            + ". OK, Next, Finish.",
-        ],
+        )
+    )
+    classic_intro = rich(_("<strong>With the classic Add Account dialog</strong> (after outlook-setup.cmd):"))
+    advanced = (
+        _(
+            "<strong>More Settings…</strong>: on <strong>Outgoing Server</strong> tick <strong>My outgoing server "
+            "(SMTP) requires authentication</strong> (same settings as incoming); on <strong>Advanced</strong> enter "
+            "the ports and the encryption from the table, keep “Leave a copy of messages on the server” ticked and "
+            "{remove}. OK, Next, Finish."
+        )
+        if settings.protocol is MailProtocol.POP3
+        else _(
+            "<strong>More Settings…</strong>: on <strong>Outgoing Server</strong> tick <strong>My outgoing server "
+            "(SMTP) requires authentication</strong> (same settings as incoming); on <strong>Advanced</strong> enter "
+            "the ports and the encryption from the table. OK, Next, Finish."
+        )
+    )
+    steps: list[Sequence[Piece]] = [
+        rich(
+            _(
+                "<strong>File › Add Account</strong>, choose <strong>Manual setup or additional server types</strong>, "
+                "Next, choose <strong>POP or IMAP</strong>, Next."
+            )
+        ),
+        rich(
+            _(
+                "In <strong>POP and IMAP Account Settings</strong> fill in your name, your address, Account Type "
+                "{type}, the servers and the user name from the table, and leave <strong>Require logon using Secure "
+                "Password Authentication (SPA)</strong> unticked."
+            ),
+            type=label,
+        ),
+        rich(advanced, remove=routes.remove_after_words(settings.pop_delete_after_days).human()),
     ]
-    simple_intro: list[Piece] = [
-        ("strong", "With the simplified dialog"),
-        " (one box for the address; Outlook 2024, or without outlook-setup.cmd):",
-    ]
+    simple_intro = rich(
+        _(
+            "<strong>With the simplified dialog</strong> (one box for the address; Outlook 2024, or without "
+            "outlook-setup.cmd):"
+        )
+    )
     simple: list[Sequence[Piece]] = [
+        rich(
+            _(
+                "<strong>File › Add Account</strong>, type your address, open <strong>Advanced options</strong>, tick "
+                "<strong>Let me set up my account manually</strong> and click <strong>Connect</strong>."
+            )
+        ),
         [
-            ("strong", "File › Add Account"),
-            ", type your address, open ",
-            ("strong", "Advanced options"),
-            ", tick ",
-            ("strong", "Let me set up my account manually"),
-            " and click ",
-            ("strong", "Connect"),
-            ".",
-        ],
-        [
-            f"Choose {_short_label(settings)}, enter the servers, ports and encryption from the table, click Next, "
-            "type your password."
+            _(
+                "Choose {type}, enter the servers, ports and encryption from the table, click Next, type your password."
+            ).format(type=_short_label(settings))
         ],
     ]
     if settings.protocol is MailProtocol.POP3:
         keep = routes.pop_keep_steps(settings.pop_delete_after_days)
-        simple += [[("strong", "Required for POP: "), keep[0]], [keep[1]]]
+        simple += [[("strong", _("Required for POP: ")), keep[0].human()], [keep[1].human()]]
     dialogs = [(classic_intro, steps), (simple_intro, simple)]
     for intro, numbered in dialogs[::-1] if simplified_first else dialogs:
         page.paragraph(*intro)
@@ -637,31 +725,42 @@ def _short_label(settings: AccountSettings) -> str:
 def _typed_page(settings: AccountSettings, page: _Page) -> None:
     """The page for the new Outlook and Outlook for Mac: where to click, then the values in large print."""
     label = _short_label(settings)
-    page.heading("The new Outlook for Windows and Outlook for Mac: type these")
+    page.heading(_("The new Outlook for Windows and Outlook for Mac: type these"))
     page.steps(
-        [
-            ("strong", "New Outlook for Windows: "),
-            "Settings (the gear) › Accounts › Email accounts › Add account; type your address; when asked which kind "
-            f"of account, choose {label} and fill in the values below.",
-        ],
-        [
-            ("strong", "Outlook for Mac: "),
-            "Outlook › Settings › Accounts › + › New Account; type your address; choose IMAP/POP as the provider, "
-            f"then {_short_label(settings)}, and fill in the values below.",
-        ],
+        rich(
+            _(
+                "<strong>New Outlook for Windows: </strong>Settings (the gear) › Accounts › Email accounts › Add "
+                "account; type your address; when asked which kind of account, choose {type} and fill in the values "
+                "below."
+            ),
+            type=label,
+        ),
+        rich(
+            _(
+                "<strong>Outlook for Mac: </strong>Outlook › Settings › Accounts › + › New Account; type your "
+                "address; choose IMAP/POP as the provider, then {type}, and fill in the values below."
+            ),
+            type=label,
+        ),
     )
-    page.paragraph("Click a value to select all of it, then copy it (Ctrl+C, or ⌘C on a Mac).")
+    page.paragraph(_("Click a value to select all of it, then copy it (Ctrl+C, or ⌘C on a Mac)."))
     _typed_values(settings, page, "outlook")
     if settings.protocol is MailProtocol.POP3:
         page.paragraph(
-            ("strong", "POP: "),
-            "after adding the account, find “Leave a copy of messages on the server” in the account's settings, keep "
-            "it on and " + routes.remove_after_words(settings.pop_delete_after_days) + ".",
+            *rich(
+                _(
+                    "<strong>POP: </strong>after adding the account, find “Leave a copy of messages on the server” in "
+                    "the account's settings, keep it on and {remove}."
+                ),
+                remove=routes.remove_after_words(settings.pop_delete_after_days).human(),
+            ),
             css="warning",
         )
     page.paragraph(
-        "The new Outlook for Windows connects through Microsoft's cloud: Microsoft's servers, not this computer, "
-        "talk to the mail server.",
+        _(
+            "The new Outlook for Windows connects through Microsoft's cloud: Microsoft's servers, not this computer, "
+            "talk to the mail server."
+        ),
         css="note",
     )
 
@@ -670,52 +769,63 @@ def apple_mail_sheet(settings: AccountSettings, *, profile_name: str, signed: bo
     check_profile_text(settings)
     address, provider = settings.address.address, settings.provider
     page = _Page(f"Apple Mail: {address}")
-    what: list[Piece] = [
-        ("code", profile_name),
-        f" is a configuration profile: it adds {address} to Apple Mail with the right servers and ports",
-    ]
     root = provider.root
-    if root is not None:
-        what += [
-            f" and installs the root certificate {root.subject} (SHA-256 fingerprint ",
-            ("code", root.fingerprint),
-            ") that the mail server's certificate chains to",
-        ]
-    what.append(". ")
-    what.append("It is signed." if signed else "It is not signed, so macOS calls it unverified; that is expected.")
-    page.paragraph(*what)
-    _password_warning(settings, page, profile_name)
-    page.heading("Set it up")
-    page.steps(
-        ["Double-click ", ("code", profile_name), ". macOS says the profile was downloaded."],
-        [
-            "Open ",
-            ("strong", "System Settings › Privacy & Security › Profiles"),
-            " (on macOS 15: ",
-            ("strong", "General › Device Management"),
-            "), double-click the profile and click ",
-            ("strong", "Install"),
-            ". Enter your Mac password, then your email password when asked.",
-        ],
-        ["Open Mail: the account is there. Installing the profile again replaces it; nothing is duplicated."],
+    what = (
+        _(
+            "<code>{file}</code> is a configuration profile: it adds {address} to Apple Mail with the right servers "
+            "and ports and installs the root certificate {subject} (SHA-256 fingerprint <code>{fingerprint}</code>) "
+            "that the mail server's certificate chains to. "
+        )
+        if root is not None
+        else _(
+            "<code>{file}</code> is a configuration profile: it adds {address} to Apple Mail with the right servers "
+            "and ports. "
+        )
     )
-    page.paragraph("To remove the account, remove the profile in the same place.")
+    signed_words = (
+        _("It is signed.") if signed else _("It is not signed, so macOS calls it unverified; that is expected.")
+    )
     page.paragraph(
-        ("strong", "Outlook for Mac"),
-        " does not read this profile; type the values below there instead.",
+        *rich(
+            what + signed_words,
+            file=profile_name,
+            address=address,
+            subject=root.subject if root is not None else "",
+            fingerprint=root.fingerprint if root is not None else "",
+        )
+    )
+    _password_warning(settings, page, profile_name)
+    page.heading(_("Set it up"))
+    page.steps(
+        rich(_("Double-click <code>{file}</code>. macOS says the profile was downloaded."), file=profile_name),
+        rich(
+            _(
+                "Open <strong>System Settings › Privacy & Security › Profiles</strong> (on macOS 15: <strong>General › "
+                "Device Management</strong>), double-click the profile and click <strong>Install</strong>. Enter your "
+                "Mac password, then your email password when asked."
+            )
+        ),
+        [_("Open Mail: the account is there. Installing the profile again replaces it; nothing is duplicated.")],
+    )
+    page.paragraph(_("To remove the account, remove the profile in the same place."))
+    page.paragraph(
+        *rich(_("<strong>Outlook for Mac</strong> does not read this profile; type the values below there instead.")),
         css="note",
     )
     _pop_note(
         settings,
         page,
-        "Check it in Mail › Settings › Accounts › Advanced: "
-        + (
-            f"set “Remove copy from server after retrieving a message” to the period closest to {days} days."
-            if (days := settings.pop_delete_after_days)
-            else "untick “Remove copy from server after retrieving a message”."
+        _(
+            "Check it in Mail › Settings › Accounts › Advanced: set “Remove copy from server after retrieving a "
+            "message” to the period closest to {days} days."
+        ).format(days=days)
+        if (days := settings.pop_delete_after_days)
+        else _(
+            "Check it in Mail › Settings › Accounts › Advanced: untick “Remove copy from server after retrieving a "
+            "message”."
         ),
     )
-    page.heading("Settings to type")
+    page.heading(_("Settings to type"))
     page.table(settings_rows(settings, "apple-mail"))
     page.paragraph(*_tested_note(settings))
     _webmail(settings, page)

@@ -30,6 +30,7 @@ from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird import logins as thunderbird_logins
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
 APP_FOLDER = history.APP_NAME
@@ -59,7 +60,7 @@ class ClientOutcome:
             "installed": self.installed,
             "skipped": self.skipped,
             "error": self.error,
-            "next_steps": list(self.next_steps),
+            "next_steps": [str(step) for step in self.next_steps],  # English data (Message); human() on screen
         }
         if self.password is not None:
             data["password"] = self.password.to_json()
@@ -216,8 +217,9 @@ def _thunderbird(
             return ClientOutcome(
                 Client.THUNDERBIRD,
                 files,
-                skipped="no Thunderbird profile found on this computer (start Thunderbird once, or name the "
-                "profile folder)",
+                skipped=Message(
+                    "no Thunderbird profile found on this computer (start Thunderbird once, or name the profile folder)"
+                ),
             )
         profile = found[0].path
     try:
@@ -301,7 +303,7 @@ def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installi
         return ClientOutcome(
             Client.OUTLOOK,
             (*written.paths, sheet(False)),
-            skipped="Outlook's settings can only be applied on Windows",
+            skipped=Message("Outlook's settings can only be applied on Windows"),
         )
     try:
         installed = _install_outlook(settings, written, env)
@@ -371,7 +373,9 @@ def _apple_mail(
     if not install:
         return ClientOutcome(Client.APPLE_MAIL, files)
     if env.platform != "darwin":
-        return ClientOutcome(Client.APPLE_MAIL, files, skipped="Apple Mail profiles can only be opened on macOS")
+        return ClientOutcome(
+            Client.APPLE_MAIL, files, skipped=Message("Apple Mail profiles can only be opened on macOS")
+        )
     opener = env.opener or _open_with_macos
     try:
         opener(["open", str(profile)])
@@ -383,7 +387,9 @@ def _apple_mail(
     return ClientOutcome(
         Client.APPLE_MAIL,
         files,
-        installed=f"opened {profile.name}: approve it in System Settings › Privacy & Security › Profiles",
+        installed=Message(
+            "opened {name}: approve it in System Settings › Privacy & Security › Profiles", name=profile.name
+        ),
     )
 
 
@@ -404,4 +410,8 @@ def _password_warnings(settings: AccountSettings, results: Sequence[ClientOutcom
     if not holding:
         return []
     listed = ", ".join(str(p) for p in holding)
-    return [f"Your password is written in clear text in {listed}: keep it private and delete it after use."]
+    return [
+        Message(
+            "Your password is written in clear text in {files}: keep it private and delete it after use.", files=listed
+        )
+    ]

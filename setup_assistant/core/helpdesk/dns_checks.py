@@ -34,6 +34,7 @@ from dns.rdtypes.ANY.MX import MX
 from dns.rdtypes.IN.SRV import SRV
 
 from setup_assistant.core.address import EmailAddress
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.model import MailProtocol, Security
 from setup_assistant.core.provider import Provider, ProviderError
 
@@ -212,17 +213,36 @@ class DnsReport:
         return not self.cancelled and self.provider_hosts_resolve and self.delivered_to_provider
 
     def verdict(self) -> str:
+        """One line (English as a str; `.human()` in the person's language)."""
         name = self.provider.name
+        domain = self.address.domain
         if self.cancelled:
-            return "Cancelled before the DNS checks finished."
+            return Message("Cancelled before the DNS checks finished.")
         if not self.provider_hosts_resolve:
-            return f"This computer cannot look up {name}'s server names, so no mail program can connect: fix DNS first."
+            return Message(
+                "This computer cannot look up {provider}'s server names, so no mail program can connect: fix DNS "
+                "first.",
+                provider=name,
+            )
         if self.mail_delivery.status in (DnsStatus.TIMEOUT, DnsStatus.SERVFAIL, DnsStatus.ERROR):
-            return f"Where mail for {self.address.domain} goes could not be checked; see the warnings."
+            return Message("Where mail for {domain} goes could not be checked; see the warnings.", domain=domain)
         if not self.delivered_to_provider:
-            return f"Mail for {self.address.domain} does not seem to be delivered to {name}; see the warnings."
-        tail = "; see the notes above." if self.warnings else "."
-        return f"DNS is fine: mail for {self.address.domain} goes to {name} and its server names resolve{tail}"
+            return Message(
+                "Mail for {domain} does not seem to be delivered to {provider}; see the warnings.",
+                domain=domain,
+                provider=name,
+            )
+        if self.warnings:
+            return Message(
+                "DNS is fine: mail for {domain} goes to {provider} and its server names resolve; see the notes above.",
+                domain=domain,
+                provider=name,
+            )
+        return Message(
+            "DNS is fine: mail for {domain} goes to {provider} and its server names resolve.",
+            domain=domain,
+            provider=name,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

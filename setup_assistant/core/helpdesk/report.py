@@ -29,6 +29,7 @@ from setup_assistant.core.atomic import write_text_atomic
 from setup_assistant.core.build_info import build_info
 from setup_assistant.core.helpdesk.dns_checks import DEFAULT_DNS_TIMEOUT, check_dns
 from setup_assistant.core.html_page import Cell, HtmlPage
+from setup_assistant.core.i18n import _
 from setup_assistant.core.probing.account_check import AccountCheck, check_account
 from setup_assistant.core.probing.probe import DEFAULT_GRACE, DEFAULT_TIMEOUT, ProgressCallback
 from setup_assistant.core.profile_files import safe_file_stem
@@ -293,7 +294,12 @@ def write_report(report: DiagnosticReport, out: Path, *, redact: bool = False) -
 def render_html(data: dict[str, Any]) -> bytes:
     """The report's JSON data as one self-contained page (inline CSS, nothing loaded from elsewhere)."""
     email = str(data.get("email", ""))
-    page = HtmlPage(f"Diagnostic report: {email}", _CSS, heading=f"Diagnostic report for {email}")
+    # The headings follow the person's language; the body (data, details, log) stays English for the help desk.
+    page = HtmlPage(
+        _("Diagnostic report: {email}").format(email=email),
+        _CSS,
+        heading=_("Diagnostic report for {email}").format(email=email),
+    )
     ok = bool(data.get("ok"))
     page.paragraph(
         ("strong", "Works. " if ok else "Needs attention. "), str(data.get("verdict", "")), css=f"verdict {_ok(ok)}"
@@ -302,13 +308,13 @@ def render_html(data: dict[str, Any]) -> bytes:
     os_info = data.get("os") or {}
     page.key_values(
         [
-            ("Made", f"{data.get('generated_at', '')} (UTC)"),
-            ("App version", str(data.get("app_version", ""))),
-            ("Operating system", str(os_info.get("description", ""))),
+            (_("Made"), f"{data.get('generated_at', '')} (UTC)"),
+            (_("App version"), str(data.get("app_version", ""))),
+            (_("Operating system"), str(os_info.get("description", ""))),
             ("Python", str(os_info.get("python", ""))),
-            ("Email address", email + (" (masked)" if data.get("redacted") else "")),
-            ("Provider", f"{provider.get('name', '')} ({provider.get('file', '')})"),
-            ("Logins tested", _logins_tested(data)),
+            (_("Email address"), email + (" (masked)" if data.get("redacted") else "")),
+            (_("Provider"), f"{provider.get('name', '')} ({provider.get('file', '')})"),
+            (_("Logins tested"), _logins_tested(data)),
         ]
     )
     _dns_html(page, data.get("dns") or {})
@@ -343,7 +349,7 @@ def _yes_no(value: Any) -> Cell:
 
 
 def _dns_html(page: HtmlPage, dns_data: dict[str, Any]) -> None:
-    page.heading("DNS")
+    page.heading(_("DNS"))
     if "error" in dns_data:
         page.paragraph(str(dns_data["error"]), css="bad")
         return
@@ -360,15 +366,15 @@ def _dns_html(page: HtmlPage, dns_data: dict[str, Any]) -> None:
         ]
         for c in dns_data.get("checks") or []
     ]
-    page.grid(["Check", "Looked up", "Status", "Records", "Detail"], rows)
+    page.grid([_("Check"), _("Looked up"), _("Status"), _("Records"), _("Detail")], rows)
     warnings = dns_data.get("warnings") or []
     if warnings:
-        page.heading("DNS warnings", 3)
+        page.heading(_("DNS warnings"), 3)
         page.bullets([[str(w)] for w in warnings])
 
 
 def _servers_html(page: HtmlPage, servers: dict[str, Any]) -> None:
-    page.heading("Servers")
+    page.heading(_("Servers"))
     if servers.get("cancelled"):
         page.paragraph("The check was cancelled before it finished.", css="warn")
     endpoints = servers.get("endpoints") or []
@@ -383,7 +389,7 @@ def _servers_html(page: HtmlPage, servers: dict[str, Any]) -> None:
         ]
         for e in endpoints
     ]
-    page.grid(["Protocol", "Server", "Security", "Status", "ms", "Detail"], rows)
+    page.grid([_("Protocol"), _("Server"), _("Security"), _("Status"), _("ms"), _("Detail")], rows)
     recommended = servers.get("recommended") or {}
     shown = []
     for key in ("imap", "pop3", "smtp"):
@@ -398,7 +404,7 @@ def _servers_html(page: HtmlPage, servers: dict[str, Any]) -> None:
             seen = certificates.setdefault(str(cert.get("sha256", "")), (cert, []))
             seen[1].append(f"{str(e.get('protocol', '')).upper()} {e.get('port', '')}")
     for index, (cert, ports) in enumerate(certificates.values(), 1):
-        page.heading(f"Certificate {index}: {cert.get('subject', '')}", 3)
+        page.heading(_("Certificate {index}: {subject}").format(index=index, subject=cert.get("subject", "")), 3)
         trusted = cert.get("trusted_by") or {}
         page.key_values(
             [
@@ -419,14 +425,14 @@ def _servers_html(page: HtmlPage, servers: dict[str, Any]) -> None:
 def _logins_tested(data: dict[str, Any]) -> str:
     """ "yes" only when a login was really tried: a password alone proves nothing if no server was reached."""
     if data.get("logins"):
-        return "yes"
+        return _("yes")
     if data.get("password_given"):
-        return "no (nothing secure could be reached to try the password)"
-    return "no (no password given)"
+        return _("no (nothing secure could be reached to try the password)")
+    return _("no (no password given)")
 
 
 def _logins_html(page: HtmlPage, logins: list[dict[str, Any]], tested: bool) -> None:
-    page.heading("Logins")
+    page.heading(_("Logins"))
     if not logins:
         why = "no login could be tried (nothing secure worked)" if tested else "not tested: no password was given"
         page.paragraph(why.capitalize() + ".", css="muted")
@@ -440,11 +446,11 @@ def _logins_html(page: HtmlPage, logins: list[dict[str, Any]], tested: bool) -> 
         ]
         for r in logins
     ]
-    page.grid(["Protocol", "Server", "Status", "Detail"], rows)
+    page.grid([_("Protocol"), _("Server"), _("Status"), _("Detail")], rows)
 
 
 def _trust_html(page: HtmlPage, trust: dict[str, Any]) -> None:
-    page.heading("Trust in the provider's root certificate")
+    page.heading(_("Trust in the provider's root certificate"))
     if "error" in trust:
         page.paragraph(str(trust["error"]), css="muted")
         return
@@ -471,14 +477,16 @@ def _trust_html(page: HtmlPage, trust: dict[str, Any]) -> None:
         for p in trust.get("places") or []
     ]
     if rows:
-        page.grid(["Place", "Used by", "Root needed", "Root present", "Server trusted", "Detail"], rows)
+        page.grid(
+            [_("Place"), _("Used by"), _("Root needed"), _("Root present"), _("Server trusted"), _("Detail")], rows
+        )
     notes = trust.get("notes") or []
     if notes:
         page.bullets([[str(n)] for n in notes])
 
 
 def _profiles_html(page: HtmlPage, entries: list[dict[str, Any]]) -> None:
-    page.heading("Profiles written by this app on this computer")
+    page.heading(_("Profiles written by this app on this computer"))
     if not entries:
         page.paragraph("None recorded for this address.", css="muted")
         return
@@ -491,13 +499,13 @@ def _profiles_html(page: HtmlPage, entries: list[dict[str, Any]]) -> None:
         ]
         for e in entries
     ]
-    page.grid(["For", "What", "Where", "When (UTC)"], rows)
+    page.grid([_("For"), _("What"), _("Where"), _("When (UTC)")], rows)
 
 
 def _build_html(page: HtmlPage, build: dict[str, Any]) -> None:
     if not build:
         return
-    page.heading("This copy of the assistant")
+    page.heading(_("This copy of the assistant"))
     page.key_values(
         [
             ("Version", str(build.get("app_version", ""))),
@@ -510,7 +518,7 @@ def _build_html(page: HtmlPage, build: dict[str, Any]) -> None:
 
 
 def _log_html(page: HtmlPage, lines: list[str]) -> None:
-    page.heading("What the assistant did (its log)")
+    page.heading(_("What the assistant did (its log)"))
     if not lines:
         page.paragraph("No log lines were recorded.", css="muted")
         return
@@ -518,7 +526,7 @@ def _log_html(page: HtmlPage, lines: list[str]) -> None:
 
 
 def _accounts_html(page: HtmlPage, section: dict[str, Any]) -> None:
-    page.heading("Accounts for this address in this computer's mail programs")
+    page.heading(_("Accounts for this address in this computer's mail programs"))
     accounts = section.get("accounts") or []
     if not accounts:
         page.paragraph("No mail program on this computer has an account for this address.", css="muted")
@@ -539,6 +547,6 @@ def _accounts_html(page: HtmlPage, section: dict[str, Any]) -> None:
             ]
             for f in findings
         ]
-        page.grid(["Severity", "What is wrong", "Setting", "Found", "Should be"], rows)
+        page.grid([_("Severity"), _("What is wrong"), _("Setting"), _("Found"), _("Should be")], rows)
     for error in section.get("errors") or []:
         page.paragraph(str(error), css="muted")

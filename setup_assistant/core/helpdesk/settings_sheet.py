@@ -13,9 +13,10 @@ import datetime as dt
 from pathlib import Path
 
 from setup_assistant.core.account import AccountSettings
-from setup_assistant.core.clients.instructions import settings_rows
+from setup_assistant.core.clients.instructions import keyed_settings_rows
 from setup_assistant.core.history import APP_NAME
-from setup_assistant.core.html_page import HtmlPage, Piece
+from setup_assistant.core.html_page import HtmlPage, Piece, rich
+from setup_assistant.core.i18n import N_, _
 from setup_assistant.core.model import Endpoint, MailProtocol
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -43,8 +44,8 @@ code { font-family: ui-monospace, Menlo, Consolas, monospace; }
 
 _PERSONAL = ("Email address", "Your name")
 _SECURITY_WORDS = {
-    "STARTTLS": "STARTTLS (“TLS” in the guide)",
-    "SSL/TLS": "SSL/TLS (“SSL” in the guide)",
+    "STARTTLS": N_("STARTTLS (“TLS” in the guide)"),
+    "SSL/TLS": N_("SSL/TLS (“SSL” in the guide)"),
 }
 
 Rows = list[tuple[str, str]]
@@ -60,42 +61,54 @@ def guide_table(settings: AccountSettings) -> list[tuple[str, Rows]]:
     personal: Rows = []
     incoming: Rows = []
     outgoing: Rows = []
-    for label, value in settings_rows(settings, "thunderbird"):
-        if label in _PERSONAL:
+    for key, label, value in keyed_settings_rows(settings, "thunderbird"):  # matched by key, shown translated
+        if key in _PERSONAL:
             personal.append((label, value))
-        elif label == "Password":
+        elif key == "Password":
             incoming.append((label, PASSWORD_SHOWN))
-        elif label == "Authentication":
-            incoming.append(("Secure password authentication", "OFF (a normal password)"))
-        elif label == "Remove from the server":  # for every program, not Thunderbird's box names
+        elif key == "Authentication":
+            incoming.append((_("Secure password authentication"), _("OFF (a normal password)")))
+        elif key == "Remove from the server":  # for every program, not Thunderbird's box names
             days = settings.pop_delete_after_days
-            incoming.append((label, f"after {days} days" if days else "never"))
-        elif label.startswith("Outgoing"):
-            outgoing.append((label, _SECURITY_WORDS.get(value, value)))
+            incoming.append((label, _("after {days} days").format(days=days) if days else _("never")))
+        elif key.startswith("Outgoing"):
+            outgoing.append((label, _security_words(value)))
         else:
-            incoming.append((label, _SECURITY_WORDS.get(value, value)))
+            incoming.append((label, _security_words(value)))
     groups = [
-        ("You", personal),
-        (f"Incoming mail ({settings.protocol.label})", incoming),
-        ("Outgoing mail (SMTP)", outgoing),
+        (_("You"), personal),
+        (_("Incoming mail ({protocol})").format(protocol=settings.protocol.label), incoming),
+        (_("Outgoing mail (SMTP)"), outgoing),
     ]
     others = _other_ports(settings)
     if others:
-        title = "Other settings that also worked" if settings.probed else "Other published settings"
+        title = _("Other settings that also worked") if settings.probed else _("Other published settings")
         groups.append((title, others))
     return groups
 
 
+def _security_words(value: str) -> str:
+    return _(_SECURITY_WORDS[value]) if value in _SECURITY_WORDS else value
+
+
 def _other_ports(settings: AccountSettings) -> Rows:
     rows: Rows = []
-    for protocol, where in ((settings.protocol, "Incoming"), (MailProtocol.SMTP, "Outgoing")):
+    for protocol, where in (
+        (settings.protocol, N_("Incoming ({protocol})")),
+        (MailProtocol.SMTP, N_("Outgoing ({protocol})")),
+    ):
         for endpoint in settings.ordered(protocol)[1:]:
-            rows.append((f"{where} ({protocol.label})", f"port {endpoint.port} with {_security(endpoint)}"))
+            rows.append(
+                (
+                    _(where).format(protocol=protocol.label),
+                    _("port {port} with {security}").format(port=endpoint.port, security=_security(endpoint)),
+                )
+            )
     return rows
 
 
 def _security(endpoint: Endpoint) -> str:
-    return _SECURITY_WORDS[endpoint.security.label]
+    return _(_SECURITY_WORDS[endpoint.security.label])
 
 
 def settings_sheet(settings: AccountSettings, *, date: dt.date | None = None) -> bytes:
@@ -104,111 +117,139 @@ def settings_sheet(settings: AccountSettings, *, date: dt.date | None = None) ->
     address, provider = settings.address, settings.provider
     groups = guide_table(settings)
     when = (date or dt.date.today()).isoformat()
-    page = HtmlPage(f"Email settings for {address.address}", _CSS, heading=f"Your {provider.name} email settings")
+    page = HtmlPage(
+        _("Email settings for {address}").format(address=address.address),
+        _CSS,
+        heading=_("Your {provider} email settings").format(provider=provider.name),
+    )
     who = f"{settings.display_name} — {address.address}" if settings.display_name else address.address
-    page.paragraph(("strong", who), f" · prepared {when} by the {APP_NAME}", css="muted")
+    page.paragraph(("strong", who), _(" · prepared {date} by the {app}").format(date=when, app=APP_NAME), css="muted")
 
     page.grouped(groups, css="settings", label_width="42%")
     page.paragraph(*_tested_note(settings), css="muted")
     _pop_note(page, settings)
 
-    page.heading("Webmail")
+    page.heading(_("Webmail"))
     url = provider.webmail_url(address.domain)
     page.paragraph(
-        "Read and send mail in a web browser at ",
-        ("strong", url),
-        ". Log in there with your short username ",
-        ("code", address.short_username),
-        " (without the @ part) and your email password. The connection is always encrypted.",
+        *rich(
+            _(
+                "Read and send mail in a web browser at <strong>{url}</strong>. Log in there with your short username "
+                "<code>{short}</code> (without the @ part) and your email password. The connection is always "
+                "encrypted."
+            ),
+            url=url,
+            short=address.short_username,
+        )
     )
-    page.heading("Next steps")
+    page.heading(_("Next steps"))
     page.bullets(_next_steps(settings))
-    page.paragraph(f"Your password is not on this sheet. Your username is {address.address}.", css="muted")
+    page.paragraph(
+        _("Your password is not on this sheet. Your username is {address}.").format(address=address.address),
+        css="muted",
+    )
     return page.render()
 
 
 def _tested_note(settings: AccountSettings) -> list[Piece]:
     if not settings.probed:
-        return ["These are the provider's published settings; they were not tested when this sheet was made."]
+        return [_("These are the provider's published settings; they were not tested when this sheet was made.")]
     worked = [e for p in MailProtocol for e in settings.ordered(p)]
     listed = ", ".join(f"{e.protocol.label} {e.port} ({e.security.label})" for e in worked)
-    return [f"Tested when this sheet was made; these connections worked: {listed}."]
+    return [_("Tested when this sheet was made; these connections worked: {ports}.").format(ports=listed)]
 
 
 def _pop_note(page: HtmlPage, settings: AccountSettings) -> None:
     if settings.protocol is not MailProtocol.POP3:
         return
     days = settings.pop_delete_after_days
-    keep = f"removes them {days} days after download" if days else "never removes them"
-    page.paragraph(
-        ("strong", "POP: keep your mail on the server. "),
-        "By default a POP program downloads and deletes every message, so webmail and your other devices "
-        f"would no longer see it. Tick “Leave messages on the server”; this setup {keep}. New accounts also come "
-        + (
-            f"with options that remove mail sooner: set the days to {days} and untick the rest"
-            if days
-            else "with options that remove mail anyway: untick them"
+    text = (
+        _(
+            "<strong>POP: keep your mail on the server. </strong>By default a POP program downloads and deletes every "
+            "message, so webmail and your other devices would no longer see it. Tick “Leave messages on the server”; "
+            "this setup removes them {days} days after download. New accounts also come with options that remove "
+            "mail sooner: set the days to {days} and untick the rest (Thunderbird: “For at most 14 days” and “Until I "
+            "delete them”; Outlook: “Remove from server after 14 days”; Apple Mail: “Remove copy from server after "
+            "retrieving a message”)."
         )
-        + " (Thunderbird: “For at most 14 days” and “Until I delete them”; Outlook: “Remove from server after 14 "
-        "days”; Apple Mail: “Remove copy from server after retrieving a message”).",
-        css="note",
+        if days
+        else _(
+            "<strong>POP: keep your mail on the server. </strong>By default a POP program downloads and deletes every "
+            "message, so webmail and your other devices would no longer see it. Tick “Leave messages on the server”; "
+            "this setup never removes them. New accounts also come with options that remove mail anyway: untick them "
+            "(Thunderbird: “For at most 14 days” and “Until I delete them”; Outlook: “Remove from server after 14 "
+            "days”; Apple Mail: “Remove copy from server after retrieving a message”)."
+        )
     )
+    page.paragraph(*rich(text, days=days), css="note")
 
 
 def _next_steps(settings: AccountSettings) -> list[list[Piece]]:
     address, provider = settings.address, settings.provider
     extra = provider.extra
     steps: list[list[Piece]] = [
-        [
-            ("strong", "Change your password: "),
-            "log in to webmail and click ",
-            ("strong", "Options → Change Password"),
-            ", enter your current password and the new one twice, and click Submit. Then type the new password "
-            "in your mail program too.",
-        ],
+        rich(
+            _(
+                "<strong>Change your password: </strong>log in to webmail and click <strong>Options → Change "
+                "Password</strong>, enter your current password and the new one twice, and click Submit. Then type "
+                "the new password in your mail program too."
+            )
+        ),
     ]
     reset = extra.get("password_reset")
     if isinstance(reset, str) and reset.strip():
-        steps[0].append(f" Forgotten it? Ask {reset.strip()} to reset it.")
+        steps[0].append(" " + _("Forgotten it? Ask {who} to reset it.").format(who=reset.strip()))
     steps.append(
-        [
-            ("strong", "Forwarding or a vacation message: "),
-            "in webmail, click ",
-            ("strong", "Options → Forwarding and Vacation Message"),
-            ". Either one can be active, not both at once.",
-        ]
+        rich(
+            _(
+                "<strong>Forwarding or a vacation message: </strong>in webmail, click <strong>Options → Forwarding and "
+                "Vacation Message</strong>. Either one can be active, not both at once."
+            )
+        )
     )
     folders = extra.get("spam_folders")
     days = extra.get("purge_days")
     if isinstance(folders, list) and folders and all(isinstance(f, str) for f in folders):
-        names = " and ".join(str(f) for f in folders)
-        purge = f" Messages there (and in the Trash) are deleted after {days} days." if isinstance(days, int) else ""
-        where = "webmail" if settings.protocol is MailProtocol.POP3 else "webmail or your mail program (IMAP)"
+        names = _(" and ").join(str(f) for f in folders)
+        purge = (
+            " " + _("Messages there (and in the Trash) are deleted after {days} days.").format(days=days)
+            if isinstance(days, int)
+            else ""
+        )
+        where = _("webmail") if settings.protocol is MailProtocol.POP3 else _("webmail or your mail program (IMAP)")
         steps.append(
-            [
-                ("strong", "Spam and viruses: "),
-                f"suspected spam and viruses go into the folders {names} on the server. You see them only in "
-                f"{where}; POP programs never download them.{purge}",
-            ]
+            rich(
+                _(
+                    "<strong>Spam and viruses: </strong>suspected spam and viruses go into the folders {names} on the "
+                    "server. You see them only in {where}; POP programs never download them.{purge}"
+                ),
+                names=names,
+                where=where,
+                purge=purge,
+            )
         )
     group = provider.group_address(address.domain)
     if group:
         steps.append(
-            [
-                ("strong", "Writing to everyone: "),
-                ("code", group),
-                " reaches every account in your organization, but only when you send from webmail.",
-            ]
+            rich(
+                _(
+                    "<strong>Writing to everyone: </strong><code>{group}</code> reaches every account in your "
+                    "organization, but only when you send from webmail."
+                ),
+                group=group,
+            )
         )
     if provider.root is not None:
         steps.append(
-            [
-                ("strong", "Certificate warnings: "),
-                f"if your mail program complains about the server's certificate, the {APP_NAME} can install "
-                "the provider's root certificate for you (",
-                ("code", "setup-assistant trust install"),
-                ").",
-            ]
+            rich(
+                _(
+                    "<strong>Certificate warnings: </strong>if your mail program complains about the server's "
+                    "certificate, the {app} can install the provider's root certificate for you (<code>{command}"
+                    "</code>)."
+                ),
+                app=APP_NAME,
+                command="setup-assistant trust install",
+            )
         )
     return steps
 

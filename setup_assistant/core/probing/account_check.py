@@ -10,6 +10,7 @@ from typing import Any
 from setup_assistant import __version__
 from setup_assistant.core import logs
 from setup_assistant.core.address import EmailAddress
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.model import EndpointStatus, LoginResult, LoginStatus, MailProtocol
 from setup_assistant.core.probing.probe import (
     DEFAULT_GRACE,
@@ -49,9 +50,9 @@ class AccountCheck:
         return self.logins_ok if self.password_given else True
 
     def verdict(self) -> str:
-        """One line for a volunteer: what works, or the first thing to fix."""
+        """One line for a volunteer: what works, or the first thing to fix (English; `.human()` translates)."""
         if self.probe.cancelled:
-            return "Cancelled before the check finished."
+            return Message("Cancelled before the check finished.")
         rec = self.probe.recommended
         if not self.probe.secure_setup_exists:
             unreachable = {
@@ -63,30 +64,35 @@ class AccountCheck:
             statuses = {r.status for r in self.probe.endpoints}
             if statuses <= unreachable:
                 why = (
-                    "the server name could not be looked up"
+                    Message("the server name could not be looked up")
                     if statuses == {EndpointStatus.DNS_ERROR}
-                    else ("no port answered")
+                    else Message("no port answered")
                 )
-                return (
-                    f"None of {self.provider.name}'s servers could be reached ({why}): check this computer's "
-                    "network connection, then try again."
+                return Message(
+                    "None of {provider}'s servers could be reached ({why}): check this computer's network connection, "
+                    "then try again.",
+                    provider=self.provider.name,
+                    why=why,
                 )
-            missing = []
-            if rec.imap is None and rec.pop3 is None:
-                missing.append("incoming mail (IMAP/POP3)")
+            if rec.imap is None and rec.pop3 is None and rec.smtp is None:
+                return Message(
+                    "No secure connection works for incoming mail (IMAP/POP3) and outgoing mail (SMTP); see the "
+                    "details above."
+                )
             if rec.smtp is None:
-                missing.append("outgoing mail (SMTP)")
-            return "No secure connection works for " + " and ".join(missing) + "; see the details above."
+                return Message("No secure connection works for outgoing mail (SMTP); see the details above.")
+            return Message("No secure connection works for incoming mail (IMAP/POP3); see the details above.")
         if self.login_rejected:
-            return (
-                "The server rejected the address or password. Check them; your postmaster can reset a "
-                "forgotten password."
+            return Message(
+                "The server rejected the address or password. Check them; your postmaster can reset a forgotten "
+                "password."
             )
         if self.password_given and not self.logins_ok:
-            return "The servers can be reached securely, but a login could not be completed; try again later."
-        parts = [f"{p.label} {e.port} ({e.security.label})" for p in MailProtocol if (e := rec.get(p))]
-        tail = " and the logins work." if self.password_given else " (no password given, logins not tested)."
-        return "Secure setup found: " + ", ".join(parts) + tail
+            return Message("The servers can be reached securely, but a login could not be completed; try again later.")
+        parts = ", ".join(f"{p.label} {e.port} ({e.security.label})" for p in MailProtocol if (e := rec.get(p)))
+        if self.password_given:
+            return Message("Secure setup found: {ports} and the logins work.", ports=parts)
+        return Message("Secure setup found: {ports} (no password given, logins not tested).", ports=parts)
 
     def to_json(self) -> dict[str, Any]:
         return {

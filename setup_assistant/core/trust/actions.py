@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from setup_assistant.core import history
+from setup_assistant.core.i18n import N_, Message
 from setup_assistant.core.probing.probe import DEFAULT_TIMEOUT, probe_provider
 from setup_assistant.core.provider import PinnedRoot, Provider
 from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, verify_pin
@@ -101,17 +102,23 @@ class TrustReport:
         if self.action is Action.REMOVE:
             return _summary_remove(self.places)
         if self.other_root:
-            lead = "Nothing was installed: the" if self.action is Action.INSTALL else "The"
-            return (
-                f"{lead} server's certificate chain does not lead to the provider's pinned root, so installing "
-                "it would not help (the provider has probably changed its certificate authority)."
+            if self.action is Action.INSTALL:
+                return Message(
+                    "Nothing was installed: the server's certificate chain does not lead to the provider's pinned "
+                    "root, so installing it would not help (the provider has probably changed its certificate "
+                    "authority)."
+                )
+            return Message(
+                "The server's certificate chain does not lead to the provider's pinned root, so installing it would "
+                "not help (the provider has probably changed its certificate authority)."
             )
         if self.unchecked:
             assert self.server is not None
-            return (
-                f"Nothing was installed: {self.server.detail}, so it could not be checked that its certificate "
-                "chain leads to the provider's root. Try again when this computer can reach it, or use --offline "
-                "to install the pinned root anyway."
+            return Message(
+                "Nothing was installed: {detail}, so it could not be checked that its certificate chain leads to the "
+                "provider's root. Try again when this computer can reach it, or use --offline to install the pinned "
+                "root anyway.",
+                detail=self.server.detail,
             )
         if self.action is Action.INSTALL:
             return _summary_install(self.places, self.server)
@@ -141,48 +148,77 @@ def _labels(reports: list[PlaceReport]) -> str:
 def _summary_status(places: tuple[PlaceReport, ...], server: ServerTrust | None) -> str:
     wanting = [r for r in places if r.need is not None and r.need.wants_root]
     missing = [r for r in wanting if r.present is not True]
-    lead = ""
-    if server is not None and server.verdict is ServerVerdict.UNREACHABLE:
-        lead = "Could not check the server, so the pinned root counts as needed everywhere. "
+    unreachable = server is not None and server.verdict is ServerVerdict.UNREACHABLE
     if missing:
-        return lead + f"The provider's root is missing from: {_labels(missing)}."
+        if unreachable:
+            return Message(
+                "Could not check the server, so the pinned root counts as needed everywhere. The provider's root is "
+                "missing from: {places}.",
+                places=_labels(missing),
+            )
+        return Message("The provider's root is missing from: {places}.", places=_labels(missing))
     if not wanting:
-        return "Everything here already trusts the server; the provider's root is not needed."
-    return lead + "Every place that needs the provider's root has it."
+        return Message("Everything here already trusts the server; the provider's root is not needed.")
+    if unreachable:
+        return Message(
+            "Could not check the server, so the pinned root counts as needed everywhere. Every place that needs the "
+            "provider's root has it."
+        )
+    return Message("Every place that needs the provider's root has it.")
+
+
+_INSTALL_WORDS = {
+    Outcome.INSTALLED: N_("Installed in: {places}."),
+    Outcome.ALREADY_PRESENT: N_("Already there: {places}."),
+    Outcome.NOT_NEEDED: N_("Not needed: {places}."),
+    Outcome.CANCELLED: N_("Cancelled for: {places}."),
+    Outcome.FAILED: N_("Could not install in: {places}."),
+}
 
 
 def _summary_install(places: tuple[PlaceReport, ...], server: ServerTrust | None) -> str:
-    parts = []
+    parts: list[Message] = []
     if server is not None and server.verdict is ServerVerdict.UNREACHABLE:
         parts.append(
-            f"Could not check the server ({server.detail}); the pinned root was installed anyway, as asked "
-            "(--offline), since its pinned fingerprint vouches for it."
+            Message(
+                "Could not check the server ({detail}); the pinned root was installed anyway, as asked (--offline), "
+                "since its pinned fingerprint vouches for it.",
+                detail=server.detail,
+            )
         )
     by: dict[Outcome, list[PlaceReport]] = {}
     for r in places:
         if r.outcome is not None:
             by.setdefault(r.outcome, []).append(r)
     if places and all(r.outcome is Outcome.NOT_NEEDED for r in places):
-        return "Everything here already trusts the server; nothing was installed."
-    for outcome, text in (
-        (Outcome.INSTALLED, "Installed in"),
-        (Outcome.ALREADY_PRESENT, "Already there"),
-        (Outcome.NOT_NEEDED, "Not needed"),
-        (Outcome.CANCELLED, "Cancelled for"),
-        (Outcome.FAILED, "Could not install in"),
-    ):
+        return Message("Everything here already trusts the server; nothing was installed.")
+    for outcome, template in _INSTALL_WORDS.items():
         if by.get(outcome):
-            parts.append(f"{text}: {_labels(by[outcome])}.")
-    return " ".join(parts) or "There is no place on this computer to install the root."
+            parts.append(Message(template, places=_labels(by[outcome])))
+    return _sentences(parts) or Message("There is no place on this computer to install the root.")
+
+
+def _sentences(parts: list[Message]) -> Message | None:
+    """Messages joined by spaces, still one Message (English as a str, translated part by part)."""
+    if not parts:
+        return None
+    joined = parts[0]
+    for part in parts[1:]:
+        joined = Message("{first} {second}", first=joined, second=part)
+    return joined
 
 
 def _summary_remove(places: tuple[PlaceReport, ...]) -> str:
     removed = [r for r in places if r.outcome is Outcome.REMOVED]
     stuck = [r for r in places if r.outcome not in REMOVE_OK]
-    parts = [f"Removed from: {_labels(removed)}." if removed else "Nothing installed by this assistant was found."]
+    parts = [
+        Message("Removed from: {places}.", places=_labels(removed))
+        if removed
+        else Message("Nothing installed by this assistant was found.")
+    ]
     if stuck:
-        parts.append(f"Still there: {_labels(stuck)}.")
-    return " ".join(parts)
+        parts.append(Message("Still there: {places}.", places=_labels(stuck)))
+    return _sentences(parts) or parts[0]
 
 
 def check_server(

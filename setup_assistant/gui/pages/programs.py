@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from setup_assistant.core.clients import ALL_CLIENTS, Client
+from setup_assistant.core.i18n import human
 from setup_assistant.core.model import MailProtocol
 from setup_assistant.gui.detect import Detected, detect
 from setup_assistant.gui.icons import Status
@@ -276,7 +277,7 @@ class ProgramsPage(QWizardPage):
                 )
             self.existing.addWidget(line)
             if wrong or advice:
-                listing = text_label("\n".join("• " + f.message for f in [*wrong, *advice]))
+                listing = text_label("\n".join("• " + human(f.message) for f in [*wrong, *advice]))
                 listing.setContentsMargins(28, 0, 0, 6)
                 listing.setAccessibleName(self.tr("What is wrong"))
                 self.existing.addWidget(listing)
@@ -691,7 +692,9 @@ class ProgramsPage(QWizardPage):
                     )
                 )
                 # The core's steps for the Outlook found here, its surest route first (POP's step included).
-                items += [DoneItem(f"{n}. {step}", None, note=True) for n, step in enumerate(client.next_steps, 1)]
+                items += [
+                    DoneItem(f"{n}. {human(step)}", None, note=True) for n, step in enumerate(client.next_steps, 1)
+                ]
         elif client.skipped:
             items.append(
                 DoneItem(self.tr("{program}: {why}").format(program=label, why=client.skipped), None, note=True)

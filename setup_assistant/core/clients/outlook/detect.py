@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from setup_assistant.core.i18n import Message
+
 HKLM, HKCU = "HKLM", "HKCU"
 C2R_CONFIGURATION = r"SOFTWARE\Microsoft\Office\ClickToRun\Configuration"
 APP_PATHS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths"
@@ -47,15 +49,21 @@ class OutlookFound:
     new_outlook_too: bool = False  # the new Outlook is installed beside classic
 
     def describe(self) -> str:
-        """For the sheet and the wizard: which Outlook was found."""
+        """For the sheet and the wizard: which Outlook was found (English as a str, `.human()` translated)."""
         if self.kind is OutlookKind.NEW:
-            return "the new Outlook for Windows"
+            return Message("the new Outlook for Windows")
         if self.kind is OutlookKind.MAC:
-            return "Outlook for Mac"
-        details = ", ".join(x for x in (self.product, f"version {self.version}" if self.version else None) if x)
-        text = "classic Outlook" + (f" ({details})" if details else "")
+            return Message("Outlook for Mac")
+        version = Message("version {version}", version=self.version) if self.version else None
+        details = [x for x in (self.product, version) if x]
+        if len(details) == 2:
+            text = Message("classic Outlook ({product}, {version})", product=details[0], version=details[1])
+        elif details:
+            text = Message("classic Outlook ({details})", details=details[0])
+        else:
+            text = Message("classic Outlook")
         if self.new_outlook_too:
-            text += " and the new Outlook for Windows"
+            return Message("{outlook} and the new Outlook for Windows", outlook=text)
         return text
 
 

@@ -10,6 +10,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWizard
 
 from setup_assistant.core.clients import Client
 from setup_assistant.gui.flow import PageId
@@ -83,10 +84,17 @@ def test_escape_during_a_write_lets_it_finish(make_wizard, mail_servers, tmp_pat
     driver.next(PageId.RESULT)
     driver.next(PageId.PROGRAMS)
     programs = driver.wizard.programs_page
-    programs.boxes[Client.THUNDERBIRD].setChecked(True)
+    box = programs.boxes[Client.THUNDERBIRD]
+    if not box.isChecked():
+        box.setFocus()
+        qtbot.keyClick(box, Qt.Key.Key_Space)
+    assert box.isChecked()
     out = tmp_path / "files"
-    programs.folder.setText(str(out))
-    driver.wizard.next()  # "Save files": the (slow) write starts
+    programs.folder.setFocus()
+    qtbot.keyClick(programs.folder, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(programs.folder, str(out))
+    next_button = driver.wizard.button(QWizard.WizardButton.NextButton)
+    qtbot.mouseClick(next_button, Qt.MouseButton.LeftButton)  # "Save files": the (slow) write starts
     qtbot.waitUntil(started.is_set, timeout=5000)
     seen = _answer(driver, button="Close")
     QTest.keyClick(driver.wizard, Qt.Key.Key_Escape)

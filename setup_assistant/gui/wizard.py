@@ -145,9 +145,19 @@ class MailWizard(QWizard):
         self._shown_id = page_id
         # On the certificate page Enter means the recommended "Install", not Next (which would skip it).
         recommend = page_id == PageId.CERTIFICATE and self.pages_ready and self.certificate_page.install.isEnabled()
-        self.setOption(QWizard.WizardOption.NoDefaultButton, recommend)
+        # After "password not accepted" Enter means "Type the password again", when nothing was reached "Check again".
+        action = self.result_page.recommended_action() if page_id == PageId.RESULT and self.pages_ready else None
+        self.setOption(QWizard.WizardOption.NoDefaultButton, recommend or action is not None)
         if recommend:
             self.certificate_page.install.setDefault(True)
+        if self.pages_ready:
+            for button in (self.result_page.retype, self.result_page.again):
+                button.setDefault(button is action)
+        if action is not None:
+            action.setFocus()
+        elif not recommend:  # a page's own default took the dialog's default from Next/Finish: give it back
+            final = QWizard.WizardButton.FinishButton if page_id == PageId.DONE else QWizard.WizardButton.NextButton
+            self.button(final).setDefault(True)
         if came_back and page_id == PageId.PASSWORD and self.pages_ready:
             self.password_page.returned_to()
 

@@ -388,6 +388,15 @@ class ResultPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.model.can_set_up
 
+    def recommended_action(self) -> QPushButton | None:
+        """The button a person most likely wants when it is not Next: retyping a rejected password, or checking
+        again when nothing could be set up. The wizard makes it the default (Enter) and focuses it."""
+        if self.outcome is Outcome.WRONG_PASSWORD:
+            return self.retype
+        if not self.isComplete() and not self.again.isHidden():
+            return self.again
+        return None
+
     def go_to_password(self) -> None:
         wizard = self.wizard()
         while wizard is not None and wizard.currentId() > PageId.PASSWORD:

@@ -174,6 +174,15 @@ def scroll_body(page: QWidget) -> QVBoxLayout:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
     set_enum(area, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")  # no Qt namespace on the first page (lazy_qt)
+    # A Tab stop only while there is something to scroll (arrow keys then scroll it); never a nameless one.
+    set_enum(area, "focusPolicy", "NoFocus")
+    area.setAccessibleName(QCoreApplication.translate("Status", "Page"))
+    area.setAccessibleDescription(
+        QCoreApplication.translate("Status", "More of this page is below: the arrow keys scroll it.")
+    )
+    area.verticalScrollBar().rangeChanged.connect(
+        lambda _low, high: set_enum(area, "focusPolicy", "StrongFocus" if high > 0 else "NoFocus")
+    )
     inner = QWidget()
     # Wrapped labels report their height at the narrowest width as a minimum; ignoring it lets the scroll
     # area use the height for the real width (heightForWidth), so a scroll bar appears only when needed.

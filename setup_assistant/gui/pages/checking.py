@@ -283,6 +283,7 @@ class CheckingPage(QWizardPage):
         item.setData(COL_RESULT, Qt.ItemDataRole.UserRole, status.value)
         # The icon's meaning is in the words: a waiting row says "Checking…", a stopped one "Stopped".
         item.setData(COL_RESULT, Qt.ItemDataRole.AccessibleTextRole, text or status_word(status))
+        item.setData(COL_TIME, Qt.ItemDataRole.AccessibleTextRole, elapsed or self.tr("no time yet"))
         # A screen reader on a row (the first cell has the focus) hears the whole row as one sentence.
         spoken = str(item.data(COL_WHAT, SPOKEN_WHAT) or item.text(COL_WHAT))
         item.setData(

@@ -71,9 +71,9 @@ class MailWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(self.default_size())
-        if self.wizardStyle() != QWizard.WizardStyle.MacStyle:  # "Next >" would be read as "Next greater than"
-            self.button(QWizard.WizardButton.NextButton).setAccessibleName(self.tr("Next"))
-            self.button(QWizard.WizardButton.BackButton).setAccessibleName(self.tr("Back"))
+        if self.wizardStyle() != QWizard.WizardStyle.MacStyle:  # a screen reader says "Next >" as "Next greater"
+            self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))  # no mnemonic: Alt+N is "Your name"
+            self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
 
         self.address_page = AddressPage(model, services.settings)
         self.setPage(PageId.ADDRESS, self.address_page)

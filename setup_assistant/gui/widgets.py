@@ -177,12 +177,13 @@ def scroll_body(page: QWidget) -> QVBoxLayout:
     # A Tab stop only while there is something to scroll (arrow keys then scroll it); never a nameless one.
     set_enum(area, "focusPolicy", "NoFocus")
     area.setAccessibleName(QCoreApplication.translate("Status", "Page"))
-    area.setAccessibleDescription(
-        QCoreApplication.translate("Status", "More of this page is below: the arrow keys scroll it.")
-    )
-    area.verticalScrollBar().rangeChanged.connect(
-        lambda _low, high: set_enum(area, "focusPolicy", "StrongFocus" if high > 0 else "NoFocus")
-    )
+
+    def scrollable(_low: int, high: int) -> None:
+        set_enum(area, "focusPolicy", "StrongFocus" if high > 0 else "NoFocus")
+        more = QCoreApplication.translate("Status", "More of this page is below: the arrow keys scroll it.")
+        area.setAccessibleDescription(more if high > 0 else "")
+
+    area.verticalScrollBar().rangeChanged.connect(scrollable)
     inner = QWidget()
     # Wrapped labels report their height at the narrowest width as a minimum; ignoring it lets the scroll
     # area use the height for the real width (heightForWidth), so a scroll bar appears only when needed.

@@ -115,6 +115,10 @@ class MailWizard(QWizard):
 
             self.result_page = ResultPage(model, services.passwords, jobs)
             self._add(PageId.RESULT, self.result_page)
+            # Ticking "continue untested" makes Next the likely action again (and unticking, "Check again").
+            self.result_page.completeChanged.connect(
+                lambda: self._choose_default(PageId.RESULT, focus=False) if self.currentId() == PageId.RESULT else None
+            )
         elif step == 3:
             from setup_assistant.gui.pages.certificate import CertificatePage
 
@@ -143,9 +147,8 @@ class MailWizard(QWizard):
         if self._build_next_page() and not self.pages_ready:
             QTimer.singleShot(0, self._build_in_steps)
 
-    def _page_changed(self, page_id: int) -> None:
-        came_back = 0 <= page_id < self._shown_id
-        self._shown_id = page_id
+    def _choose_default(self, page_id: int, *, focus: bool) -> None:
+        """The button Enter presses: the action a person most likely wants on this page (Next unless said here)."""
         # On the certificate page Enter means the recommended "Install", not Next (which would skip it).
         recommend = page_id == PageId.CERTIFICATE and self.pages_ready and self.certificate_page.install.isEnabled()
         # After "password not accepted" Enter means "Type the password again", when nothing was reached "Check again".
@@ -157,10 +160,16 @@ class MailWizard(QWizard):
             for button in (self.result_page.retype, self.result_page.again):
                 button.setDefault(button is action)
         if action is not None:
-            action.setFocus()
+            if focus:
+                action.setFocus()
         elif not recommend:  # a page's own default took the dialog's default from Next/Finish: give it back
             final = QWizard.WizardButton.FinishButton if page_id == PageId.DONE else QWizard.WizardButton.NextButton
             self.button(final).setDefault(True)
+
+    def _page_changed(self, page_id: int) -> None:
+        came_back = 0 <= page_id < self._shown_id
+        self._shown_id = page_id
+        self._choose_default(page_id, focus=True)
         if came_back and page_id == PageId.PASSWORD and self.pages_ready:
             self.password_page.returned_to()
 

@@ -143,12 +143,32 @@ def test_every_focusable_control_on_every_page_has_a_name(make_wizard, mail_serv
     driver = make_wizard(mail_servers.provider_file(tmp_path, **dict(zip(names, closed, strict=True))))
     driver.run_check(USER, "")
     driver.next(PageId.RESULT)
-    driver.wizard.result_page.untested.click()
+    result = driver.wizard.result_page
+    assert result.again.isDefault() and not driver.next_button().isEnabled()  # Enter: "Check again"
+    result.untested.click()
+    assert driver.next_button().isDefault() and not result.again.isDefault()  # continuing: Enter is Next again
     problems += _problems(driver.wizard, "result, nothing reachable")
     driver.next(PageId.PROGRAMS)
     driver.wizard.programs_page.here.click()
     problems += _problems(driver.wizard, "programs, untested")
     assert not problems, "\n".join(problems)
+
+
+def test_the_caps_lock_hint_is_in_the_password_description(make_wizard, qtbot) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+
+    driver = make_wizard(None)
+    driver.enter_address(USER)
+    driver.next(PageId.PASSWORD)
+    field = driver.wizard.password_page.password
+    plain = field.accessibleDescription()
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):  # "A" without Shift: Caps Lock is on
+        QApplication.sendEvent(field, QKeyEvent(kind, Qt.Key.Key_A, Qt.KeyboardModifier.NoModifier, "A"))
+    assert driver.wizard.password_page.caps.isVisibleTo(driver.wizard)
+    assert "Caps Lock" in field.accessibleDescription() and plain in field.accessibleDescription()
+    QTest.keyClick(field, Qt.Key.Key_Backspace)
+    assert field.accessibleDescription() == plain
 
 
 def test_the_checking_rows_read_as_sentences(make_wizard, mail_servers) -> None:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
 
 from setup_assistant.gui.flow import PageId, next_page
 from setup_assistant.gui.icons import app_icon
@@ -164,7 +164,9 @@ class MailWizard(QWizard):
                 action.setFocus()
         elif not recommend:  # a page's own default took the dialog's default from Next/Finish: give it back
             final = QWizard.WizardButton.FinishButton if page_id == PageId.DONE else QWizard.WizardButton.NextButton
-            self.button(final).setDefault(True)
+            final_button = self.button(final)
+            if isinstance(final_button, QPushButton):
+                final_button.setDefault(True)
 
     def _page_changed(self, page_id: int) -> None:
         came_back = 0 <= page_id < self._shown_id

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, QStandardPaths, QTimer
-from PySide6.QtGui import QAccessible, QAccessibleAnnouncementEvent
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -110,6 +110,10 @@ def announce(widget: QWidget, text: str) -> None:
 
     Polite: it waits for what is being spoken (for example the button that just got the focus).
     """
+    try:
+        from PySide6.QtGui import QAccessibleAnnouncementEvent
+    except ImportError:  # Qt before 6.8: only the status line's changed name (NameChanged) reaches a screen reader
+        return
     event = QAccessibleAnnouncementEvent(widget, text)
     event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
     QAccessible.updateAccessibility(event)

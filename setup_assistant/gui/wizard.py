@@ -15,6 +15,7 @@ from setup_assistant.gui.jobs import JobRunner
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.pages.address import AddressPage
 from setup_assistant.gui.services import Services, certificate_needed
+from setup_assistant.gui.widgets import announce
 
 if TYPE_CHECKING:
     from setup_assistant.gui.pages.certificate import CertificatePage
@@ -172,6 +173,14 @@ class MailWizard(QWizard):
         came_back = 0 <= page_id < self._shown_id
         self._shown_id = page_id
         self._choose_default(page_id, focus=True)
+        page = self.currentPage()
+        if self.pages_ready and page is not None and page_id != PageId.ADDRESS:
+            # A screen reader says the focused control, not the page's heading: say where the person is now
+            # (and on the result page, what the check found), after the focus, without moving it.
+            parts = [page.title(), page.subTitle()]
+            if page_id == PageId.RESULT:
+                parts.append(self.result_page.spoken_summary())
+            announce(page, " ".join(part for part in parts if part))
         if came_back and page_id == PageId.PASSWORD and self.pages_ready:
             self.password_page.returned_to()
 

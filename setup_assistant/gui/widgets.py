@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLocale, QSize, QStandardPaths, QTimer
+from PySide6.QtGui import QAccessible
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -104,6 +105,37 @@ class StatusLine(QWidget):
         self.setAccessibleName(f"{word}: {text}")
 
 
+def announce(widget: QWidget, text: str) -> None:
+    """Has a screen reader say `text` without moving the focus (AT-SPI's Announcement, UIA's Notification).
+
+    Polite: it waits for what is being spoken (for example the button that just got the focus).
+    """
+    try:
+        from PySide6.QtGui import QAccessibleAnnouncementEvent
+    except ImportError:  # Qt before 6.8: only the status line's changed name (NameChanged) reaches a screen reader
+        return
+    event = QAccessibleAnnouncementEvent(widget, text)
+    event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
+    QAccessible.updateAccessibility(event)
+
+
+def spoken_start(text: str) -> str:
+    """`text` to go after a colon in a spoken sentence: "Works, encrypted" -> "works, encrypted" (acronyms stay)."""
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def row_sentence(what: str, result: str, elapsed: str = "") -> str:
+    """One table row as a screen reader should say it: "Receiving mail (IMAP), port 143, STARTTLS: works,
+    encrypted, 73 ms" (the result column's icon is in the words too)."""
+    if elapsed:
+        return QCoreApplication.translate("Status", "{what}: {result}, {time}").format(
+            what=what, result=spoken_start(result), time=elapsed
+        )
+    return QCoreApplication.translate("Status", "{what}: {result}").format(what=what, result=spoken_start(result))
+
+
 class Expander(QWidget):
     """A "Details" button with an arrow that shows or hides its content; keyboard: Space toggles it."""
 
@@ -146,6 +178,16 @@ def scroll_body(page: QWidget) -> QVBoxLayout:
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidgetResizable(True)
     set_enum(area, "horizontalScrollBarPolicy", "ScrollBarAlwaysOff")  # no Qt namespace on the first page (lazy_qt)
+    # A Tab stop only while there is something to scroll (arrow keys then scroll it); never a nameless one.
+    set_enum(area, "focusPolicy", "NoFocus")
+    area.setAccessibleName(QCoreApplication.translate("Status", "Page"))
+
+    def scrollable(_low: int, high: int) -> None:
+        set_enum(area, "focusPolicy", "StrongFocus" if high > 0 else "NoFocus")
+        more = QCoreApplication.translate("Status", "More of this page is below: the arrow keys scroll it.")
+        area.setAccessibleDescription(more if high > 0 else "")
+
+    area.verticalScrollBar().rangeChanged.connect(scrollable)
     inner = QWidget()
     # Wrapped labels report their height at the narrowest width as a minimum; ignoring it lets the scroll
     # area use the height for the real width (heightForWidth), so a scroll bar appears only when needed.
@@ -173,7 +215,8 @@ def path_field(path: object) -> QLineEdit:
     field.setFrame(False)
     field.setCursorPosition(0)
     field.setAccessibleName(QCoreApplication.translate("Status", "Path"))
-    field.setStyleSheet("QLineEdit { background: transparent; }")
+    # The window's own colours, from the palette: a high-contrast theme keeps its text/background pair.
+    field.setStyleSheet("QLineEdit { background: palette(window); color: palette(window-text); }")
     return field
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
-from PySide6.QtWidgets import QMessageBox, QWidget, QWizard, QWizardPage
+from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
 
 from setup_assistant.gui.flow import PageId, next_page
 from setup_assistant.gui.icons import app_icon
@@ -15,6 +15,7 @@ from setup_assistant.gui.jobs import JobRunner
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.pages.address import AddressPage
 from setup_assistant.gui.services import Services, certificate_needed
+from setup_assistant.gui.widgets import announce
 
 if TYPE_CHECKING:
     from setup_assistant.gui.pages.certificate import CertificatePage
@@ -71,6 +72,9 @@ class MailWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(self.default_size())
+        if self.wizardStyle() != QWizard.WizardStyle.MacStyle:  # a screen reader says "Next >" as "Next greater"
+            self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))  # no mnemonic: Alt+N is "Your name"
+            self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
 
         self.address_page = AddressPage(model, services.settings)
         self.setPage(PageId.ADDRESS, self.address_page)
@@ -112,6 +116,10 @@ class MailWizard(QWizard):
 
             self.result_page = ResultPage(model, services.passwords, jobs)
             self._add(PageId.RESULT, self.result_page)
+            # Ticking "continue untested" makes Next the likely action again (and unticking, "Check again").
+            self.result_page.completeChanged.connect(
+                lambda: self._choose_default(PageId.RESULT, focus=False) if self.currentId() == PageId.RESULT else None
+            )
         elif step == 3:
             from setup_assistant.gui.pages.certificate import CertificatePage
 
@@ -140,14 +148,39 @@ class MailWizard(QWizard):
         if self._build_next_page() and not self.pages_ready:
             QTimer.singleShot(0, self._build_in_steps)
 
+    def _choose_default(self, page_id: int, *, focus: bool) -> None:
+        """The button Enter presses: the action a person most likely wants on this page (Next unless said here)."""
+        # On the certificate page Enter means the recommended "Install", not Next (which would skip it).
+        recommend = page_id == PageId.CERTIFICATE and self.pages_ready and self.certificate_page.install.isEnabled()
+        # After "password not accepted" Enter means "Type the password again", when nothing was reached "Check again".
+        action = self.result_page.recommended_action() if page_id == PageId.RESULT and self.pages_ready else None
+        self.setOption(QWizard.WizardOption.NoDefaultButton, recommend or action is not None)
+        if recommend:
+            self.certificate_page.install.setDefault(True)
+        if self.pages_ready:
+            for button in (self.result_page.retype, self.result_page.again):
+                button.setDefault(button is action)
+        if action is not None:
+            if focus:
+                action.setFocus()
+        elif not recommend:  # a page's own default took the dialog's default from Next/Finish: give it back
+            final = QWizard.WizardButton.FinishButton if page_id == PageId.DONE else QWizard.WizardButton.NextButton
+            final_button = self.button(final)
+            if isinstance(final_button, QPushButton):
+                final_button.setDefault(True)
+
     def _page_changed(self, page_id: int) -> None:
         came_back = 0 <= page_id < self._shown_id
         self._shown_id = page_id
-        # On the certificate page Enter means the recommended "Install", not Next (which would skip it).
-        recommend = page_id == PageId.CERTIFICATE and self.pages_ready and self.certificate_page.install.isEnabled()
-        self.setOption(QWizard.WizardOption.NoDefaultButton, recommend)
-        if recommend:
-            self.certificate_page.install.setDefault(True)
+        self._choose_default(page_id, focus=True)
+        page = self.currentPage()
+        if self.pages_ready and page is not None and page_id != PageId.ADDRESS:
+            # A screen reader says the focused control, not the page's heading: say where the person is now
+            # (and on the result page, what the check found), after the focus, without moving it.
+            parts = [page.title(), page.subTitle()]
+            if page_id == PageId.RESULT:
+                parts.append(self.result_page.spoken_summary())
+            announce(page, " ".join(part for part in parts if part))
         if came_back and page_id == PageId.PASSWORD and self.pages_ready:
             self.password_page.returned_to()
 

@@ -28,7 +28,15 @@ from setup_assistant.gui.explain import assess, headline, login_text, status_lev
 from setup_assistant.gui.icons import Status, status_icon
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import WizardModel
-from setup_assistant.gui.widgets import StatusLine, keep_place, plain_tooltip, seconds_text, status_word
+from setup_assistant.gui.widgets import (
+    StatusLine,
+    announce,
+    keep_place,
+    plain_tooltip,
+    row_sentence,
+    seconds_text,
+    status_word,
+)
 
 if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first check starts
     from setup_assistant.core.probing.account_check import AccountCheck
@@ -39,6 +47,7 @@ if TYPE_CHECKING:  # the probe and the trust checks are loaded when the first ch
     TrustStatus = Callable[[Provider, ProbeResult], TrustReport | None]
 
 COL_WHAT, COL_RESULT, COL_TIME = 0, 1, 2
+SPOKEN_WHAT = Qt.ItemDataRole.UserRole + 1  # a row's first column as spoken: "Sending mail, port 587, STARTTLS"
 TICK_MS = 200
 REUSE_SECONDS = 600.0  # a check older than this is done again in full: the network may have changed
 log = logging.getLogger(__name__)
@@ -237,6 +246,10 @@ class CheckingPage(QWizardPage):
                     "",
                 ]
             )
+            spoken = self.tr("{what}, port {port}, {security}").format(
+                what=_capital(what(endpoint.protocol)), port=endpoint.port, security=endpoint.security.label
+            )
+            item.setData(COL_WHAT, SPOKEN_WHAT, spoken)
             result = known.probe.result_for(endpoint) if known is not None else None
             if result is not None:
                 self._set_row(
@@ -250,6 +263,7 @@ class CheckingPage(QWizardPage):
         with_password = bool(self.model.password)
         for protocol in MailProtocol:
             item = QTreeWidgetItem([self.tr("Sign-in for {what}").format(what=what(protocol)), "", ""])
+            item.setData(COL_WHAT, SPOKEN_WHAT, item.text(COL_WHAT))
             if with_password:
                 self._set_row(item, Status.PENDING, self.tr("Waiting"), "")
             else:
@@ -267,7 +281,14 @@ class CheckingPage(QWizardPage):
         item.setText(COL_RESULT, text)
         item.setText(COL_TIME, elapsed)
         item.setData(COL_RESULT, Qt.ItemDataRole.UserRole, status.value)
-        item.setData(COL_RESULT, Qt.ItemDataRole.AccessibleTextRole, f"{status_word(status)}: {text}")
+        # The icon's meaning is in the words: a waiting row says "Checking…", a stopped one "Stopped".
+        item.setData(COL_RESULT, Qt.ItemDataRole.AccessibleTextRole, text or status_word(status))
+        item.setData(COL_TIME, Qt.ItemDataRole.AccessibleTextRole, elapsed or self.tr("no time yet"))
+        # A screen reader on a row (the first cell has the focus) hears the whole row as one sentence.
+        spoken = str(item.data(COL_WHAT, SPOKEN_WHAT) or item.text(COL_WHAT))
+        item.setData(
+            COL_WHAT, Qt.ItemDataRole.AccessibleTextRole, row_sentence(spoken, text or status_word(status), elapsed)
+        )
         item.setTextAlignment(COL_TIME, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
     def row_status(self, key: Endpoint | MailProtocol) -> str:
@@ -290,6 +311,13 @@ class CheckingPage(QWizardPage):
                 row.setText(
                     COL_WHAT,
                     self.tr("Sign-in for {what} · port {port}").format(
+                        what=what(item.endpoint.protocol), port=item.endpoint.port
+                    ),
+                )
+                row.setData(
+                    COL_WHAT,
+                    SPOKEN_WHAT,
+                    self.tr("Sign-in for {what}, port {port}").format(
                         what=what(item.endpoint.protocol), port=item.endpoint.port
                     ),
                 )
@@ -331,6 +359,7 @@ class CheckingPage(QWizardPage):
         wizard = self.wizard()
         if self.isComplete() and wizard is not None:
             wizard.button(QWizard.WizardButton.NextButton).setFocus()
+        announce(self.summary, self.summary.accessibleName())  # after the focus moved: said after "Next"
 
     def _failed(self, generation: int, exc: object) -> None:
         if generation != self._generation:
@@ -343,6 +372,7 @@ class CheckingPage(QWizardPage):
             ).format(error=f"{type(exc).__name__}: {exc}"),
         )
         self.completeChanged.emit()
+        announce(self.summary, self.summary.accessibleName())
 
     def _end_run(self) -> None:
         self._running = False

@@ -83,6 +83,7 @@ class PasswordPage(QWizardPage):
         self.password.textChanged.connect(self._password_changed)
         self.show_password.toggled.connect(self._show_toggled)
         self.watcher.changed.connect(self.caps.setVisible)
+        self.watcher.changed.connect(self._describe_password)
         self.remember.toggled.connect(self._remember_toggled)
 
     def initializePage(self) -> None:
@@ -147,6 +148,14 @@ class PasswordPage(QWizardPage):
         self.prefilled.setVisible(False)
         if not text:
             self.caps.setVisible(False)
+            self._describe_password(False)
+
+    def _describe_password(self, caps_on: bool) -> None:
+        """The Caps Lock hint is also in the field's description: a screen reader in the field hears it."""
+        description = self.tr("The password of your email account.")
+        if caps_on:
+            description += " " + self.caps.label.text()
+        self.password.setAccessibleDescription(description)
 
     def _show_toggled(self, shown: bool) -> None:
         self.password.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)

@@ -388,6 +388,25 @@ class ResultPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.model.can_set_up
 
+    def spoken_summary(self) -> str:
+        """The verdict and what it means, as one text to announce when the page opens (the focus is elsewhere)."""
+        lines = [self.headline.accessibleName()]
+        for i in range(self.findings.count()):
+            item = self.findings.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None and not widget.isHidden():
+                lines.append(widget.accessibleName())
+        return " ".join(lines)
+
+    def recommended_action(self) -> QPushButton | None:
+        """The button a person most likely wants when it is not Next: retyping a rejected password, or checking
+        again when nothing could be set up. The wizard makes it the default (Enter) and focuses it."""
+        if self.outcome is Outcome.WRONG_PASSWORD:
+            return self.retype
+        if not self.isComplete() and not self.again.isHidden():
+            return self.again
+        return None
+
     def go_to_password(self) -> None:
         wizard = self.wizard()
         while wizard is not None and wizard.currentId() > PageId.PASSWORD:

@@ -76,25 +76,3 @@ def mail_servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServe
         yield MailServers(server, ca, ca_path, sha, provider_path, dict(server.ports), dict(USERS))
     finally:
         server.stop()
-
-
-_exit_status: list[int] = []
-
-
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    _exit_status.append(int(exitstatus))
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """Ends the test process without the interpreter's final garbage collection.
-
-    PySide6 6.12 sometimes drops a reference to True/False it does not own; the interpreter notices only while
-    finalizing, after every test and the summary ("Fatal Python error: bool_dealloc", exit 134), which would turn a
-    green run red. Everything pytest writes is out by now; the exit status is the session's own.
-    """
-    if not _exit_status or os.environ.get("SETUP_ASSISTANT_FULL_FINALIZE"):
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(_exit_status[-1])

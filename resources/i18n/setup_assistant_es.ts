@@ -4,73 +4,73 @@
 <context>
     <name>AddressPage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="44"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="48"/>
         <source>Set up your {provider} email</source>
         <translation>Configure su correo de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="47"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="51"/>
         <source>This assistant checks your account and sets up your mail program. You only need your address and password.</source>
         <translation>Este asistente revisa su cuenta y configura su programa de correo. Solo necesita su dirección y su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="54"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="58"/>
         <source>{provider} logo</source>
         <translation>Logotipo de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="56"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="60"/>
         <source>{provider} is the email service of {organization}.</source>
         <translation>{provider} es el servicio de correo electrónico de {organization}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="65"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="69"/>
         <source>name@your-domain.org</source>
         <translation>nombre@su-dominio.org</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="66"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="70"/>
         <source>Email address</source>
         <translation>Dirección de correo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="67"/>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="126"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="71"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="138"/>
         <source>Your full email address; it is also your username.</source>
         <translation>Su dirección de correo completa; también es su nombre de usuario.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="72"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="76"/>
         <source>for example, Jane Doe</source>
         <translation>por ejemplo, Ana Pérez</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="73"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="77"/>
         <source>Your name</source>
         <translation>Su nombre</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="74"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="78"/>
         <source>Shown as the sender of your messages.</source>
         <translation>Aparece como remitente de sus mensajes.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="78"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="82"/>
         <source>&amp;Email address:</source>
         <translation>&amp;Dirección de correo:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="80"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="84"/>
         <source>Your &amp;name:</source>
-        <translation>Su &amp;nombre:</translation>
+        <translation>Su n&amp;ombre:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="81"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="85"/>
         <source>People you write to see this name beside your address.</source>
         <translation>Las personas a quienes les escribe ven este nombre junto a su dirección.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/address.py" line="89"/>
+        <location filename="../../setup_assistant/gui/pages/address.py" line="101"/>
         <source>Your username is your full email address; the assistant uses it for you.</source>
         <translation>Su nombre de usuario es su dirección de correo completa; el asistente la usa por usted.</translation>
     </message>
@@ -78,7 +78,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../setup_assistant/gui/app.py" line="65"/>
+        <location filename="../../setup_assistant/gui/app.py" line="63"/>
         <source>Setup Assistant</source>
         <translation>Asistente de configuración</translation>
     </message>
@@ -322,7 +322,7 @@ Huella digital SHA-256:
     <message>
         <location filename="../../setup_assistant/gui/pages/checking.py" line="360"/>
         <source>Check &amp;again</source>
-        <translation>Revisar de &amp;nuevo</translation>
+        <translation>&amp;Revisar de nuevo</translation>
     </message>
     <message>
         <location filename="../../setup_assistant/gui/pages/checking.py" line="361"/>
@@ -882,31 +882,32 @@ Huella digital SHA-256:
     <name>MailWizard</name>
     <message>
         <location filename="../../setup_assistant/gui/wizard.py" line="67"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="112"/>
         <source>{provider} Setup Assistant</source>
         <translation>Asistente de configuración de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="229"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="263"/>
         <source>The settings are being written. Close the assistant once that has finished?</source>
         <translation>Se está guardando la configuración. ¿Cerrar el asistente cuando termine?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="231"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="265"/>
         <source>A check is running. Stop it and close the assistant?</source>
         <translation>Hay una revisión en curso. ¿Detenerla y cerrar el asistente?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="233"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="267"/>
         <source>Close the assistant? Nothing has been set up or saved yet.</source>
         <translation>¿Cerrar el asistente? Todavía no se configuró ni se guardó nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="234"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="268"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="235"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="269"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Seguir</translation>
     </message>
@@ -1297,7 +1298,7 @@ Huella digital SHA-256:
     <message>
         <location filename="../../setup_assistant/gui/pages/programs.py" line="649"/>
         <source>Open &amp;folder</source>
-        <translation>Abrir car&amp;peta</translation>
+        <translation>A&amp;brir carpeta</translation>
     </message>
     <message>
         <location filename="../../setup_assistant/gui/pages/programs.py" line="661"/>
@@ -1438,7 +1439,7 @@ Huella digital SHA-256:
     <message>
         <location filename="../../setup_assistant/gui/pages/result.py" line="91"/>
         <source>Check &amp;again</source>
-        <translation>Revisar de &amp;nuevo</translation>
+        <translation>&amp;Revisar de nuevo</translation>
     </message>
     <message>
         <location filename="../../setup_assistant/gui/pages/result.py" line="101"/>
@@ -1513,7 +1514,7 @@ Huella digital SHA-256:
     <message>
         <location filename="../../setup_assistant/gui/pages/result.py" line="177"/>
         <source>Save a &amp;report for the help desk…</source>
-        <translation>Guardar un info&amp;rme para la mesa de ayuda…</translation>
+        <translation>Guardar un informe para la &amp;mesa de ayuda…</translation>
     </message>
     <message>
         <location filename="../../setup_assistant/gui/pages/result.py" line="179"/>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMessageBox, QWidget, QWizard, QWizardPage
 
@@ -72,8 +72,7 @@ class MailWizard(QWizard):
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(self.default_size())
 
-        self.address_page = AddressPage(model, services.settings)
-        self.setPage(PageId.ADDRESS, self.address_page)
+        self._add_address_page()
         self.setStartId(PageId.ADDRESS)
         self.pages_ready = False
         self._built: list[PageId] = []
@@ -85,6 +84,41 @@ class MailWizard(QWizard):
         self.currentIdChanged.connect(self._page_changed)
         if not defer_pages:
             self.build_remaining_pages()
+
+    def _add_address_page(self) -> None:
+        self.address_page = AddressPage(self.model, self.services.settings)
+        self.address_page.language_chosen.connect(self.change_language)
+        self.setPage(PageId.ADDRESS, self.address_page)
+
+    def change_language(self, code: str) -> None:
+        """Switches the core and the wizard to `code` now, and remembers it for the next start.
+
+        The pages build their texts once, from the model, in their constructors and initializePage, so every page
+        is rebuilt rather than patched: no text can be missed, and nothing is lost, because the choice is on the
+        first page, where the later pages hold nothing the model does not (going Back cleans them up).
+        """
+        from setup_assistant.gui import translations
+
+        app = QCoreApplication.instance()
+        if app is None or code == translations.i18n.current_language():
+            return
+        translations.install(app, code)
+        self.services.settings.setValue(translations.SETTING, code)
+        QTimer.singleShot(0, self._rebuild_pages)  # not from inside the first page's own signal
+
+    def _rebuild_pages(self) -> None:
+        if self.pages_ready:
+            self.checking_page.cancel_all()
+        self.setWindowTitle(self.tr("{provider} Setup Assistant").format(provider=self.model.provider.name))
+        for page_id in (*self._built, PageId.ADDRESS):
+            page = self.page(page_id)
+            self.removePage(page_id)
+            page.deleteLater()
+        self._built, self.pages_ready = [], False
+        self._add_address_page()
+        self.build_remaining_pages()
+        self.restart()
+        self.address_page.language.setFocus()
 
     def build_remaining_pages(self) -> None:
         """Builds every page not built yet, now."""

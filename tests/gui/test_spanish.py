@@ -1,0 +1,259 @@
+"""The wizard in Spanish (issue 16): every text translated, chosen on the first page or with --lang, Qt's own
+buttons too, and no page clips a translation 40% longer than the English (a pseudo-locale)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication, Qt, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QWizard
+
+from setup_assistant.core import i18n
+from setup_assistant.gui import translations
+from setup_assistant.gui.flow import PageId
+from tests.gui.fit import cut_off_texts
+from tests.gui.test_layout_fits import _profile
+
+ROOT = Path(__file__).resolve().parents[2]
+TS = ROOT / "resources" / "i18n" / "setup_assistant_es.ts"
+USER = "jane.doe@example.org"
+PLACEHOLDER = re.compile(r"\{\w+\}|%n|%\d")
+
+
+@pytest.fixture(autouse=True)
+def _english_afterwards(qapp) -> Iterator[None]:
+    yield
+    translations.install(qapp, "en")
+
+
+def _lupdate() -> str:
+    beside = Path(sys.executable).parent / "pyside6-lupdate"
+    tool = str(beside) if beside.exists() else shutil.which("pyside6-lupdate")
+    if tool is None:
+        pytest.fail("pyside6-lupdate is missing (it ships with PySide6-Essentials)")
+    return tool
+
+
+def _accelerator(text: str) -> int:
+    return len(re.findall(r"&[^&\s]", text.replace("&&", "")))
+
+
+def translation_problems(ts: Path) -> list[str]:
+    """Every message without a finished Spanish translation, or whose placeholders or accelerator differ."""
+    problems = []
+    for context in ET.parse(ts).getroot().iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            source = message.findtext("source") or ""
+            translation = message.find("translation")
+            text = translation.text if translation is not None else None
+            if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete"):
+                if translation is None or translation.get("type") == "unfinished":
+                    problems.append(f"{name}: not translated (or unfinished): {source!r}")
+                continue
+            if not text:
+                problems.append(f"{name}: empty translation: {source!r}")
+            elif sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text)):
+                problems.append(f"{name}: placeholders differ: {source!r} -> {text!r}")
+            elif _accelerator(source) != _accelerator(text):
+                problems.append(f"{name}: keyboard shortcut (&) lost or added: {source!r} -> {text!r}")
+    return problems
+
+
+def test_every_text_in_the_wizard_has_a_finished_spanish_translation(tmp_path: Path) -> None:
+    """Extracts the sources afresh into a copy of the .ts: a new or changed text arrives unfinished and fails."""
+    ts = tmp_path / TS.name
+    shutil.copy(TS, ts)
+    sources = sorted(str(p) for p in (ROOT / "setup_assistant" / "gui").rglob("*.py"))
+    done = subprocess.run(
+        [_lupdate(), *sources, "-target-language", "es", "-no-obsolete", "-ts", str(ts)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    count = sum(1 for _ in ET.parse(ts).getroot().iter("message"))
+    assert count > 300, count
+    problems = translation_problems(ts)
+    assert not problems, "run: python installer/i18n.py extract, translate, compile\n" + "\n".join(problems)
+
+
+def test_the_check_catches_an_untranslated_text_and_a_lost_placeholder(tmp_path: Path) -> None:
+    tree = ET.parse(TS)
+    messages = list(tree.getroot().iter("message"))
+    messages[0].find("translation").set("type", "unfinished")  # type: ignore[union-attr]
+    with_placeholder = next(m for m in messages[1:] if "{" in (m.findtext("source") or ""))
+    with_placeholder.find("translation").text = "sin marcador"  # type: ignore[union-attr]
+    broken = tmp_path / "broken.ts"
+    tree.write(broken, encoding="utf-8")
+    problems = translation_problems(broken)
+    assert len(problems) == 2 and "not translated" in problems[0] and "placeholders differ" in problems[1]
+
+
+def _spanish_texts() -> set[str]:
+    return {
+        (m.findtext("translation") or "").replace("&", "")
+        for m in ET.parse(TS).getroot().iter("message")
+        if m.findtext("translation")
+    }
+
+
+def _english_texts() -> set[str]:
+    return {(m.findtext("source") or "").replace("&", "") for m in ET.parse(TS).getroot().iter("message")}
+
+
+def _title(page) -> str:
+    # Titles carry the provider's name: compare the part before it.
+    return page.title().split("{")[0]
+
+
+def _walk(driver, mail_servers, tmp_path, qtbot, look) -> None:
+    """The happy path, page by page, calling look(name) on each."""
+    wizard = driver.wizard
+    _profile(wizard.services.home)  # a Thunderbird profile: the certificate page is shown
+    driver.enter_address(USER)
+    look("address")
+    driver.next(PageId.PASSWORD)
+    look("password")
+    driver.enter_password(mail_servers.users[USER])
+    driver.next(PageId.CHECKING)
+    look("checking, running")
+    driver.wait_check()
+    look("checking, done")
+    driver.next(PageId.RESULT)
+    look("result")
+    wizard.result_page.details.button.click()
+    look("result, details")
+    driver.next(PageId.CERTIFICATE)
+    look("certificate")
+    driver.next(PageId.PROGRAMS)
+    look("programs")
+    wizard.programs_page.save_only.click()
+    wizard.programs_page.folder.setText(str(tmp_path / "files"))
+    driver.next(PageId.DONE)
+    look("done")
+
+
+@pytest.mark.servers
+def test_choosing_espanol_on_the_first_page_turns_every_page_spanish(
+    make_wizard, mail_servers, services, tmp_path, qtbot
+) -> None:
+    translations.install(QCoreApplication.instance(), "en")
+    driver = make_wizard(mail_servers.provider_path)
+    wizard = driver.wizard
+    assert wizard.button(QWizard.WizardButton.NextButton).text().replace("&", "").startswith("Next")
+    combo = wizard.address_page.language
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Down)  # English -> Español, with the keyboard alone
+    qtbot.waitUntil(lambda: wizard.address_page.title().startswith("Configure su correo"))  # the rebuilt page
+    assert wizard.address_page.language.currentData() == "es" and wizard.address_page.address.text() == ""
+    assert wizard.address_page.language.hasFocus()  # the volunteer's place is kept
+    assert i18n.current_language() == "es"
+    assert services.settings.value(translations.SETTING) == "es"
+    assert wizard.address_page.title().startswith("Configure su correo")
+    assert wizard.currentId() == PageId.ADDRESS
+    assert wizard.windowTitle().startswith("Asistente de configuración")
+
+    spanish, english = _spanish_texts(), _english_texts()
+    size = wizard.size()
+    problems: list[str] = []
+
+    def look(what: str) -> None:
+        QApplication.processEvents()
+        page = wizard.currentPage()
+        title = page.title()
+        assert title in spanish or any(title.startswith(t.split("{")[0]) for t in spanish if "{" in t), (what, title)
+        assert title not in english, (what, title)
+        buttons = {wizard.button(b).text().replace("&", "") for b in (QWizard.WizardButton.NextButton,)}
+        if page is not wizard.done_page:
+            # Qt's own catalog, qtbase_es (the programs page names its commit button itself)
+            assert buttons <= {"Siguiente >", "Configurar", "Guardar archivos"}, (what, buttons)
+            assert wizard.button(QWizard.WizardButton.CancelButton).text() == "Cancelar"
+        problems.extend(f"{what}: {p}" for p in cut_off_texts(page, wizard))
+
+    _walk(driver, mail_servers, tmp_path, qtbot, look)
+    assert wizard.size() == size, "the window grew to make room for the Spanish"
+    assert not problems, "Spanish text cut off at the default size:\n" + "\n".join(problems)
+
+
+class PseudoTranslator(QTranslator):
+    """Every text about 40% longer, with accented letters, placeholders and accelerators kept: what a longer
+    language does to the layout, before anyone translates."""
+
+    ACCENTED = str.maketrans("aeiouAEIOUnNcC", "áéíóúÁÉÍÓÚñÑçÇ")
+
+    def translate(self, context, source, disambiguation=None, n=-1):
+        if not source or context.startswith("Q"):  # Qt's own classes: leave Qt's buttons as they are
+            return None
+        pieces = re.split(r"(\{\w+\}|%n|%\d|<[^>]+>|&\S)", source)
+        out = "".join(p if i % 2 else p.translate(self.ACCENTED) for i, p in enumerate(pieces))
+        words = re.findall(r"[A-Za-z]{4,}", source)
+        padding = round(len(source) * 0.4)
+        extra = ""
+        for word in words * 10:
+            if len(extra) >= padding:
+                break
+            extra += " " + word.translate(self.ACCENTED)
+        if "\n" in out or not extra:
+            return out + "·" * (padding if not words else 0)
+        return out + extra
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+@pytest.mark.servers
+def test_a_pseudo_locale_40_percent_longer_fits_on_every_page(
+    make_wizard, mail_servers, services, tmp_path, qtbot, qapp
+) -> None:
+    pseudo = PseudoTranslator(qapp)
+    qapp.installTranslator(pseudo)
+    try:
+        driver = make_wizard(mail_servers.provider_path)
+        wizard = driver.wizard
+        assert "á" in wizard.address_page.title() or "é" in wizard.address_page.title()
+        size = wizard.size()
+        problems: list[str] = []
+
+        def look(what: str) -> None:
+            QApplication.processEvents()
+            problems.extend(f"{what}: {p}" for p in cut_off_texts(wizard.currentPage(), wizard))
+
+        _walk(driver, mail_servers, tmp_path, qtbot, look)
+        assert wizard.size() == size, "the window grew to make room for the longer texts"
+        assert not problems, "pseudo-locale text cut off at the default size:\n" + "\n".join(problems)
+    finally:
+        qapp.removeTranslator(pseudo)
+
+
+def test_lang_es_opens_the_wizard_in_spanish(qapp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`setup-assistant --lang es`: the real entry, the real run_wizard; the window is read once it is shown."""
+    from setup_assistant import cli
+    from setup_assistant.gui import app as app_module
+
+    monkeypatch.setattr(cli, "_no_display_reason", lambda: None)
+    seen: dict[str, str] = {}
+
+    def read_and_close() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QWizard) and widget.isVisible():
+                seen["title"] = widget.currentPage().title()
+                seen["next"] = widget.button(QWizard.WizardButton.NextButton).text()
+                seen["language"] = widget.address_page.language.currentData()
+                widget.done(0)
+                return
+        QTimer.singleShot(50, read_and_close)
+
+    QTimer.singleShot(0, read_and_close)
+    monkeypatch.setattr(app_module, "_start_log", lambda: None)
+    assert cli.main(["--lang", "es"]) == 1  # 1: closed before finishing
+    assert seen["title"].startswith("Configure su correo"), seen
+    assert seen["next"].replace("&", "") == "Siguiente >", seen
+    assert seen["language"] == "es"

@@ -257,3 +257,63 @@ def test_lang_es_opens_the_wizard_in_spanish(qapp, monkeypatch: pytest.MonkeyPat
     assert seen["title"].startswith("Configure su correo"), seen
     assert seen["next"].replace("&", "") == "Siguiente >", seen
     assert seen["language"] == "es"
+
+
+def _first_page_in_a_fresh_process(tmp_path: Path, lang: str, remembered: str | None = None) -> str:
+    """The windowed frozen entry (installer/entry_gui.py, no arguments) with LANG set: the first page's title."""
+    import os
+
+    from setup_assistant.gui.app import APPLICATION, ORGANIZATION
+    from setup_assistant.gui.startup_probe import ENV_VAR, REPORT_PREFIX
+
+    home = tmp_path / "home"
+    config = home / ".config"
+    config.mkdir(parents=True)
+    if remembered:
+        (config / ORGANIZATION).mkdir()
+        (config / ORGANIZATION / f"{APPLICATION}.conf").write_text(f"[General]\nlanguage={remembered}\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "PYTHONPATH")}
+    env.update(
+        {
+            ENV_VAR: "1",
+            "LANG": lang,
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": str(home),
+            "XDG_CONFIG_HOME": str(config),
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "installer" / "entry_gui.py")],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith(REPORT_PREFIX)]
+    assert lines, done.stdout + done.stderr
+    return lines[0]
+
+
+def test_the_windowed_entry_follows_the_system_language(tmp_path: Path) -> None:
+    assert "'Configure su correo de NPOMail'" in _first_page_in_a_fresh_process(tmp_path / "es", "es_MX.UTF-8")
+    assert "'Set up your NPOMail email'" in _first_page_in_a_fresh_process(tmp_path / "en", "en_US.UTF-8")
+
+
+def test_the_choice_made_on_the_first_page_wins_over_the_system_language_next_time(tmp_path: Path) -> None:
+    line = _first_page_in_a_fresh_process(tmp_path, "es_MX.UTF-8", remembered="en")
+    assert "'Set up your NPOMail email'" in line
+
+
+def test_the_bundle_keeps_qts_own_spanish() -> None:
+    from PySide6.QtCore import QLibraryInfo
+
+    from installer import bundling
+
+    assert "es" in bundling.shipped_languages(ROOT / "resources" / "i18n")
+    qt = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / "qtbase_es.qm"
+    assert qt.is_file()
+    assert bundling.translation_is_kept(
+        f"{bundling.TRANSLATIONS_DIR}/qtbase_es.qm", bundling.shipped_languages(ROOT / "resources" / "i18n")
+    )

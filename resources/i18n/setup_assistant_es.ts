@@ -716,7 +716,7 @@ Huella digital SHA-256:
     <message>
         <location filename="../../setup_assistant/gui/explain.py" line="247"/>
         <source>{What} does not work on this network: neither port {port} nor port {other} can be used securely. Some networks (hotels, guest Wi-Fi) block email; try another network, or ask your help desk.</source>
-        <translation>{What}: no funciona en esta red; no se puede usar de forma segura ni el puerto {port} ni el puerto {other}. Algunas redes (hoteles, wifi para invitados) bloquean el correo; pruebe con otra red o consulte a su mesa de ayuda.</translation>
+        <translation>{What} no funciona en esta red: no se puede usar de forma segura ni el puerto {port} ni el puerto {other}. Algunas redes (hoteles, wifi para invitados) bloquean el correo; pruebe con otra red o consulte a su mesa de ayuda.</translation>
     </message>
     <message>
         <location filename="../../setup_assistant/gui/explain.py" line="261"/>

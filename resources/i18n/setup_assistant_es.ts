@@ -86,47 +86,47 @@
 <context>
     <name>CertificatePage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="66"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="67"/>
         <source>Trust the {provider} certificate</source>
         <translation>Confiar en el certificado de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="67"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="68"/>
         <source>So that your mail programs do not warn about the server every time.</source>
         <translation>Para que sus programas de correo no muestren una advertencia sobre el servidor cada vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="72"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="73"/>
         <source>The mail server proves who it is with a certificate. Yours is vouched for by a root certificate that your mail programs do not know yet, so they would show a warning. The guide recommends installing this root certificate. The assistant has checked that its copy is the genuine one: its fingerprint matches the one built into the assistant.</source>
         <translation>El servidor de correo demuestra quién es con un certificado. El suyo está respaldado por un certificado raíz que sus programas de correo todavía no conocen, así que mostrarían una advertencia. La guía recomienda instalar este certificado raíz. El asistente comprobó que su copia es la auténtica: su huella digital coincide con la que trae incorporada el asistente.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="81"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="82"/>
         <source>Certificate fingerprint</source>
         <translation>Huella digital del certificado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="84"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="85"/>
         <source>It will be installed here:</source>
         <translation>Se instalará aquí:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="90"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="91"/>
         <source>&amp;Install the certificate</source>
         <translation>&amp;Instalar el certificado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="92"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="93"/>
         <source>Installs the provider&apos;s root certificate for your mail programs.</source>
         <translation>Instala el certificado raíz del proveedor para sus programas de correo.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="104"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="105"/>
         <source>You can also continue without it: your mail program will then ask you to accept the certificate itself. If you are only saving files for another computer, skip this: the Apple Mail profile carries the certificate, and the instructions explain the rest.</source>
         <translation>También puede continuar sin él: en ese caso, su programa de correo le pedirá que acepte el certificado. Si solo está guardando archivos para otra computadora, omita este paso: el perfil de Apple Mail lleva el certificado y las instrucciones explican el resto.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="117"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="118"/>
         <source>Certificate: {name}
 SHA-256 fingerprint:
 {fingerprint}</source>
@@ -135,78 +135,78 @@ Huella digital SHA-256:
 {fingerprint}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="131"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="132"/>
         <source>• {place}, for {programs}</source>
         <translation>• {place}, para {programs}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="138"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="139"/>
         <source>Windows will ask you to confirm that you want to install it: choose “Yes”.</source>
         <translation>Windows le pedirá que confirme que desea instalarlo: elija «Sí».</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="140"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="141"/>
         <source>macOS will ask for your login password, to add the certificate to your keychain.</source>
         <translation>macOS le pedirá su contraseña de inicio de sesión para agregar el certificado a su llavero.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="142"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="143"/>
         <source>Thunderbird must be closed while the certificate is installed.</source>
         <translation>Thunderbird debe estar cerrado mientras se instala el certificado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="164"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="165"/>
         <source>Still finishing what was started before; try again in a moment.</source>
         <translation>Todavía se está terminando lo que se empezó antes; vuelva a intentarlo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="187"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="188"/>
         <source>Installing…</source>
         <translation>Instalando…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="207"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="208"/>
         <source>There is nothing to install on this computer.</source>
         <translation>No hay nada que instalar en esta computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="214"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="215"/>
         <source>The certificate is installed in {place}.</source>
         <translation>El certificado está instalado en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="226"/>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="252"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="227"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="253"/>
         <source>Try &amp;again</source>
         <translation>&amp;Reintentar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="234"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="235"/>
         <source>Installed in {place}.</source>
         <translation>Instalado en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="236"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="237"/>
         <source>Already in {place}.</source>
         <translation>Ya está en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="238"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="239"/>
         <source>Not needed in {place}.</source>
         <translation>No hace falta en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="241"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="242"/>
         <source>Not installed in {place}, because you said no. That is fine: you can continue, and your mail program will ask about the certificate itself.</source>
         <translation>No se instaló en {place} porque usted dijo que no. No hay problema: puede continuar, y su programa de correo le preguntará por el certificado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="244"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="245"/>
         <source>Could not install it in {place}: {why}</source>
         <translation>No se pudo instalar en {place}: {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="255"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="256"/>
         <source>The certificate could not be installed: {error}</source>
         <translation>No se pudo instalar el certificado: {error}</translation>
     </message>
@@ -1281,112 +1281,112 @@ Huella digital SHA-256:
         <translation>Configurar &amp;sin él</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="632"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="633"/>
         <source>The certificate is installed in {place}.</source>
         <translation>El certificado está instalado en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="641"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="643"/>
         <source>Fixed in place: {changes}.</source>
         <translation>Corregido en su lugar: {changes}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="649"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="651"/>
         <source>All files are in this folder:</source>
         <translation>Todos los archivos están en esta carpeta:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="649"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="651"/>
         <source>Open &amp;folder</source>
         <translation>A&amp;brir carpeta</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="661"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="663"/>
         <source>Thunderbird: your account and your password were added; it will not ask for it.</source>
         <translation>Thunderbird: se agregaron su cuenta y su contraseña; no se la pedirá.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="663"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="665"/>
         <source>Thunderbird: your account was added. {why}</source>
         <translation>Thunderbird: se agregó su cuenta. {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="665"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="667"/>
         <source>Thunderbird: your account is set up. Thunderbird asks for the password once.</source>
         <translation>Thunderbird: su cuenta está configurada. Thunderbird le pedirá la contraseña una vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="667"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="669"/>
         <source>Thunderbird: your account was added. Thunderbird asks for the password once.</source>
         <translation>Thunderbird: se agregó su cuenta. Thunderbird le pedirá la contraseña una vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="672"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="674"/>
         <source>Start &amp;Thunderbird</source>
         <translation>Abrir &amp;Thunderbird</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="680"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="682"/>
         <source>Apple Mail: approve the profile in System Settings › Privacy &amp; Security › Profiles.</source>
         <translation>Apple Mail: apruebe el perfil en Configuración del Sistema › Privacidad y seguridad › Perfiles [System Settings › Privacy &amp; Security › Profiles].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="682"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="684"/>
         <source>Open the &amp;profile again</source>
         <translation>Abrir el perfil otra &amp;vez</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="688"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="690"/>
         <source>Outlook: the settings are in place. Now, in this order:</source>
         <translation>Outlook: la configuración ya está en su lugar. Ahora, en este orden:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="690"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="692"/>
         <source>Start &amp;Outlook</source>
         <translation>Abrir &amp;Outlook</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="700"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="702"/>
         <source>{program}: {why}</source>
         <translation>{program}: {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="713"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="715"/>
         <source>Apple Mail: so webmail and your other devices keep your mail, open Mail › Settings › Accounts › Advanced and set “Remove copy from server after retrieving a message” to Never.</source>
         <translation>Apple Mail: para que el correo web y sus otros dispositivos conserven su correo, abra Mail › Configuración › Cuentas › Avanzado [Mail › Settings › Accounts › Advanced] y ponga «Eliminar copia del servidor tras recuperar un mensaje» [Remove copy from server after retrieving a message] en «Nunca» [Never].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="718"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="720"/>
         <source>Outlook: so webmail and your other devices keep your mail, import outlook.prf (it keeps mail on the server), or after adding the account open its More Settings › Advanced, keep “Leave a copy of messages on the server” ticked and untick “Remove from server after 14 days”.</source>
         <translation>Outlook: para que el correo web y sus otros dispositivos conserven su correo, importe outlook.prf (deja el correo en el servidor), o después de agregar la cuenta abra Más configuraciones › Avanzadas [More Settings › Advanced], mantenga marcada «Dejar una copia de los mensajes en el servidor» [Leave a copy of messages on the server] y desmarque «Quitar del servidor después de 14 días» [Remove from server after 14 days].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="734"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="736"/>
         <source>Thunderbird, when you add the account yourself: {steps}</source>
         <translation>Thunderbird, cuando agregue la cuenta usted: {steps}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="741"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="743"/>
         <source>{program}: files and instructions saved.</source>
         <translation>{program}: se guardaron los archivos y las instrucciones.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="743"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="745"/>
         <source>Open the instructions</source>
         <translation>Abrir las instrucciones</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="757"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="759"/>
         <source>Your password: {have} has it; {ask} will ask for it once.</source>
         <translation>Su contraseña: {have} ya la tiene; {ask} se la pedirá una vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="759"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="761"/>
         <source>Your password: {have} has it and will not ask for it.</source>
         <translation>Su contraseña: {have} ya la tiene y no se la pedirá.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="761"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="763"/>
         <source>Your password: {ask} will ask for it once.</source>
         <translation>Su contraseña: {ask} se la pedirá una vez.</translation>
     </message>

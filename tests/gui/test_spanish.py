@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QWizard
+from PySide6.QtWidgets import QApplication, QLabel, QWizard
 
 from setup_assistant.core import i18n
 from setup_assistant.gui import translations
@@ -177,6 +177,10 @@ def test_choosing_espanol_on_the_first_page_turns_every_page_spanish(
             assert buttons <= {"Siguiente >", "Configurar", "Guardar archivos"}, (what, buttons)
             assert wizard.button(QWizard.WizardButton.CancelButton).text() == "Cancelar"
         problems.extend(f"{what}: {p}" for p in cut_off_texts(page, wizard))
+        shown = " ".join(label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page))
+        assert "Thunderbird profile" not in shown, (what, shown)  # the core's place names are translated too
+        if what == "certificate":
+            assert "el perfil de Thunderbird" in shown, shown
 
     _walk(driver, mail_servers, tmp_path, qtbot, look)
     assert wizard.size() == size, "the window grew to make room for the Spanish"

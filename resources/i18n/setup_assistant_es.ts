@@ -882,32 +882,32 @@ Huella digital SHA-256:
     <name>MailWizard</name>
     <message>
         <location filename="../../setup_assistant/gui/wizard.py" line="67"/>
-        <location filename="../../setup_assistant/gui/wizard.py" line="112"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="113"/>
         <source>{provider} Setup Assistant</source>
         <translation>Asistente de configuración de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="263"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="264"/>
         <source>The settings are being written. Close the assistant once that has finished?</source>
         <translation>Se está guardando la configuración. ¿Cerrar el asistente cuando termine?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="265"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="266"/>
         <source>A check is running. Stop it and close the assistant?</source>
         <translation>Hay una revisión en curso. ¿Detenerla y cerrar el asistente?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="267"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="268"/>
         <source>Close the assistant? Nothing has been set up or saved yet.</source>
         <translation>¿Cerrar el asistente? Todavía no se configuró ni se guardó nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="268"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="269"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="269"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="270"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Seguir</translation>
     </message>

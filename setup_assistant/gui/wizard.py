@@ -97,10 +97,11 @@ class MailWizard(QWizard):
         is rebuilt rather than patched: no text can be missed, and nothing is lost, because the choice is on the
         first page, where the later pages hold nothing the model does not (going Back cleans them up).
         """
+        from setup_assistant.core import i18n
         from setup_assistant.gui import translations
 
         app = QCoreApplication.instance()
-        if app is None or code == translations.i18n.current_language():
+        if app is None or code == i18n.current_language():
             return
         translations.install(app, code)
         self.services.settings.setValue(translations.SETTING, code)

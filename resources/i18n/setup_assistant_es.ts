@@ -881,33 +881,33 @@ Huella digital SHA-256:
 <context>
     <name>MailWizard</name>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="67"/>
-        <location filename="../../setup_assistant/gui/wizard.py" line="113"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="68"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="115"/>
         <source>{provider} Setup Assistant</source>
         <translation>Asistente de configuración de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="264"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="275"/>
         <source>The settings are being written. Close the assistant once that has finished?</source>
         <translation>Se está guardando la configuración. ¿Cerrar el asistente cuando termine?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="266"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="277"/>
         <source>A check is running. Stop it and close the assistant?</source>
         <translation>Hay una revisión en curso. ¿Detenerla y cerrar el asistente?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="268"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="279"/>
         <source>Close the assistant? Nothing has been set up or saved yet.</source>
         <translation>¿Cerrar el asistente? Todavía no se configuró ni se guardó nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="269"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="280"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="270"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="281"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Seguir</translation>
     </message>

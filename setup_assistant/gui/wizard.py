@@ -38,6 +38,7 @@ PRELOAD = (
     "setup_assistant.core.helpdesk.report",
 )
 SHUTDOWN_WAIT_MS = 3000
+RETIRED_POLL_MS = 500
 WRITE_WAIT_MS = 60_000  # a write that takes longer than this is stuck; closing then goes ahead
 
 
@@ -76,6 +77,7 @@ class MailWizard(QWizard):
         self.setStartId(PageId.ADDRESS)
         self.pages_ready = False
         self._built: list[PageId] = []
+        self._retired: list[QWizardPage] = []  # pages replaced by a change of language, deleted once jobs end
         self._build_after_paint = defer_pages
         self.after_first_paint: list[Callable[[], None]] = []  # run once the first page is on screen (deferred only)
         self._shown_id = -1
@@ -112,14 +114,23 @@ class MailWizard(QWizard):
             self.checking_page.cancel_all()
         self.setWindowTitle(self.tr("{provider} Setup Assistant").format(provider=self.model.provider.name))
         for page_id in (*self._built, PageId.ADDRESS):
-            page = self.page(page_id)
+            self._retired.append(self.page(page_id))
             self.removePage(page_id)
-            page.deleteLater()
+        self._delete_retired()
         self._built, self.pages_ready = [], False
         self._add_address_page()
         self.build_remaining_pages()
         self.restart()
         self.address_page.language.setFocus()
+
+    def _delete_retired(self) -> None:
+        """Old pages go once no job can call back into them (a password-store lookup may wait for an unlock)."""
+        if self.jobs.busy:
+            QTimer.singleShot(RETIRED_POLL_MS, self._delete_retired)
+            return
+        for page in self._retired:
+            page.deleteLater()
+        self._retired.clear()
 
     def build_remaining_pages(self) -> None:
         """Builds every page not built yet, now."""

@@ -321,3 +321,35 @@ def test_the_bundle_keeps_qts_own_spanish() -> None:
     assert bundling.translation_is_kept(
         f"{bundling.TRANSLATIONS_DIR}/qtbase_es.qm", bundling.shipped_languages(ROOT / "resources" / "i18n")
     )
+
+
+def test_switching_while_the_password_store_is_still_asked_is_safe(make_wizard, services, qtbot, monkeypatch) -> None:
+    """Back on the first page while the password store is still being asked (it may wait for an unlock): the
+    answer arrives after the switch, and must not reach a deleted page."""
+    import threading
+
+    translations.install(QCoreApplication.instance(), "en")
+    release = threading.Event()
+    real_where = services.passwords.where
+
+    def slow_where() -> str | None:
+        release.wait(10)
+        return real_where()
+
+    monkeypatch.setattr(services.passwords, "where", slow_where)
+    driver = make_wizard(None)
+    wizard = driver.wizard
+    driver.enter_address(USER)
+    wizard.next()
+    assert wizard.currentId() == PageId.PASSWORD and wizard.jobs.busy
+    old_password_page = wizard.password_page
+    wizard.back()
+    wizard.address_page.language.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: wizard.password_page is not old_password_page)
+    release.set()
+    qtbot.waitUntil(lambda: not wizard.jobs.busy)
+    qtbot.wait(700)  # the old pages are deleted after the job's answer (RETIRED_POLL_MS)
+    assert wizard.address_page.title().startswith("Configure su correo")
+    assert wizard.address_page.address.text() == USER
+    wizard.next()
+    assert wizard.currentPage().title() == "Su contraseña"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QLabel, QWizard
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWizard
 
 from setup_assistant.core import i18n
 from setup_assistant.gui import translations
@@ -109,6 +109,15 @@ def _english_texts() -> set[str]:
     return {(m.findtext("source") or "").replace("&", "") for m in ET.parse(TS).getroot().iter("message")}
 
 
+def _english_sentences() -> set[str]:
+    """Every English text without placeholders, of the wizard (.ts) and of the core (.mo's msgids)."""
+    import gettext
+
+    with (ROOT / "resources" / "i18n" / "es" / "LC_MESSAGES" / "setup_assistant.mo").open("rb") as f:
+        core = {k for k in gettext.GNUTranslations(f)._catalog if isinstance(k, str) and k}  # type: ignore[attr-defined]
+    return {t for t in _english_texts() | core if "{" not in t and len(t) > 3}
+
+
 def _title(page) -> str:
     # Titles carry the provider's name: compare the part before it.
     return page.title().split("{")[0]
@@ -162,6 +171,7 @@ def test_choosing_espanol_on_the_first_page_turns_every_page_spanish(
     assert wizard.windowTitle().startswith("Asistente de configuración")
 
     spanish, english = _spanish_texts(), _english_texts()
+    untranslated = _english_sentences() - spanish
     size = wizard.size()
     problems: list[str] = []
 
@@ -178,6 +188,10 @@ def test_choosing_espanol_on_the_first_page_turns_every_page_spanish(
             assert wizard.button(QWizard.WizardButton.CancelButton).text() == "Cancelar"
         problems.extend(f"{what}: {p}" for p in cut_off_texts(page, wizard))
         shown = " ".join(label.text() for label in page.findChildren(QLabel) if label.isVisibleTo(page))
+        widgets = [*page.findChildren(QLabel), *page.findChildren(QAbstractButton)]
+        texts = [w.text().replace("&", "") for w in widgets if w.isVisibleTo(page)]
+        still_english = [t for t in texts if t in untranslated]
+        assert not still_english, (what, still_english)
         assert "Thunderbird profile" not in shown, (what, shown)  # the core's place names are translated too
         if what == "certificate":
             assert "el perfil de Thunderbird" in shown, shown

@@ -140,73 +140,73 @@ Huella digital SHA-256:
         <translation>• {place}, para {programs}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="139"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="140"/>
         <source>Windows will ask you to confirm that you want to install it: choose “Yes”.</source>
         <translation>Windows le pedirá que confirme que desea instalarlo: elija «Sí».</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="141"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="142"/>
         <source>macOS will ask for your login password, to add the certificate to your keychain.</source>
         <translation>macOS le pedirá su contraseña de inicio de sesión para agregar el certificado a su llavero.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="143"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="144"/>
         <source>Thunderbird must be closed while the certificate is installed.</source>
         <translation>Thunderbird debe estar cerrado mientras se instala el certificado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="165"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="166"/>
         <source>Still finishing what was started before; try again in a moment.</source>
         <translation>Todavía se está terminando lo que se empezó antes; vuelva a intentarlo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="188"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="189"/>
         <source>Installing…</source>
         <translation>Instalando…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="208"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="209"/>
         <source>There is nothing to install on this computer.</source>
         <translation>No hay nada que instalar en esta computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="215"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="216"/>
         <source>The certificate is installed in {place}.</source>
         <translation>El certificado está instalado en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="227"/>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="253"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="228"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="254"/>
         <source>Try &amp;again</source>
         <translation>&amp;Reintentar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="235"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="236"/>
         <source>Installed in {place}.</source>
         <translation>Instalado en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="237"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="238"/>
         <source>Already in {place}.</source>
         <translation>Ya está en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="239"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="240"/>
         <source>Not needed in {place}.</source>
         <translation>No hace falta en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="242"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="243"/>
         <source>Not installed in {place}, because you said no. That is fine: you can continue, and your mail program will ask about the certificate itself.</source>
         <translation>No se instaló en {place} porque usted dijo que no. No hay problema: puede continuar, y su programa de correo le preguntará por el certificado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="245"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="246"/>
         <source>Could not install it in {place}: {why}</source>
         <translation>No se pudo instalar en {place}: {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="256"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="257"/>
         <source>The certificate could not be installed: {error}</source>
         <translation>No se pudo instalar el certificado: {error}</translation>
     </message>
@@ -348,174 +348,174 @@ Huella digital SHA-256:
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="40"/>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="134"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="41"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="135"/>
         <source>All set</source>
         <translation>Todo listo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="45"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="46"/>
         <source>&lt;b&gt;What next&lt;/b&gt;</source>
         <translation>&lt;b&gt;Qué sigue&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="48"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="49"/>
         <source>What next</source>
         <translation>Qué sigue</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="54"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="55"/>
         <source>Save a &amp;settings sheet…</source>
         <translation>Guardar una &amp;hoja de configuración…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="55"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="56"/>
         <source>A printable page with your settings; no password.</source>
         <translation>Una página para imprimir con su configuración; sin contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="57"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="58"/>
         <source>Save a &amp;report for the help desk…</source>
         <translation>Guardar un &amp;informe para la mesa de ayuda…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="58"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="59"/>
         <source>The check&apos;s details as a file; no password.</source>
         <translation>Los detalles de la revisión en un archivo; sin contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="85"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="86"/>
         <source>Not tested: the {provider} servers could not be reached from here, so these are the provider&apos;s published settings. Once the computer is online, run the assistant again to check them.</source>
         <translation>Sin probar: no se pudo llegar a los servidores de {provider} desde aquí, así que esta es la configuración que publica el proveedor. Cuando la computadora tenga conexión a internet, vuelva a abrir el asistente para revisarla.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="103"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="104"/>
         <source>Nothing was set up on this computer: the files for {address} are ready for the other computer.</source>
         <translation>No se configuró nada en esta computadora: los archivos para {address} están listos para la otra computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="107"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="108"/>
         <source>The server did not accept the password typed here: check it, or ask your postmaster to reset it.</source>
         <translation>El servidor no aceptó la contraseña que se escribió aquí: revísela o pídale al administrador de correo de su organización que la restablezca.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="110"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="111"/>
         <source>Files saved</source>
         <translation>Archivos guardados</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="111"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="112"/>
         <source>Files saved (not tested)</source>
         <translation>Archivos guardados (sin probar)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="112"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="113"/>
         <source>Nothing was set up on this computer: the files for {address} use settings that could not be tested from here.</source>
         <translation>No se configuró nada en esta computadora: los archivos para {address} usan una configuración que no se pudo probar desde aquí.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="116"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="117"/>
         <source>Set up, not tested</source>
         <translation>Configurado, sin probar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="117"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="118"/>
         <source>{address} is set up with settings that could not be tested from here.</source>
         <translation>{address} quedó configurado con una configuración que no se pudo probar desde aquí.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="120"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="121"/>
         <source>Set up, but the password was not accepted</source>
         <translation>Configurado, pero no se aceptó la contraseña</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="121"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="122"/>
         <source>{address} is set up, but the server did not accept the password: check it, or ask your postmaster to reset it.</source>
         <translation>{address} quedó configurado, pero el servidor no aceptó la contraseña: revísela o pídale al administrador de correo de su organización que la restablezca.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="125"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="126"/>
         <source>Set up: accept the certificate once</source>
         <translation>Configurado: acepte el certificado una vez</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="126"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="127"/>
         <source>{address} is set up, but {programs} will ask you to accept the server&apos;s certificate, because the {provider} certificate was not installed.</source>
         <translation>{address} quedó configurado, pero {programs} le pedirá que acepte el certificado del servidor, porque no se instaló el certificado de {provider}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="134"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="135"/>
         <source>Your email {address} is set up and tested.</source>
         <translation>Su correo {address} quedó configurado y probado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="136"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="137"/>
         <source>Set up</source>
         <translation>Configurado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="137"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="138"/>
         <source>{address} is set up and the servers were tested; the password was not (none was typed), so your mail program will ask for it.</source>
         <translation>{address} quedó configurado y se probaron los servidores; la contraseña no (no se escribió ninguna), así que su programa de correo se la pedirá.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="140"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="141"/>
         <source>Set up, sign-in not tested</source>
         <translation>Configurado, sin probar el inicio de sesión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="141"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="142"/>
         <source>{address} is set up and the servers answer, but signing in could not be completed during the check.</source>
         <translation>{address} quedó configurado y los servidores responden, pero no se pudo completar el inicio de sesión durante la revisión.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="150"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="151"/>
         <source>Your password is kept in {where}.</source>
         <translation>Su contraseña se guarda en {where}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="184"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="185"/>
         <source>{program} could not be started. Start it yourself from your computer&apos;s menu.</source>
         <translation>No se pudo abrir {program}. Ábralo usted desde el menú de su computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="189"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="190"/>
         <source>This computer could not open it. Open it yourself: the path is shown above (select it to copy it).</source>
         <translation>Esta computadora no pudo abrirlo. Ábralo usted: la ubicación aparece arriba (selecciónela para copiarla).</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="222"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="223"/>
         <source>Save a settings sheet</source>
         <translation>Guardar una hoja de configuración</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="222"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="223"/>
         <source>Web page (*.html);;PDF (*.pdf)</source>
         <translation>Página web (*.html);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="232"/>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="236"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="233"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="237"/>
         <source>The settings sheet could not be saved: {error}</source>
         <translation>No se pudo guardar la hoja de configuración: {error}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="239"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="240"/>
         <source>Saved: {path}. It does not contain your password.</source>
         <translation>Guardada: {path}. No contiene su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="242"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="243"/>
         <source>Saved: {path}. Open it in a browser to print it; it does not contain your password.</source>
         <translation>Guardada: {path}. Ábrala en un navegador para imprimirla; no contiene su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="250"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="251"/>
         <source>Save a report for the help desk</source>
         <translation>Guardar un informe para la mesa de ayuda</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="250"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="251"/>
         <source>Report (*.html)</source>
         <translation>Informe (*.html)</translation>
     </message>

@@ -32,7 +32,7 @@ class TrustBeforeWriting:
 
     def programs(self) -> str:
         names = dict.fromkeys(p for r in self.missing for p in r.place.programs)
-        return ", ".join(names)
+        return ", ".join(human(n) for n in names)
 
 
 def trust_before_writing(

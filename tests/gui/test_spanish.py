@@ -374,3 +374,29 @@ def test_switching_while_the_password_store_is_still_asked_is_safe(make_wizard, 
     assert wizard.address_page.address.text() == USER
     wizard.next()
     assert wizard.currentPage().title() == "Su contraseña"
+
+
+@pytest.mark.parametrize("platform", ["linux", "darwin", "win32"])
+def test_certificate_places_and_programs_read_in_spanish_but_stay_english_as_data(
+    platform: str, tmp_path: Path
+) -> None:
+    from setup_assistant.core.provider import load_provider
+    from setup_assistant.core.trust import plan_places
+
+    profile = tmp_path / "abcd.default-release"
+    profile.mkdir()
+    plan = plan_places(
+        load_provider(None), platform=platform, home=tmp_path, thunderbird_profiles=[profile], runner=None
+    )
+    english = [(p.label, *p.programs) for p in plan.places]
+    i18n.set_language("es")
+    try:
+        spanish = [(i18n.human(p.label), *(i18n.human(n) for n in p.programs)) for p in plan.places]
+    finally:
+        i18n.set_language("en")
+    assert [(str(p.label), *map(str, p.programs)) for p in plan.places] == english  # JSON's values: English
+    for (label, *programs), (label_es, *programs_es) in zip(english, spanish, strict=True):
+        assert label_es != label, label  # every place is translated
+        for name, name_es in zip(programs, programs_es, strict=True):
+            described = "(" in name or " and " in name  # a description, not a program's own name
+            assert (name_es != name) if described else (name_es == name), (name, name_es)

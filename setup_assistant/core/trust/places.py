@@ -143,7 +143,7 @@ def plan_places(
                 key="user-nss",
                 kind=PlaceKind.USER_NSS,
                 label=Message("Your NSS certificate database (~/.pki/nssdb)"),
-                programs=("Chromium and other NSS programs",),
+                programs=(Message("Chromium and other NSS programs"),),
                 anchors=(Anchor.MOZILLA,),
                 store=NssDatabase(
                     nssdb, nickname, thunderbird_profile=False, certutil=certutil, runner=runner, platform=platform
@@ -155,7 +155,7 @@ def plan_places(
 
 
 def _os_store(platform: str, runner: Runner, home: Path, thunderbird_too: bool) -> Place:
-    extra = ("Thunderbird (with enterprise roots)",) if thunderbird_too else ()
+    extra = (Message("Thunderbird (with enterprise roots)"),) if thunderbird_too else ()
     anchors = (Anchor.OS, Anchor.MOZILLA) if thunderbird_too else (Anchor.OS,)
     if platform == "win32":
         return Place(

@@ -130,7 +130,8 @@ class CertificatePage(QWizardPage):
                     self.places.addWidget(
                         text_label(
                             self.tr("• {place}, for {programs}").format(
-                                place=human(place.place.label), programs=", ".join(place.place.programs)
+                                place=human(place.place.label),
+                                programs=", ".join(human(p) for p in place.place.programs),
                             )
                         )
                     )

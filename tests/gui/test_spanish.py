@@ -230,9 +230,6 @@ class PseudoTranslator(QTranslator):
             return out + "·" * (padding if not words else 0)
         return out + extra
 
-    def isEmpty(self) -> bool:
-        return False
-
 
 @pytest.mark.servers
 def test_a_pseudo_locale_40_percent_longer_fits_on_every_page(

@@ -22,6 +22,7 @@ def install(app: QCoreApplication, language: str | None) -> str:
     code = i18n.set_language(language)
     for translator in _installed:
         app.removeTranslator(translator)
+        translator.deleteLater()
     _installed.clear()
     if code == i18n.DEFAULT:  # the source texts are English, Qt's too
         return code

@@ -235,7 +235,7 @@ class PseudoTranslator(QTranslator):
 def test_a_pseudo_locale_40_percent_longer_fits_on_every_page(
     make_wizard, mail_servers, services, tmp_path, qtbot, qapp
 ) -> None:
-    pseudo = PseudoTranslator(qapp)
+    pseudo = PseudoTranslator()  # no parent: a Python override must not outlive the test inside the application
     qapp.installTranslator(pseudo)
     try:
         driver = make_wizard(mail_servers.provider_path)
@@ -253,6 +253,7 @@ def test_a_pseudo_locale_40_percent_longer_fits_on_every_page(
         assert not problems, "pseudo-locale text cut off at the default size:\n" + "\n".join(problems)
     finally:
         qapp.removeTranslator(pseudo)
+        del pseudo
 
 
 def test_lang_es_opens_the_wizard_in_spanish(qapp, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

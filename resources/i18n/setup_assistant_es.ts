@@ -887,27 +887,27 @@ Huella digital SHA-256:
         <translation>Asistente de configuración de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="275"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="279"/>
         <source>The settings are being written. Close the assistant once that has finished?</source>
         <translation>Se está guardando la configuración. ¿Cerrar el asistente cuando termine?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="277"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="281"/>
         <source>A check is running. Stop it and close the assistant?</source>
         <translation>Hay una revisión en curso. ¿Detenerla y cerrar el asistente?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="279"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="283"/>
         <source>Close the assistant? Nothing has been set up or saved yet.</source>
         <translation>¿Cerrar el asistente? Todavía no se configuró ni se guardó nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="280"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="284"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="281"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="285"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Seguir</translation>
     </message>

@@ -128,8 +128,12 @@ class MailWizard(QWizard):
         if self.jobs.busy:
             QTimer.singleShot(RETIRED_POLL_MS, self._delete_retired)
             return
+        import shiboken6
+
+        # Deleted now, not with deleteLater: a page's own Python cycles (its slots are lambdas over it) would
+        # otherwise leave it to the garbage collector, which may run only at interpreter exit, after Qt is gone.
         for page in self._retired:
-            page.deleteLater()
+            shiboken6.delete(page)
         self._retired.clear()
 
     def build_remaining_pages(self) -> None:

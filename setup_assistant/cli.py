@@ -392,7 +392,7 @@ def _no_display_reason() -> str | None:
     )
 
 
-def _run_gui(provider: str | None) -> int:
+def _run_gui(provider: str | None, language: str | None = None) -> int:
     reason = _no_display_reason()
     if reason:
         print(f"setup-assistant: {reason}", file=sys.stderr)
@@ -408,7 +408,7 @@ def _run_gui(provider: str | None) -> int:
     except ImportError as exc:
         print(_("setup-assistant: the wizard cannot start: {reason}").format(reason=exc), file=sys.stderr)
         return EXIT_USAGE
-    return int(run_wizard(provider))
+    return int(run_wizard(provider, language))
 
 
 def _wizard_only(argv: Sequence[str]) -> tuple[bool, str | None]:
@@ -519,7 +519,7 @@ def _main(argv: Sequence[str]) -> int:
         try:
             if provider and sys.stderr is not None:  # a console can show the error; the windowed exe cannot,
                 load_provider_or_usage(provider)  # so there run_wizard shows it in a message box instead
-            return _run_gui(provider)
+            return _run_gui(provider, language)
         except UsageError as exc:
             print(f"setup-assistant: {_printable(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
@@ -541,7 +541,7 @@ def _main(argv: Sequence[str]) -> int:
         if func is None:
             if args.provider:
                 load_provider_or_usage(args.provider)
-            return _run_gui(args.provider)
+            return _run_gui(args.provider, language)
         code = int(func(args))
         _log.info("command %s finished with exit code %d", args.command, code)
         return code

@@ -102,7 +102,7 @@ def _table(report: Any) -> str:
         out.append(_("Server: {detail}.").format(detail=report.server.detail))
     rows = [(_("place"), _("needed"), _("has it"), _("result"))]
     for r in report.places:
-        rows.append((r.place.label, _needed(r), _yes_no(r.present), r.outcome.value if r.outcome else "-"))
+        rows.append((human(r.place.label), _needed(r), _yes_no(r.present), r.outcome.value if r.outcome else "-"))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -6,16 +6,16 @@ import logging
 import sys
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
 from setup_assistant.core.provider import ProviderError, load_provider
-from setup_assistant.core.resources import resource_path
 from setup_assistant.gui.icons import app_icon
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.secrets import PasswordStore
 from setup_assistant.gui.services import Services
 from setup_assistant.gui.startup_probe import exit_when_shown
+from setup_assistant.gui.translations import install, remembered
 from setup_assistant.gui.wizard import MailWizard
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -23,16 +23,11 @@ ORGANIZATION = "NPOMail Setup Assistant"
 APPLICATION = "setup-assistant"
 
 
-def _install_translations(app: QCoreApplication) -> None:
-    """Qt's own strings (Back, Next, Cancel) and, when shipped, ours, in the person's language."""
-    locale = QLocale()
-    qt = QTranslator(app)
-    if qt.load(locale, "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-        app.installTranslator(qt)
-    ours = QTranslator(app)
-    folder = resource_path("i18n")
-    if folder.is_dir() and ours.load(locale, "setup_assistant", "_", str(folder)):
-        app.installTranslator(ours)
+def _install_translations(app: QCoreApplication, settings: QSettings, language: str | None) -> str:
+    """Qt's own strings (Back, Next, Cancel) and ours in the chosen language: `--lang`, else the one picked on
+    the first page last time, else the system's (i18n.system_language: Windows display language, macOS
+    preferred languages, LANG), never QLocale's formats locale. Returns the language in use."""
+    return install(app, language or remembered(settings))
 
 
 def _log_uncaught(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -46,8 +41,10 @@ def _start_log() -> None:
     logs.start_logging(program="wizard")
 
 
-def run_wizard(provider_path: str | None) -> int:
-    """Shows the wizard; 0 when the person finished it, 1 when they closed it early, 2 for a bad provider file."""
+def run_wizard(provider_path: str | None, language: str | None = None) -> int:
+    """Shows the wizard; 0 when the person finished it, 1 when they closed it early, 2 for a bad provider file.
+
+    `language` is `--lang`'s; None means the remembered choice, else the system's."""
     sys.excepthook = _log_uncaught
     app = QApplication.instance()
     if not isinstance(app, QApplication):
@@ -55,7 +52,8 @@ def run_wizard(provider_path: str | None) -> int:
     app.setApplicationName(APPLICATION)
     app.setOrganizationName(ORGANIZATION)
     app.setWindowIcon(app_icon())
-    _install_translations(app)
+    settings = QSettings(ORGANIZATION, APPLICATION)
+    _install_translations(app, settings, language)
     try:
         provider = load_provider(provider_path)
     except ProviderError as exc:
@@ -67,7 +65,7 @@ def run_wizard(provider_path: str | None) -> int:
         box.exec()
         return EXIT_USAGE
     services = Services(
-        settings=QSettings(ORGANIZATION, APPLICATION),
+        settings=settings,
         # A fixed, untranslated service name: a change of language must not lose a remembered password.
         passwords=PasswordStore(f"NPOMail Setup Assistant: {provider.id}"),
     )

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from setup_assistant.core.clients import Client
+from setup_assistant.core.i18n import human
 
 if TYPE_CHECKING:
     from setup_assistant.core.probing.probe import ProbeResult
@@ -27,11 +28,11 @@ class TrustBeforeWriting:
     missing: tuple[PlaceReport, ...]  # the root is needed there and not present
 
     def labels(self) -> str:
-        return ", ".join(r.place.label for r in self.missing)
+        return ", ".join(human(r.place.label) for r in self.missing)
 
     def programs(self) -> str:
         names = dict.fromkeys(p for r in self.missing for p in r.place.programs)
-        return ", ".join(names)
+        return ", ".join(human(n) for n in names)
 
 
 def trust_before_writing(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, QSize, QTimer
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEventLoop, QSize, QTimer
 from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget, QWizard, QWizardPage
 
@@ -39,6 +39,7 @@ PRELOAD = (
     "setup_assistant.core.helpdesk.report",
 )
 SHUTDOWN_WAIT_MS = 3000
+RETIRED_POLL_MS = 500
 WRITE_WAIT_MS = 60_000  # a write that takes longer than this is stuck; closing then goes ahead
 
 
@@ -76,11 +77,11 @@ class MailWizard(QWizard):
             self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))  # no mnemonic: Alt+N is "Your name"
             self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
 
-        self.address_page = AddressPage(model, services.settings)
-        self.setPage(PageId.ADDRESS, self.address_page)
+        self._add_address_page()
         self.setStartId(PageId.ADDRESS)
         self.pages_ready = False
         self._built: list[PageId] = []
+        self._retired: list[QWizardPage] = []  # pages replaced by a change of language, deleted once jobs end
         self._build_after_paint = defer_pages
         self.after_first_paint: list[Callable[[], None]] = []  # run once the first page is on screen (deferred only)
         self._shown_id = -1
@@ -89,6 +90,55 @@ class MailWizard(QWizard):
         self.currentIdChanged.connect(self._page_changed)
         if not defer_pages:
             self.build_remaining_pages()
+
+    def _add_address_page(self) -> None:
+        self.address_page = AddressPage(self.model, self.services.settings)
+        self.address_page.language_chosen.connect(self.change_language)
+        self.setPage(PageId.ADDRESS, self.address_page)
+
+    def change_language(self, code: str) -> None:
+        """Switches the core and the wizard to `code` now, and remembers it for the next start.
+
+        The pages build their texts once, from the model, in their constructors and initializePage, so every page
+        is rebuilt rather than patched: no text can be missed, and nothing is lost, because the choice is on the
+        first page, where the later pages hold nothing the model does not (going Back cleans them up).
+        """
+        from setup_assistant.core import i18n
+        from setup_assistant.gui import translations
+
+        app = QCoreApplication.instance()
+        if app is None or code == i18n.current_language():
+            return
+        translations.install(app, code)
+        self.services.settings.setValue(translations.SETTING, code)
+        QTimer.singleShot(0, self._rebuild_pages)  # not from inside the first page's own signal
+
+    def _rebuild_pages(self) -> None:
+        if self.pages_ready:
+            self.checking_page.cancel_all()
+        self.setWindowTitle(self.tr("{provider} Setup Assistant").format(provider=self.model.provider.name))
+        for page_id in (*self._built, PageId.ADDRESS):
+            self._retired.append(self.page(page_id))
+            self.removePage(page_id)
+        self._delete_retired()
+        self._built, self.pages_ready = [], False
+        self._add_address_page()
+        self.build_remaining_pages()
+        self.restart()
+        self.address_page.language.setFocus()
+
+    def _delete_retired(self) -> None:
+        """Old pages go once no job can call back into them (a password-store lookup may wait for an unlock)."""
+        if self.jobs.busy:
+            QTimer.singleShot(RETIRED_POLL_MS, self._delete_retired)
+            return
+        import shiboken6
+
+        # Deleted now, not with deleteLater: a page's own Python cycles (its slots are lambdas over it) would
+        # otherwise leave it to the garbage collector, which may run only at interpreter exit, after Qt is gone.
+        for page in self._retired:
+            shiboken6.delete(page)
+        self._retired.clear()
 
     def build_remaining_pages(self) -> None:
         """Builds every page not built yet, now."""

@@ -131,17 +131,20 @@ def test_help_is_spanish(capsys: Any, monkeypatch: Any) -> None:
 
 
 def test_the_wizard_is_told_the_language(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The GUI reads current_language() when it starts: --lang must be set before the wizard opens."""
-    seen: list[str] = []
+    """The GUI reads current_language() when it starts: --lang must be set before the wizard opens, and is
+    handed on so that it wins over the language remembered from the first page's choice (None: no --lang)."""
+    seen: list[tuple[str, str | None]] = []
 
-    def fake_run_gui(provider: str | None) -> int:
-        seen.append(i18n.current_language())
+    def fake_run_gui(provider: str | None, language: str | None = None) -> int:
+        seen.append((i18n.current_language(), language))
         return 0
 
     monkeypatch.setattr(cli, "_run_gui", fake_run_gui)
     assert cli.main(["--lang", "es"]) == 0
     assert cli.main(["--lang=en"]) == 0
-    assert seen == ["es", "en"]
+    assert cli.main(["--verbose", "--lang", "es"]) == 0
+    assert cli.main([]) == 0
+    assert seen[:3] == [("es", "es"), ("en", "en"), ("es", "es")] and seen[3][1] is None
 
 
 def test_the_installed_command_speaks_spanish_in_a_fresh_process(tmp_path: Path) -> None:

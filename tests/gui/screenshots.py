@@ -269,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="keep the wizard's default size and fail (exit 1) when a text is cut off or the window is too big",
     )
+    parser.add_argument(
+        "--lang", choices=("en", "es"), default="en", help="the wizard's language (es: docs/screenshots/es)"
+    )
     args = parser.parse_args(argv)
     global SIZE
     if args.minimum_size:
@@ -286,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     app = QApplication(sys.argv[:1])
     app.setWindowIcon(app_icon())
+    from setup_assistant.gui.translations import install
+
+    install(app, args.lang)
     if not QFontDatabase.families():
         print("screenshots: no fonts installed; every glyph would be a box", file=sys.stderr)
         return 2

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
     COMMAND_TIMEOUT,
@@ -36,7 +37,7 @@ def _is_cancel(done: CommandResult) -> bool:
 
 
 class MacLoginKeychain:
-    label = "macOS: your login keychain"
+    label: str = Message("macOS: your login keychain")
 
     def __init__(self, *, runner: Runner = run_command, home: Path | None = None, security: str = SECURITY) -> None:
         self.runner = runner

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.provider import Provider
 from setup_assistant.core.trust.base import Runner, TrustStore, run_command, short_name
 from setup_assistant.core.trust.macos import MacLoginKeychain
@@ -110,7 +111,7 @@ def plan_places(
                 Place(
                     key=f"thunderbird-via-os:{profile}",
                     kind=PlaceKind.THUNDERBIRD_VIA_OS_STORE,
-                    label=f"Thunderbird profile {profile.name} (through the OS store)",
+                    label=Message("Thunderbird profile {name} (through the OS store)", name=profile.name),
                     programs=("Thunderbird",),
                     anchors=(Anchor.MOZILLA,),
                     store=None,
@@ -126,7 +127,7 @@ def plan_places(
             Place(
                 key=f"thunderbird:{profile}",
                 kind=PlaceKind.THUNDERBIRD_PROFILE,
-                label=f"Thunderbird profile {profile.name}",
+                label=Message("Thunderbird profile {name}", name=profile.name),
                 programs=("Thunderbird",),
                 anchors=(Anchor.MOZILLA,),
                 store=NssDatabase(
@@ -141,8 +142,8 @@ def plan_places(
             Place(
                 key="user-nss",
                 kind=PlaceKind.USER_NSS,
-                label="Your NSS certificate database (~/.pki/nssdb)",
-                programs=("Chromium and other NSS programs",),
+                label=Message("Your NSS certificate database (~/.pki/nssdb)"),
+                programs=(Message("Chromium and other NSS programs"),),
                 anchors=(Anchor.MOZILLA,),
                 store=NssDatabase(
                     nssdb, nickname, thunderbird_profile=False, certutil=certutil, runner=runner, platform=platform
@@ -154,7 +155,7 @@ def plan_places(
 
 
 def _os_store(platform: str, runner: Runner, home: Path, thunderbird_too: bool) -> Place:
-    extra = ("Thunderbird (with enterprise roots)",) if thunderbird_too else ()
+    extra = (Message("Thunderbird (with enterprise roots)"),) if thunderbird_too else ()
     anchors = (Anchor.OS, Anchor.MOZILLA) if thunderbird_too else (Anchor.OS,)
     if platform == "win32":
         return Place(

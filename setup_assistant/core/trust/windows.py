@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
     COMMAND_TIMEOUT,
@@ -48,7 +49,7 @@ def _is_not_found(done: CommandResult) -> bool:
 
 
 class WindowsUserRootStore:
-    label = "Windows: your Trusted Root Certification Authorities"
+    label: str = Message("Windows: your Trusted Root Certification Authorities")
 
     def __init__(self, *, runner: Runner = run_command, certutil: str | None = None) -> None:
         self.runner = runner

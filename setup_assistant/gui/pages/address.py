@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtCore import QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWizardPage
+from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QWizardPage
 
+from setup_assistant.core import i18n
 from setup_assistant.core.address import validation_message
 from setup_assistant.gui.icons import Status, logo_pixmap
 from setup_assistant.gui.lazy_qt import Qt, set_enum
 from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.widgets import StatusLine, reserved, scroll_body, text_label, top_aligned
 
+LANGUAGES = (("en", "English"), ("es", "Español"))  # each in its own language: whoever reads it finds theirs
 LOGO_SIZE = 64
 VALIDATION_DELAY_MS = 500  # let the person finish typing before pointing out what is missing
 
@@ -36,6 +38,8 @@ def provider_logo(model: WizardModel, size: int, ratio: float) -> QPixmap:
 
 
 class AddressPage(QWizardPage):
+    language_chosen = Signal(str)  # a language code; the wizard switches to it (MailWizard.change_language)
+
     def __init__(self, model: WizardModel, settings: QSettings) -> None:
         super().__init__()
         self.model = model
@@ -79,6 +83,14 @@ class AddressPage(QWizardPage):
         form.addRow("", reserved(self.message))  # the name field below stays put when a message appears
         form.addRow(self.tr("Your &name:"), self.name)
         form.addRow("", text_label(self.tr("People you write to see this name beside your address.")))
+        # For a volunteer sitting beside someone: the label is in both languages on purpose, never translated.
+        self.language = QComboBox()
+        for code, name in LANGUAGES:
+            self.language.addItem(name, code)
+        self.language.setCurrentIndex([code for code, _ in LANGUAGES].index(i18n.current_language()))
+        self.language.setAccessibleName("Language / Idioma")
+        self.language.currentIndexChanged.connect(lambda i: self.language_chosen.emit(LANGUAGES[i][0]))
+        form.addRow("&Language / Idioma:", self.language)
 
         layout = scroll_body(self)  # scrolls on a small or scaled-up screen
         layout.addLayout(header)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QVBoxLayout, QWizard, QWizardPage
 
+from setup_assistant.core.i18n import human
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.jobs import JobRunner, Report
 from setup_assistant.gui.model import DoneItem, WizardModel
@@ -129,7 +130,8 @@ class CertificatePage(QWizardPage):
                     self.places.addWidget(
                         text_label(
                             self.tr("• {place}, for {programs}").format(
-                                place=place.place.label, programs=", ".join(place.place.programs)
+                                place=human(place.place.label),
+                                programs=", ".join(human(p) for p in place.place.programs),
                             )
                         )
                     )
@@ -211,7 +213,7 @@ class CertificatePage(QWizardPage):
                 if place.outcome in (Outcome.INSTALLED, Outcome.ALREADY_PRESENT):
                     self.model.certificate_done.append(
                         DoneItem(
-                            self.tr("The certificate is installed in {place}.").format(place=place.place.label),
+                            self.tr("The certificate is installed in {place}.").format(place=human(place.place.label)),
                             place.place.path,
                         )
                     )
@@ -229,7 +231,7 @@ class CertificatePage(QWizardPage):
     def _place_text(self, place: trust.PlaceReport) -> str:
         from setup_assistant.core.trust import Outcome
 
-        label = place.place.label
+        label = human(place.place.label)
         if place.outcome is Outcome.INSTALLED:
             return self.tr("Installed in {place}.").format(place=label)
         if place.outcome is Outcome.ALREADY_PRESENT:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
+from setup_assistant.core.i18n import human
 from setup_assistant.gui.guide import next_steps
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.model import DoneItem, WizardModel
@@ -127,7 +128,7 @@ class DonePage(QWizardPage):
                 "{provider} certificate was not installed."
             ).format(
                 address=address,
-                programs=", ".join(self.model.certificate_missing),
+                programs=", ".join(human(p) for p in self.model.certificate_missing),
                 provider=self.model.provider.name,
             )
         if check is not None and check.logins_ok:

@@ -629,7 +629,9 @@ class ProgramsPage(QWizardPage):
         from setup_assistant.core.trust import Outcome
 
         return [
-            DoneItem(self.tr("The certificate is installed in {place}.").format(place=r.place.label), r.place.path)
+            DoneItem(
+                self.tr("The certificate is installed in {place}.").format(place=human(r.place.label)), r.place.path
+            )
             for r in report.places
             if r.outcome is Outcome.INSTALLED
         ]

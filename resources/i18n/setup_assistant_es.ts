@@ -214,133 +214,148 @@ Huella digital SHA-256:
 <context>
     <name>CheckingPage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="59"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="68"/>
         <source>Checking your account</source>
         <translation>Revisando su cuenta</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="62"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="71"/>
         <source>The assistant tries every way to reach the {provider} servers at once. This takes a few seconds.</source>
         <translation>El asistente prueba a la vez todas las formas de llegar a los servidores de {provider}. Esto tarda unos segundos.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="67"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="76"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="67"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="76"/>
         <source>Result</source>
         <translation>Resultado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="67"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="76"/>
         <source>Time</source>
         <translation>Tiempo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="72"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="81"/>
         <source>Connection checks</source>
         <translation>Pruebas de conexión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="80"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="89"/>
         <source>Progress of the checks</source>
         <translation>Avance de las pruebas</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="148"/>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="247"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="157"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="260"/>
         <source>Checking…</source>
         <translation>Revisando…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="166"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="175"/>
         <source>Checking the password (the connections are known)…</source>
         <translation>Revisando la contraseña (las conexiones ya se conocen)…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="212"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="221"/>
         <source>Stopping…</source>
         <translation>Deteniendo…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="233"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="242"/>
         <source>{what} · port {port} · {security}</source>
         <translation>{what} · puerto {port} · {security}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="252"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="249"/>
+        <source>{what}, port {port}, {security}</source>
+        <translation>{what}, puerto {port}, {security}</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="265"/>
         <source>Sign-in for {what}</source>
         <translation>Inicio de sesión para {what}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="254"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="268"/>
         <source>Waiting</source>
         <translation>En espera</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="256"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="270"/>
         <source>Not tested (no password)</source>
         <translation>Sin probar (no hay contraseña)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="292"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="286"/>
+        <source>no time yet</source>
+        <translation>todavía sin tiempo</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="313"/>
         <source>Sign-in for {what} · port {port}</source>
         <translation>Inicio de sesión para {what} · puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="321"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="320"/>
+        <source>Sign-in for {what}, port {port}</source>
+        <translation>Inicio de sesión para {what}, puerto {port}</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="349"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="323"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="351"/>
         <source>Not tested (no secure connection)</source>
         <translation>Sin probar (no hay conexión segura)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="328"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="356"/>
         <source>Press Next to see what this means.</source>
         <translation>Pulse «Siguiente» para ver qué significa esto.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="342"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="371"/>
         <source>The check failed unexpectedly ({error}). Press “Check again”; if it keeps failing, ask your help desk.</source>
         <translation>La revisión falló de forma inesperada ({error}). Pulse «Revisar de nuevo»; si sigue fallando, consulte a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="357"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="387"/>
         <source>&amp;Stop</source>
         <translation>&amp;Detener</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="358"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="388"/>
         <source>Stops the checks now.</source>
         <translation>Detiene las pruebas ahora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="360"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="390"/>
         <source>Check &amp;again</source>
         <translation>&amp;Revisar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="361"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="391"/>
         <source>Runs all the checks again.</source>
         <translation>Vuelve a hacer todas las pruebas.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="388"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="418"/>
         <source>Waiting for port {ports} to answer… {seconds} s (it is given up to {limit} s)</source>
         <translation>Esperando la respuesta del puerto {ports}… {seconds} s (se espera hasta {limit} s)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="389"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="419"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="394"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="424"/>
         <source>Checking the password… {seconds} s</source>
         <translation>Revisando la contraseña… {seconds} s</translation>
     </message>
@@ -881,33 +896,43 @@ Huella digital SHA-256:
 <context>
     <name>MailWizard</name>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="68"/>
-        <location filename="../../setup_assistant/gui/wizard.py" line="115"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="69"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="119"/>
         <source>{provider} Setup Assistant</source>
         <translation>Asistente de configuración de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="279"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="77"/>
+        <source>Next</source>
+        <translation>Siguiente</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/wizard.py" line="78"/>
+        <source>Back</source>
+        <translation>Atrás</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/wizard.py" line="312"/>
         <source>The settings are being written. Close the assistant once that has finished?</source>
         <translation>Se está guardando la configuración. ¿Cerrar el asistente cuando termine?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="281"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="314"/>
         <source>A check is running. Stop it and close the assistant?</source>
         <translation>Hay una revisión en curso. ¿Detenerla y cerrar el asistente?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="283"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="316"/>
         <source>Close the assistant? Nothing has been set up or saved yet.</source>
         <translation>¿Cerrar el asistente? Todavía no se configuró ni se guardó nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="284"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="317"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="285"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="318"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Seguir</translation>
     </message>
@@ -926,6 +951,7 @@ Huella digital SHA-256:
     </message>
     <message>
         <location filename="../../setup_assistant/gui/pages/password.py" line="34"/>
+        <location filename="../../setup_assistant/gui/pages/password.py" line="155"/>
         <source>The password of your email account.</source>
         <translation>La contraseña de su cuenta de correo.</translation>
     </message>
@@ -975,22 +1001,22 @@ Huella digital SHA-256:
         <translation>¿Está configurando esto para otra persona? Deje la contraseña vacía: igual se revisan los servidores, solo no se prueba el inicio de sesión.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/password.py" line="90"/>
+        <location filename="../../setup_assistant/gui/pages/password.py" line="91"/>
         <source>for {address}</source>
         <translation>para {address}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/password.py" line="105"/>
+        <location filename="../../setup_assistant/gui/pages/password.py" line="106"/>
         <source>Looking for this computer&apos;s password store…</source>
         <translation>Buscando el almacén de contraseñas de esta computadora…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/password.py" line="130"/>
+        <location filename="../../setup_assistant/gui/pages/password.py" line="131"/>
         <source>This computer has no password store that the assistant can use, so it cannot remember your password. Your mail program can remember it for you.</source>
         <translation>Esta computadora no tiene un almacén de contraseñas que el asistente pueda usar, así que no puede recordar su contraseña. Su programa de correo puede recordarla por usted.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/password.py" line="137"/>
+        <location filename="../../setup_assistant/gui/pages/password.py" line="138"/>
         <source>If you tick this, the password is kept in {where}, not in a file.</source>
         <translation>Si marca esta opción, la contraseña se guarda en {where}, no en un archivo.</translation>
     </message>
@@ -1567,12 +1593,12 @@ De confianza para Mozilla (Thunderbird): {mozilla} · esta computadora: {os} · 
         <translation>Se quitó de esta computadora la contraseña que estaba guardada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="410"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="429"/>
         <source>Save a report for the help desk</source>
         <translation>Guardar un informe para la mesa de ayuda</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="412"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="431"/>
         <source>Report (*.html)</source>
         <translation>Informe (*.html)</translation>
     </message>
@@ -1580,47 +1606,67 @@ De confianza para Mozilla (Thunderbird): {mozilla} · esta computadora: {os} · 
 <context>
     <name>Status</name>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="62"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="63"/>
         <source>OK</source>
         <translation>Correcto</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="63"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="64"/>
         <source>Problem</source>
         <translation>Problema</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="64"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="65"/>
         <source>Note</source>
         <translation>Nota</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="65"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="66"/>
         <source>Waiting</source>
         <translation>En espera</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="66"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="67"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="67"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="68"/>
         <source>Information</source>
         <translation>Información</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="175"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="133"/>
+        <source>{what}: {result}, {time}</source>
+        <translation>{what}: {result}, {time}</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/widgets.py" line="136"/>
+        <source>{what}: {result}</source>
+        <translation>{what}: {result}</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/widgets.py" line="183"/>
+        <source>Page</source>
+        <translation>Página</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/widgets.py" line="187"/>
+        <source>More of this page is below: the arrow keys scroll it.</source>
+        <translation>Hay más de esta página abajo: las teclas de flecha la desplazan.</translation>
+    </message>
+    <message>
+        <location filename="../../setup_assistant/gui/widgets.py" line="217"/>
         <source>Path</source>
         <translation>Ubicación</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="201"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="244"/>
         <source>{ms} ms</source>
         <translation>{ms} ms</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/widgets.py" line="202"/>
+        <location filename="../../setup_assistant/gui/widgets.py" line="245"/>
         <source>{seconds} s</source>
         <translation>{seconds} s</translation>
     </message>

@@ -73,9 +73,7 @@ class MailWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setMinimumSize(MINIMUM_SIZE)
         self.resize(self.default_size())
-        if self.wizardStyle() != QWizard.WizardStyle.MacStyle:  # a screen reader says "Next >" as "Next greater"
-            self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))  # no mnemonic: Alt+N is "Your name"
-            self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
+        self._name_buttons()
 
         self._add_address_page()
         self.setStartId(PageId.ADDRESS)
@@ -90,6 +88,11 @@ class MailWizard(QWizard):
         self.currentIdChanged.connect(self._page_changed)
         if not defer_pages:
             self.build_remaining_pages()
+
+    def _name_buttons(self) -> None:
+        if self.wizardStyle() != QWizard.WizardStyle.MacStyle:  # a screen reader says "Next >" as "Next greater"
+            self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next"))  # no mnemonic: Alt+N is "Your name"
+            self.setButtonText(QWizard.WizardButton.BackButton, self.tr("Back"))
 
     def _add_address_page(self) -> None:
         self.address_page = AddressPage(self.model, self.services.settings)
@@ -117,6 +120,7 @@ class MailWizard(QWizard):
         if self.pages_ready:
             self.checking_page.cancel_all()
         self.setWindowTitle(self.tr("{provider} Setup Assistant").format(provider=self.model.provider.name))
+        self._name_buttons()  # in the new language too
         for page_id in (*self._built, PageId.ADDRESS):
             self._retired.append(self.page(page_id))
             self.removePage(page_id)

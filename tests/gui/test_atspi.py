@@ -159,6 +159,7 @@ def test_a_screen_reader_hears_the_first_three_pages(screen: Screen, mail_server
     assert _controls(tree) == {
         ("text", "Email address"),
         ("text", "Your name"),
+        ("combo box", "English"),  # Language / Idioma: a combo box is named by its current item
         ("push button", "Next"),
         ("push button", "Cancel"),
     }

@@ -12,7 +12,6 @@ import logging
 import os
 import sys
 import threading
-from collections.abc import Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -173,8 +172,3 @@ def run_lines(path: Path | None = None, *, pid: int | None = None, limit: int = 
 def log_exception(logger: logging.Logger, what: str, exc: BaseException) -> None:
     """An unexpected error with its traceback, for the help desk (the person sees one human line)."""
     logger.error("%s: %s", what, type(exc).__name__, exc_info=(type(exc), exc, exc.__traceback__))
-
-
-def names_of(items: Iterable[object]) -> str:
-    """A short comma list for log lines (enum values, paths)."""
-    return ", ".join(str(getattr(item, "value", item)) for item in items)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from setup_assistant.core.clients.thunderbird.app_defaults import ENTERPRISE_ROOTS_PREF as ENTERPRISE_ROOTS_PREF
 from setup_assistant.core.i18n import Message
 from setup_assistant.core.provider import Provider
 from setup_assistant.core.trust.base import Runner, TrustStore, run_command, short_name
@@ -23,8 +24,6 @@ from setup_assistant.core.trust.macos import MacLoginKeychain
 from setup_assistant.core.trust.needs import Anchor
 from setup_assistant.core.trust.nss import NssDatabase, find_nss_certutil
 from setup_assistant.core.trust.windows import WindowsUserRootStore
-
-ENTERPRISE_ROOTS_PREF = "security.enterprise_roots.enabled"
 
 
 class PlaceKind(enum.StrEnum):

@@ -77,7 +77,7 @@ def load_history() -> list[WrittenProfile]:
 
 def record_written(address: str, client: str, path: Path, *, installed: bool = False) -> None:
     """Adds (or refreshes) one entry; failure to record never breaks the real work."""
-    _log.info("wrote the %s file %s%s", client, path, " (applied to the mail program)" if installed else "")
+    _log.info("wrote %s: %s%s", client, path, " (applied to the mail program)" if installed else "")
     entry = WrittenProfile(
         address=address.lower(),
         client=client,

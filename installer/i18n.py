@@ -26,7 +26,7 @@ PACKAGE = ROOT / "setup_assistant"
 I18N = ROOT / "resources" / "i18n"
 DOMAIN = "setup_assistant"
 LANGUAGES = ("es",)  # every language but the source language, English
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": None}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": None, "PluralMessage": (1, 2)}
 # Babel's method map: everything outside the wizard (the wizard is Qt Linguist's).
 METHOD_MAP = [("setup_assistant/gui/**.py", "ignore"), ("setup_assistant/**.py", "python")]
 PO_WIDTH = 120

@@ -897,42 +897,42 @@ Huella digital SHA-256:
     <name>MailWizard</name>
     <message>
         <location filename="../../setup_assistant/gui/wizard.py" line="69"/>
-        <location filename="../../setup_assistant/gui/wizard.py" line="119"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="122"/>
         <source>{provider} Setup Assistant</source>
         <translation>Asistente de configuración de {provider}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="77"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="94"/>
         <source>Next</source>
         <translation>Siguiente</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="78"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="95"/>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="312"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="316"/>
         <source>The settings are being written. Close the assistant once that has finished?</source>
         <translation>Se está guardando la configuración. ¿Cerrar el asistente cuando termine?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="314"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="318"/>
         <source>A check is running. Stop it and close the assistant?</source>
         <translation>Hay una revisión en curso. ¿Detenerla y cerrar el asistente?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="316"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="320"/>
         <source>Close the assistant? Nothing has been set up or saved yet.</source>
         <translation>¿Cerrar el asistente? Todavía no se configuró ni se guardó nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="317"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="321"/>
         <source>&amp;Close</source>
         <translation>&amp;Cerrar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/wizard.py" line="318"/>
+        <location filename="../../setup_assistant/gui/wizard.py" line="322"/>
         <source>&amp;Keep going</source>
         <translation>&amp;Seguir</translation>
     </message>

@@ -16,7 +16,7 @@ import os
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Self
 
 if TYPE_CHECKING:
     import gettext
@@ -214,7 +214,7 @@ class Message(str):
     template: str
     params: dict[str, object]
 
-    def __new__(cls, template: str, **params: object) -> Message:
+    def __new__(cls, template: str, **params: object) -> Self:
         english = template.format_map({k: _value(v, human=False) for k, v in params.items()}) if params else template
         made = super().__new__(cls, english)
         made.template = template
@@ -223,6 +223,33 @@ class Message(str):
 
     def human(self) -> str:
         translated = _(self.template)
+        return (
+            translated.format_map({k: _value(v, human=True) for k, v in self.params.items()})
+            if self.params
+            else translated
+        )
+
+
+class PluralMessage(Message):
+    """A Message whose wording depends on a count: `PluralMessage("{n} file", "{n} files", n, n=n)`.
+
+    As a `str` it is the English singular or plural; `human()` picks the current language's form for `n`.
+    Extracted like `ngettext()`.
+    """
+
+    plural: str
+    quantity: int
+
+    def __new__(cls, singular: str, plural: str, count: int, **params: object) -> Self:
+        template = singular if count == 1 else plural
+        made = super().__new__(cls, template, **params)
+        made.template = singular
+        made.plural = plural
+        made.quantity = count
+        return made
+
+    def human(self) -> str:
+        translated = ngettext(self.template, self.plural, self.quantity)
         return (
             translated.format_map({k: _value(v, human=True) for k, v in self.params.items()})
             if self.params

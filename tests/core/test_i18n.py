@@ -221,3 +221,12 @@ def test_macos_preferred_languages_from_defaults(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "platform", "darwin")
     assert i18n.system_preferences() == ["es-419", "en-US"]
     assert i18n.system_language() == "es"
+
+
+def test_a_plural_message_counts_in_english_data_and_in_the_shown_language() -> None:
+    one = i18n.PluralMessage("{n} intermediate certificate", "{n} intermediate certificates", 1, n=1)
+    two = i18n.PluralMessage("{n} intermediate certificate", "{n} intermediate certificates", 2, n=2)
+    assert (one, two) == ("1 intermediate certificate", "2 intermediate certificates")
+    assert json.dumps([two]) == '["2 intermediate certificates"]'
+    i18n.set_language("en")
+    assert two.human() == "2 intermediate certificates"

@@ -2,7 +2,7 @@
 
 What may stay English is skipped: anything quoted ('…', "…", «…», “…”, `…`), an English label in brackets after
 its Spanish description ([Leave messages on server]), URLs, paths, addresses, host names, option names and
-status codes (any word with a dot, slash, @, colon, hyphen or digit in it). What is left is read word by word; a
+status codes, choices in braces, words in capitals (IMAP, FILE) (any word with a dot, slash, @, colon, hyphen or digit in it). What is left is read word by word; a
 word from the list below does not occur in Spanish prose, so finding one means a sentence was not translated.
 """
 
@@ -32,7 +32,9 @@ _SKIPPED = [
     re.compile(r'"[^"\n]*"'),
     re.compile(r"(?<![\w])'[^'\n]*'(?![\w])"),
     re.compile(r"\[[^\]\n]*\]"),
+    re.compile(r"\{[^}\n]*\}"),
     re.compile(r"\b\w+://\S+"),
+    re.compile(r"\bsetup-assistant(?: [a-z]+)?"),  # the command and its subcommand are names
 ]
 _WORD = re.compile(r"[^\s()\[\]{},;¿?¡!…]+")
 
@@ -44,7 +46,7 @@ def english_words(text: str) -> list[str]:
     found = []
     for token in _WORD.findall(text):
         word = token.rstrip(".:'’").lstrip("'‘")
-        if not word or any(c in word for c in "./\\@:-_=0123456789"):
+        if not word or word.isupper() or any(c in word for c in "./\\@:-_=0123456789"):
             continue
         if word.lower() in ENGLISH_ONLY:
             found.append(word)
@@ -53,4 +55,5 @@ def english_words(text: str) -> list[str]:
 
 def english_lines(text: str) -> list[str]:
     """The lines of `text` that still hold English words (for an assertion message a person can act on)."""
+    text = re.sub(r"(?<=\w)-\n\s+(?=\w)", "-", text)  # an option name a help page wrapped at its hyphen
     return [line for line in text.splitlines() if english_words(line)]

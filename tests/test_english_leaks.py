@@ -20,3 +20,14 @@ def test_spanish_with_labels_quotes_and_codes_passes() -> None:
         "estado dns-error, ana@example.org en npomail.electricembers.net:993 (SSL/TLS)."
     )
     assert english_words(spanish) == []
+
+
+def test_help_pages_metavars_choices_and_wrapped_option_names_pass() -> None:
+    help_page = (
+        "  --out FILE            el archivo que se escribe\n"
+        "  action                {status,install,remove}\n"
+        "  --save-password       con --password-stdin y --install o --thunderbird-\n"
+        "                        profile: guardar también la contraseña\n"
+    )
+    assert english_lines(help_page) == []
+    assert english_lines("  --out FILE   the file to write\n") == ["  --out FILE   the file to write"]

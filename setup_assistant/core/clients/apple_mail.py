@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.i18n import _
 from setup_assistant.core.model import MailProtocol
 from setup_assistant.core.profile_files import check_profile_text, safe_file_stem, write_atomic
 
@@ -99,7 +100,9 @@ def mail_payload(settings: AccountSettings, identifier: str) -> dict[str, Any]:
         "PayloadVersion": 1,
         "PayloadIdentifier": f"{identifier}.mail",
         "PayloadUUID": profile_uuid(settings, "mail"),
-        "PayloadDisplayName": f"{provider.name} mail ({settings.address.address})",
+        "PayloadDisplayName": _("{provider} mail ({address})").format(
+            provider=provider.name, address=settings.address.address
+        ),
         "PayloadOrganization": provider.organization,
         "EmailAccountDescription": settings.address.address,
         "EmailAccountType": ACCOUNT_TYPES[settings.protocol],
@@ -138,7 +141,9 @@ def root_payload(settings: AccountSettings, identifier: str) -> dict[str, Any] |
         "PayloadIdentifier": f"{identifier}.root",
         "PayloadUUID": profile_uuid(settings, "root"),
         "PayloadDisplayName": label,
-        "PayloadDescription": f"The root certificate {settings.provider.name}'s mail server certificate chains to.",
+        "PayloadDescription": _("The root certificate {provider}'s mail server certificate chains to.").format(
+            provider=settings.provider.name
+        ),
         "PayloadOrganization": settings.provider.organization,
         "PayloadCertificateFileName": f"{safe_file_stem(label)}.cer",
         "PayloadContent": root.der,
@@ -154,14 +159,20 @@ def build_profile(settings: AccountSettings) -> dict[str, Any]:
     root = root_payload(settings, identifier)
     if root is not None:
         content.append(root)
-    description = f"Sets up {settings.address.address} in Apple Mail for {provider.name}"
-    description += " and installs the root certificate its mail server uses." if root is not None else "."
+    # macOS shows these when the profile is opened: in the language of the person it is written for.
+    description = (
+        _("Sets up {address} in Apple Mail for {provider} and installs the root certificate its mail server uses.")
+        if root is not None
+        else _("Sets up {address} in Apple Mail for {provider}.")
+    ).format(address=settings.address.address, provider=provider.name)
     return {
         "PayloadType": "Configuration",
         "PayloadVersion": 1,
         "PayloadIdentifier": identifier,
         "PayloadUUID": profile_uuid(settings, "profile"),
-        "PayloadDisplayName": f"{provider.name} mail: {settings.address.address}",
+        "PayloadDisplayName": _("{provider} mail: {address}").format(
+            provider=provider.name, address=settings.address.address
+        ),
         "PayloadDescription": description,
         "PayloadOrganization": provider.organization,
         "PayloadScope": "User",  # the mail payload is user-channel only on macOS

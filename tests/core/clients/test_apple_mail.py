@@ -288,3 +288,29 @@ def test_signing_refuses_mismatched_or_encrypted_keys(tmp_path: Path) -> None:
         apple_mail.load_signer(cert_file, locked)
     with pytest.raises(apple_mail.SigningError, match="not a PEM certificate"):
         apple_mail.load_signer(key_file, key_file)
+
+
+def test_what_macos_shows_when_the_profile_is_opened_is_in_the_persons_language() -> None:
+    """System Settings shows the profile's name and descriptions before installing it: a Spanish reader gets
+    Spanish, and everything macOS acts on (identifiers, UUIDs, servers) is the same in every language."""
+    from setup_assistant.core import i18n
+
+    saved = i18n._language
+    try:
+        i18n.set_language("en")
+        english = load(apple_mail.mobileconfig_bytes(settings()))
+        i18n.set_language("es")
+        spanish = load(apple_mail.mobileconfig_bytes(settings()))
+    finally:
+        i18n._language = saved
+    address = settings().address.address
+    assert english["PayloadDisplayName"] == f"NPOMail mail: {address}"
+    assert spanish["PayloadDisplayName"] == f"Correo de NPOMail: {address}"
+    assert spanish["PayloadDescription"].startswith(f"Configura {address} en Apple Mail para NPOMail e instala")
+    shown = ("PayloadDisplayName", "PayloadDescription")
+    for en_part, es_part in zip(english["PayloadContent"], spanish["PayloadContent"], strict=True):
+        assert {k: v for k, v in en_part.items() if k not in shown} == {
+            k: v for k, v in es_part.items() if k not in shown
+        }
+    root = next(p for p in spanish["PayloadContent"] if p["PayloadType"] == "com.apple.security.root")
+    assert root["PayloadDescription"].startswith("El certificado raíz")

@@ -155,3 +155,36 @@ def test_a_domain_cmd_would_parse_is_refused(bad: str) -> None:
     address = dataclasses.replace(s.address, domain=bad, ascii_domain=bad)
     with pytest.raises(ValueError, match="setup script"):
         outlook.setup_script(dataclasses.replace(s, address=address))
+
+
+def test_the_script_speaks_the_persons_language_in_utf8_and_stays_parseable(tmp_path: Path) -> None:
+    from setup_assistant.core import i18n
+
+    saved = i18n._language
+    try:
+        i18n.set_language("es")
+        script = (exported(tmp_path) / "outlook-setup.cmd").read_bytes().decode("utf-8")
+    finally:
+        i18n._language = saved
+    lines = script.split("\r\n")
+    assert lines[1] == "chcp 65001 >nul"  # before the first accented letter
+    assert "echo Ahora abra Outlook y agregue su cuenta con Archivo, Agregar cuenta." in lines
+    assert any(
+        line.startswith('echo Listo: Outlook lee "!TARGET!\\autodiscover.xml" para example.org') for line in lines
+    )
+    assert not [
+        line
+        for line in lines
+        if line.startswith(("echo", "  echo")) and re.search(r"[%!^&|<>()]", line.replace('"!TARGET!', ""))
+    ]
+    registry = MemoryRegistry()
+    assert run_script(script, registry).endswith(r"\outlook\example.org")  # the same registry writes
+
+
+def test_a_translation_cmd_could_misread_falls_back_to_the_english(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outlook, "_", lambda message: "¡Listo! (100% hecho) & {file}" if "Done" in message else message)
+    line = outlook._cmd_line("echo", "Done: Outlook reads {file} for {domain}.", file="x.xml", domain="example.org")
+    assert line == "echo Done: Outlook reads x.xml for example.org."
+    monkeypatch.setattr(outlook, "_", lambda message: "Listo: {file}")  # a lost placeholder: English too
+    line = outlook._cmd_line("echo", "Done: Outlook reads {file} for {domain}.", file="x.xml", domain="example.org")
+    assert line == "echo Done: Outlook reads x.xml for example.org."

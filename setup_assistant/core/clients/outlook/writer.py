@@ -24,6 +24,7 @@ from pathlib import Path, PureWindowsPath
 
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.outlook.registry import RegistryKind, RegistryValue, undo_reg
+from setup_assistant.core.i18n import N_, _
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import ProfileInputError, check_profile_text, check_text, write_atomic
 
@@ -137,6 +138,26 @@ def export_undo_reg(settings: AccountSettings) -> bytes:
 _CMD_SYNTAX = re.compile(r'[\s"%!^&|<>()\\/]')
 
 
+# What a translated message may hold in the script: letters of any language, digits, spaces and plain
+# punctuation. Anything cmd.exe could read as syntax (% ! ^ & | < > quotes, and parentheses inside the
+# `if` block) is not allowed; such a translation falls back to the English, which has none.
+_CMD_SAFE_ECHO = re.compile(r"[\w .,;:¿?¡'’«»“”-]*")
+_CMD_SAFE_REM = re.compile(r"[\w .,;:¿?¡'’«»“”()-]*")
+
+
+def _cmd_line(command: str, message: str, **values: str) -> str:
+    """`echo` or `rem` with a message in the person's language (English when the translation is unsafe)."""
+    safe = _CMD_SAFE_REM if command == "rem" else _CMD_SAFE_ECHO
+    translated = _(message)
+    shape = re.sub(r"\{\w+\}", "", translated)
+    text = (
+        translated
+        if safe.fullmatch(shape) and set(re.findall(r"\{\w+\}", translated)) == set(re.findall(r"\{\w+\}", message))
+        else message
+    )
+    return f"{command} {text.format(**values)}"
+
+
 def setup_script(settings: AccountSettings) -> bytes:
     """outlook-setup.cmd: copies autodiscover.xml into the person's own %LOCALAPPDATA% and points Outlook at
     that concrete path (REG_SZ, as Microsoft documents the value), plus the three shared switches.
@@ -160,35 +181,48 @@ def setup_script(settings: AccountSettings) -> bytes:
         f'reg add "HKCU\\{v.key}" /v "{v.name}" /t REG_DWORD /d {_dword(v)} /f >nul || goto failed'
         for v in SHARED_SWITCHES
     ]
+    domain = settings.address.ascii_domain
     lines = [
         "@echo off",
-        *(["chcp 65001 >nul"] if unicode else []),  # the domain below is UTF-8; cmd reads on in that code page
-        f"rem Sets up classic Outlook for {settings.address.ascii_domain} (NPOMail Setup Assistant).",
-        f"rem Copies {AUTODISCOVER_FILE} from this folder into your own {folder}",
-        "rem (other users of this computer cannot change it) and tells Outlook to read it there.",
-        "rem Only your own settings (HKEY_CURRENT_USER) change; no administrator is needed.",
+        _cmd_line("rem", N_("Sets up classic Outlook for {domain} (NPOMail Setup Assistant)."), domain=domain),
+        _cmd_line(
+            "rem", N_("Copies {file} from this folder into your own {folder}"), file=AUTODISCOVER_FILE, folder=folder
+        ),
+        _cmd_line("rem", N_("(other users of this computer cannot change it) and tells Outlook to read it there.")),
+        _cmd_line("rem", N_("Only your own settings (HKEY_CURRENT_USER) change; no administrator is needed.")),
         "setlocal DisableDelayedExpansion",
         "if not defined LOCALAPPDATA goto failed",
         f'set "SOURCE=%~dp0{AUTODISCOVER_FILE}"',
         f'set "TARGET={folder}"',
         "setlocal EnableDelayedExpansion",
         'if not exist "!SOURCE!" (',
-        f"  echo {AUTODISCOVER_FILE} must be in the same folder as this file.",
+        "  " + _cmd_line("echo", N_("{file} must be in the same folder as this file."), file=AUTODISCOVER_FILE),
         "  goto failed",
         ")",
         'if not exist "!TARGET!\\" mkdir "!TARGET!"',
         'if not exist "!TARGET!\\" goto failed',
         f'copy /Y "!SOURCE!" "!TARGET!\\{AUTODISCOVER_FILE}" >nul || goto failed',
         *reg_adds,
-        f'echo Done: Outlook reads "!TARGET!\\{AUTODISCOVER_FILE}" for {settings.address.ascii_domain}.',
-        "echo Now start Outlook and add your account with File, Add Account.",
+        _cmd_line(
+            "echo",
+            N_("Done: Outlook reads {file} for {domain}."),
+            file=f'"!TARGET!\\{AUTODISCOVER_FILE}"',
+            domain=domain,
+        ),
+        _cmd_line("echo", N_("Now start Outlook and add your account with File, Add Account.")),
         "pause",
         "exit /b 0",
         ":failed",
-        "echo The setup did not finish (see the message above); instructions.html says how to undo it.",
+        _cmd_line(
+            "echo", N_("The setup did not finish; see the message above. instructions.html says how to undo it.")
+        ),
         "pause",
         "exit /b 1",
     ]
+    if not unicode and not all(line.isascii() for line in lines):
+        unicode = True
+    if unicode:
+        lines.insert(1, "chcp 65001 >nul")  # the text below is UTF-8; cmd reads on in that code page
     text = "\r\n".join(lines) + "\r\n"
     return text.encode("utf-8" if unicode else "ascii")
 

@@ -1384,7 +1384,7 @@ Huella digital SHA-256:
     <message>
         <location filename="../../setup_assistant/gui/pages/programs.py" line="720"/>
         <source>Outlook: so webmail and your other devices keep your mail, import outlook.prf (it keeps mail on the server), or after adding the account open its More Settings › Advanced, keep “Leave a copy of messages on the server” ticked and untick “Remove from server after 14 days”.</source>
-        <translation>Outlook: para que el correo web y sus otros dispositivos conserven su correo, importe outlook.prf (deja el correo en el servidor), o después de agregar la cuenta abra Más configuraciones › Avanzadas [More Settings › Advanced], mantenga marcada «Dejar una copia de los mensajes en el servidor» [Leave a copy of messages on the server] y desmarque «Quitar del servidor después de 14 días» [Remove from server after 14 days].</translation>
+        <translation>Outlook: para que el correo web y sus otros dispositivos conserven su correo, importe outlook.prf (deja el correo en el servidor), o después de agregar la cuenta abra Más configuraciones › Avanzadas [Advanced], mantenga marcada «Dejar una copia de los mensajes en el servidor» [Leave a copy of messages on the server] y desmarque «Quitar del servidor después de 14 días» [Remove from server after 14 days].</translation>
     </message>
     <message>
         <location filename="../../setup_assistant/gui/pages/programs.py" line="736"/>

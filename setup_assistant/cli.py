@@ -211,6 +211,40 @@ def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str 
     return password
 
 
+# A probe's or a login's status as a person reads it: the code itself in English (the output English readers and
+# scripts know), a short word in other languages. JSON keeps the codes.
+_STATUS_WORDS = frozenset(
+    (
+        # TRANSLATORS: the status of a server port or a login in the command line's table: one or a few words.
+        N_("ok"),
+        N_("dns-error"),
+        N_("timeout"),
+        N_("refused"),
+        N_("reset"),
+        N_("no-starttls"),
+        N_("bad-greeting"),
+        N_("tls-error"),
+        N_("untrusted-certificate"),
+        N_("expired-certificate"),
+        N_("hostname-mismatch"),
+        N_("cancelled"),
+        N_("rejected"),
+        N_("error"),
+    )
+)
+
+
+def status_word(status: Any) -> str:
+    """An EndpointStatus or LoginStatus for a person: its code in English, a short word in Spanish."""
+    code = str(status.value)
+    return _(code) if code in _STATUS_WORDS else code
+
+
+def progress_line(result: Any) -> str:
+    """The line shown while a probe runs, as each port finishes: "  … IMAP host:993 (SSL/TLS): refused"."""
+    return f"  … {result.endpoint.describe()}: {status_word(result.status)}"
+
+
 def _probe_table(check: Any) -> str:
     rows = [(_("protocol"), _("port"), _("security"), _("status"), _("ms"), _("detail"))]
     for r in check.probe.endpoints:
@@ -219,9 +253,9 @@ def _probe_table(check: Any) -> str:
                 r.endpoint.protocol.label,
                 str(r.endpoint.port),
                 r.endpoint.security.label,
-                r.status.value,
+                status_word(r.status),
                 str(r.elapsed_ms),
-                r.detail,
+                human(r.detail),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(5)]
@@ -247,9 +281,8 @@ def _probe_table(check: Any) -> str:
         out.append(_("Logins:"))
         for login in check.logins:
             e = login.endpoint
-            out.append(
-                f"  {e.protocol.label} {e.port} ({e.security.label}): {login.status.value}: {human(login.detail)}"
-            )
+            status, detail = status_word(login.status), human(login.detail)
+            out.append(f"  {e.protocol.label} {e.port} ({e.security.label}): {status}: {detail}")
     rec = check.probe.recommended
     out.append(
         _("Recommended: {settings}").format(
@@ -298,7 +331,7 @@ def cmd_probe(args: argparse.Namespace) -> int:
 
     def show(result: Any) -> None:
         if not args.json and not args.quiet:
-            print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)
+            print(progress_line(result), file=sys.stderr, flush=True)
 
     try:
         check = check_account(

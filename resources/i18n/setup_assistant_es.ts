@@ -214,148 +214,148 @@ Huella digital SHA-256:
 <context>
     <name>CheckingPage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="68"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="69"/>
         <source>Checking your account</source>
         <translation>Revisando su cuenta</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="71"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="72"/>
         <source>The assistant tries every way to reach the {provider} servers at once. This takes a few seconds.</source>
         <translation>El asistente prueba a la vez todas las formas de llegar a los servidores de {provider}. Esto tarda unos segundos.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="76"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="77"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="76"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="77"/>
         <source>Result</source>
         <translation>Resultado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="76"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="77"/>
         <source>Time</source>
         <translation>Tiempo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="81"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="82"/>
         <source>Connection checks</source>
         <translation>Pruebas de conexión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="89"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="90"/>
         <source>Progress of the checks</source>
         <translation>Avance de las pruebas</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="157"/>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="260"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="158"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="261"/>
         <source>Checking…</source>
         <translation>Revisando…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="175"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="176"/>
         <source>Checking the password (the connections are known)…</source>
         <translation>Revisando la contraseña (las conexiones ya se conocen)…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="221"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="222"/>
         <source>Stopping…</source>
         <translation>Deteniendo…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="242"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="243"/>
         <source>{what} · port {port} · {security}</source>
         <translation>{what} · puerto {port} · {security}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="249"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="250"/>
         <source>{what}, port {port}, {security}</source>
         <translation>{what}, puerto {port}, {security}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="265"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="266"/>
         <source>Sign-in for {what}</source>
         <translation>Inicio de sesión para {what}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="268"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="269"/>
         <source>Waiting</source>
         <translation>En espera</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="270"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="271"/>
         <source>Not tested (no password)</source>
         <translation>Sin probar (no hay contraseña)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="286"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="287"/>
         <source>no time yet</source>
         <translation>todavía sin tiempo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="313"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="314"/>
         <source>Sign-in for {what} · port {port}</source>
         <translation>Inicio de sesión para {what} · puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="320"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="321"/>
         <source>Sign-in for {what}, port {port}</source>
         <translation>Inicio de sesión para {what}, puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="349"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="350"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="351"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="352"/>
         <source>Not tested (no secure connection)</source>
         <translation>Sin probar (no hay conexión segura)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="356"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="357"/>
         <source>Press Next to see what this means.</source>
         <translation>Pulse «Siguiente» para ver qué significa esto.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="371"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="372"/>
         <source>The check failed unexpectedly ({error}). Press “Check again”; if it keeps failing, ask your help desk.</source>
         <translation>La revisión falló de forma inesperada ({error}). Pulse «Revisar de nuevo»; si sigue fallando, consulte a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="387"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="388"/>
         <source>&amp;Stop</source>
         <translation>&amp;Detener</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="388"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="389"/>
         <source>Stops the checks now.</source>
         <translation>Detiene las pruebas ahora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="390"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="391"/>
         <source>Check &amp;again</source>
         <translation>&amp;Revisar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="391"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="392"/>
         <source>Runs all the checks again.</source>
         <translation>Vuelve a hacer todas las pruebas.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="418"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="419"/>
         <source>Waiting for port {ports} to answer… {seconds} s (it is given up to {limit} s)</source>
         <translation>Esperando la respuesta del puerto {ports}… {seconds} s (se espera hasta {limit} s)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="419"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="420"/>
         <source>, </source>
         <translation>, </translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/checking.py" line="424"/>
+        <location filename="../../setup_assistant/gui/pages/checking.py" line="425"/>
         <source>Checking the password… {seconds} s</source>
         <translation>Revisando la contraseña… {seconds} s</translation>
     </message>
@@ -538,289 +538,289 @@ Huella digital SHA-256:
 <context>
     <name>Explain</name>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="51"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="52"/>
         <source>receiving mail (IMAP)</source>
         <translation>recibir correo (IMAP)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="52"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="53"/>
         <source>receiving mail (POP)</source>
         <translation>recibir correo (POP)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="53"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="54"/>
         <source>sending mail</source>
         <translation>enviar correo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="64"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="65"/>
         <source>Works, encrypted</source>
         <translation>Funciona, cifrado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="65"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="66"/>
         <source>Server name not found</source>
         <translation>No se encontró el nombre del servidor</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="66"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="67"/>
         <source>No answer (blocked?)</source>
         <translation>Sin respuesta (¿bloqueado?)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="67"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="68"/>
         <source>Connection refused</source>
         <translation>Conexión rechazada</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="68"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="69"/>
         <source>Connection cut off</source>
         <translation>Conexión cortada</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="69"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="70"/>
         <source>No encryption offered</source>
         <translation>No ofrece cifrado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="70"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="71"/>
         <source>Not a mail server</source>
         <translation>No es un servidor de correo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="71"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="72"/>
         <source>Encryption failed</source>
         <translation>Falló el cifrado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="72"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="73"/>
         <source>Certificate not trusted</source>
         <translation>Certificado no confiable</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="73"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="74"/>
         <source>Certificate expired</source>
         <translation>Certificado vencido</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="74"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="75"/>
         <source>Certificate for another server</source>
         <translation>Certificado de otro servidor</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="75"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="76"/>
         <source>Stopped</source>
         <translation>Detenido</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="89"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="90"/>
         <source>Password accepted</source>
         <translation>Contraseña aceptada</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="90"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="91"/>
         <source>Password not accepted</source>
         <translation>Contraseña no aceptada</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="91"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="92"/>
         <source>Could not sign in</source>
         <translation>No se pudo iniciar sesión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="98"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="99"/>
         <source>Port {port} could not be checked</source>
         <translation>No se pudo revisar el puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="102"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="103"/>
         <source>The server on port {port} accepted the connection but did not set up encryption</source>
         <translation>El servidor del puerto {port} aceptó la conexión, pero no estableció el cifrado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="106"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="107"/>
         <source>Your network blocks port {port}</source>
         <translation>Su red bloquea el puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="108"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="109"/>
         <source>Port {port} refuses connections on this network</source>
         <translation>El puerto {port} rechaza las conexiones en esta red</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="112"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="113"/>
         <source>The server on port {port} did not offer encryption (something on this network may remove it)</source>
         <translation>El servidor del puerto {port} no ofreció cifrado (puede que algo en esta red lo quite)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="116"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="117"/>
         <source>The certificate on port {port} could not be verified</source>
         <translation>No se pudo verificar el certificado del puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="120"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="121"/>
         <source>The server name could not be looked up for port {port}</source>
         <translation>No se pudo buscar el nombre del servidor para el puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="123"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="124"/>
         <source>Port {port} did not work</source>
         <translation>El puerto {port} no funcionó</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="132"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="133"/>
         <source>The server&apos;s certificate is out of date ({detail}). If this computer&apos;s date and time are wrong, correct them and check again; otherwise tell your help desk.</source>
         <translation>El certificado del servidor está vencido ({detail}). Si la fecha y la hora de esta computadora no son correctas, corríjalas y vuelva a revisar; si no, avísele a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="138"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="139"/>
         <source>The server answered with a certificate for a different server ({detail}). Something on this network may be intercepting mail. Do not use this network for email; try another one or ask your help desk.</source>
         <translation>El servidor respondió con un certificado de otro servidor ({detail}). Puede que algo en esta red esté interceptando el correo. No use esta red para el correo; pruebe con otra o consulte a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="145"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="146"/>
         <source>The server&apos;s certificate is signed by a trusted authority but is not meant for a mail server ({detail}). Mail programs refuse it, so the assistant did not send your password. Tell your help desk: the provider has to fix the certificate.</source>
         <translation>El certificado del servidor está firmado por una autoridad de confianza, pero no es para un servidor de correo ({detail}). Los programas de correo lo rechazan, así que el asistente no envió su contraseña. Avísele a su mesa de ayuda: el proveedor tiene que corregir el certificado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="152"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="153"/>
         <source>The server&apos;s certificate is not vouched for by anyone this computer trusts, not even by the provider&apos;s own certificate authority. Something on this network may be intercepting mail (this happens on some hotel and public Wi-Fi). Try another network, or ask your help desk.</source>
         <translation>Nadie en quien confíe esta computadora respalda el certificado del servidor, ni siquiera la autoridad de certificación del propio proveedor. Puede que algo en esta red esté interceptando el correo (pasa en algunas redes wifi de hoteles y públicas). Pruebe con otra red o consulte a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="168"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="176"/>
         <source>{ports} for {what}</source>
         <translation>{ports} para {what}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="169"/>
-        <location filename="../../setup_assistant/gui/explain.py" line="278"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="177"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="286"/>
         <source> and </source>
         <translation> y </translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="181"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="189"/>
         <source>The mail server&apos;s name ({host}) could not be looked up, so no connection could even be tried. This computer may not be connected to the internet.</source>
         <translation>No se pudo buscar el nombre del servidor de correo ({host}), así que ni siquiera se pudo intentar una conexión. Puede que esta computadora no esté conectada a internet.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="187"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="195"/>
         <source>No answer came back from {host}: something on the way silently drops the connections.</source>
         <translation>No llegó ninguna respuesta de {host}: algo en el camino descarta las conexiones sin avisar.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="191"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="199"/>
         <source>{host} could not be reached: the connections were refused or cut off.</source>
         <translation>No se pudo llegar a {host}: las conexiones fueron rechazadas o cortadas.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="194"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="202"/>
         <source>The assistant tried {host} on ports {ports}.</source>
         <translation>El asistente probó {host} en los puertos {ports}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="197"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="205"/>
         <source>What to check: is this computer connected to the internet (can you open a web page)? A firewall, antivirus or VPN may block mail: try without the VPN, or another network such as a phone&apos;s hotspot. If web pages open, the mail server may be down for a while: press “Check again” later, or ask your help desk.</source>
         <translation>Qué revisar: ¿esta computadora está conectada a internet (puede abrir una página web)? Un firewall, un antivirus o una VPN pueden bloquear el correo: pruebe sin la VPN o con otra red, por ejemplo la zona wifi de un celular. Si las páginas web abren, puede que el servidor de correo no esté disponible por un rato: pulse «Revisar de nuevo» más tarde o consulte a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="216"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="224"/>
         <source>The check was stopped before it finished. Press “Check again” to restart it.</source>
         <translation>La revisión se detuvo antes de terminar. Pulse «Revisar de nuevo» para empezarla otra vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="247"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="255"/>
         <source>{What} does not work on this network: neither port {port} nor port {other} can be used securely. Some networks (hotels, guest Wi-Fi) block email; try another network, or ask your help desk.</source>
         <translation>{What} no funciona en esta red: no se puede usar de forma segura ni el puerto {port} ni el puerto {other}. Algunas redes (hoteles, wifi para invitados) bloquean el correo; pruebe con otra red o consulte a su mesa de ayuda.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="261"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="269"/>
         <source>{why}, so the secure port {port} will be used for {what} instead.</source>
         <translation>{why}, así que para {what} se usará en su lugar el puerto seguro {port}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="268"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="276"/>
         <source>{what} on port {port}</source>
         <translation>{what} en el puerto {port}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="277"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="285"/>
         <source>Works securely: {list}.</source>
         <translation>Funciona de forma segura: {list}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="287"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="295"/>
         <source>The password was not tested because none was typed. The mail program will ask for it the first time it connects.</source>
         <translation>No se probó la contraseña porque no se escribió ninguna. El programa de correo la pedirá la primera vez que se conecte.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="296"/>
-        <location filename="../../setup_assistant/gui/explain.py" line="321"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="304"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="329"/>
         <source>your postmaster</source>
         <translation>el administrador de correo de su organización</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="301"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="309"/>
         <source>The server did not accept the password for {address}. Go back and type it again (is Caps Lock on?). If you do not know your password, {who} can reset it for you.</source>
         <translation>El servidor no aceptó la contraseña de {address}. Vuelva atrás y escríbala otra vez (¿está activado Bloq Mayús?). Si no conoce su contraseña, {who} puede restablecerla.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="315"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="323"/>
         <source>The server can be reached, but signing in could not be completed ({detail}). Try again in a few minutes.</source>
         <translation>Se puede llegar al servidor, pero no se pudo completar el inicio de sesión ({detail}). Vuelva a intentarlo en unos minutos.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="323"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="331"/>
         <source>The server can be reached, but signing in could not be completed ({detail}).</source>
         <translation>Se puede llegar al servidor, pero no se pudo completar el inicio de sesión ({detail}).</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="331"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="339"/>
         <source>Your password was accepted.</source>
         <translation>Se aceptó su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="338"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="346"/>
         <source>{address} has characters outside plain ASCII, and not every mail server accepts such a username. If the password is right, ask {who} which form of the address to sign in with.</source>
         <translation>{address} tiene caracteres fuera del ASCII simple, y no todos los servidores de correo aceptan ese nombre de usuario. Si la contraseña es correcta, pregúntele a {who} con qué forma de la dirección debe iniciar sesión.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="347"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="355"/>
         <source>Everything works.</source>
         <translation>Todo funciona.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="350"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="358"/>
         <source>Your email works, with a small change.</source>
         <translation>Su correo funciona, con un pequeño cambio.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="352"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="360"/>
         <source>The password was not accepted.</source>
         <translation>No se aceptó la contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="355"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="363"/>
         <source>The servers answer, but signing in failed.</source>
         <translation>Los servidores responden, pero falló el inicio de sesión.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="359"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="367"/>
         <source>The mail server could not be reached.</source>
         <translation>No se pudo llegar al servidor de correo.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="363"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="371"/>
         <source>The server&apos;s certificate could not be trusted.</source>
         <translation>No se pudo confiar en el certificado del servidor.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="367"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="375"/>
         <source>Part of your email is blocked on this network.</source>
         <translation>Parte de su correo está bloqueada en esta red.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/explain.py" line="369"/>
+        <location filename="../../setup_assistant/gui/explain.py" line="377"/>
         <source>The check was stopped.</source>
         <translation>Se detuvo la revisión.</translation>
     </message>
@@ -1438,132 +1438,132 @@ Huella digital SHA-256:
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="57"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="58"/>
         <source>unknown</source>
         <translation>desconocido</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="58"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="59"/>
         <source>yes</source>
         <translation>sí</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="58"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="59"/>
         <source>no</source>
         <translation>no</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="74"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="75"/>
         <source>What the check found</source>
         <translation>Lo que encontró la revisión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="89"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="90"/>
         <source>Type the &amp;password again</source>
         <translation>Escribir la &amp;contraseña otra vez</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="91"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="92"/>
         <source>Check &amp;again</source>
         <translation>&amp;Revisar de nuevo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="101"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="102"/>
         <source>C&amp;ontinue anyway with {provider}&apos;s published settings (not tested)</source>
         <translation>C&amp;ontinuar de todos modos con la configuración que publica {provider} (sin probar)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="107"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="108"/>
         <source>For example to save the files and the settings sheet for a computer on another network. They are marked “not tested” on the next pages, and nothing is set up on this computer unless you confirm it there.</source>
         <translation>Por ejemplo, para guardar los archivos y la hoja de configuración para una computadora de otra red. En las páginas siguientes aparecen como «sin probar», y no se configura nada en esta computadora a menos que usted lo confirme allí.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="118"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="119"/>
         <source>How should your mail program receive mail?</source>
         <translation>¿Cómo debe recibir el correo su programa de correo?</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="119"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="120"/>
         <source>&amp;IMAP (recommended)</source>
         <translation>&amp;IMAP (recomendado)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="122"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="123"/>
         <source>Your mail stays on the server, so webmail, your phone and your other computers all show the same mail and folders.</source>
         <translation>Su correo se queda en el servidor, así que el correo web, su celular y sus otras computadoras muestran el mismo correo y las mismas carpetas.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="126"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="127"/>
         <source>P&amp;OP</source>
         <translation>&amp;POP</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="129"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="130"/>
         <source>Downloads your mail to this computer. The guide warns that POP and webmail do not go well together: by default POP deletes mail from the server, so webmail and your other devices no longer see it. The assistant sets Thunderbird up to leave your mail on the server; Apple Mail and Outlook need one setting changed by hand, shown at the end. With POP you cannot see the Spam and Virus folders in your mail program, only in webmail.</source>
         <translation>Descarga su correo a esta computadora. La guía advierte que POP y el correo web no se llevan bien: de forma predeterminada, POP borra el correo del servidor, así que el correo web y sus otros dispositivos dejan de verlo. El asistente configura Thunderbird para que deje su correo en el servidor; en Apple Mail y Outlook hay que cambiar un ajuste a mano, que se muestra al final. Con POP no puede ver las carpetas de spam y virus en su programa de correo, solo en el correo web.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="160"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="161"/>
         <source>Connection</source>
         <translation>Conexión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="161"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="162"/>
         <source>Port</source>
         <translation>Puerto</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="162"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="163"/>
         <source>Security</source>
         <translation>Seguridad</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="163"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="164"/>
         <source>Result</source>
         <translation>Resultado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="164"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="165"/>
         <source>Time</source>
         <translation>Tiempo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="165"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="166"/>
         <source>Details</source>
         <translation>Detalles</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="174"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="175"/>
         <source>Technical details of every connection</source>
         <translation>Detalles técnicos de cada conexión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="177"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="178"/>
         <source>Save a &amp;report for the help desk…</source>
         <translation>Guardar un informe para la &amp;mesa de ayuda…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="179"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="180"/>
         <source>Saves these details as a file; it never contains your password.</source>
         <translation>Guarda estos detalles en un archivo; nunca contiene su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="194"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="195"/>
         <source>Details for the help desk</source>
         <translation>Detalles para la mesa de ayuda</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="202"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="203"/>
         <source>for {address}</source>
         <translation>para {address}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="250"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="251"/>
         <source>Until this works, the assistant cannot set up your mail program. Save a report for the help desk (under Details) if you need help.</source>
         <translation>Hasta que esto funcione, el asistente no puede configurar su programa de correo. Si necesita ayuda, guarde un informe para la mesa de ayuda (en Detalles).</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="300"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="301"/>
         <source>Certificate: {subject}
 Issued by: {issuer}
 Valid until: {until} ({tls})
@@ -1578,27 +1578,27 @@ SHA-256:
 De confianza para Mozilla (Thunderbird): {mozilla} · esta computadora: {os} · la raíz del proveedor: {root}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="319"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="320"/>
         <source>Sign-in {protocol}</source>
         <translation>Inicio de sesión {protocol}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="370"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="371"/>
         <source>Your password is now kept in {where}.</source>
         <translation>Ahora su contraseña se guarda en {where}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="377"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="378"/>
         <source>The password remembered earlier was removed from this computer.</source>
         <translation>Se quitó de esta computadora la contraseña que estaba guardada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="429"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="430"/>
         <source>Save a report for the help desk</source>
         <translation>Guardar un informe para la mesa de ayuda</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/result.py" line="431"/>
+        <location filename="../../setup_assistant/gui/pages/result.py" line="432"/>
         <source>Report (*.html)</source>
         <translation>Informe (*.html)</translation>
     </message>

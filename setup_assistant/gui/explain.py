@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
 
+from setup_assistant.core.i18n import Message, human
 from setup_assistant.core.model import (
     HANDSHAKE_STALLED,
     NOT_MEANT_FOR_MAIL,
@@ -133,21 +134,21 @@ def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
             "Explain",
             "The server's certificate is out of date ({detail}). If this computer's date and time are wrong, "
             "correct them and check again; otherwise tell your help desk.",
-        ).format(detail=visible(first.detail))
+        ).format(detail=visible(human(first.detail)))
     elif first.status is EndpointStatus.HOSTNAME_MISMATCH:
         text = QCoreApplication.translate(
             "Explain",
             "The server answered with a certificate for a different server ({detail}). Something on this "
             "network may be intercepting mail. Do not use this network for email; try another one or ask your "
             "help desk.",
-        ).format(detail=visible(first.detail))
-    elif first.detail.startswith(NOT_MEANT_FOR_MAIL):
+        ).format(detail=visible(human(first.detail)))
+    elif first.detail.startswith(NOT_MEANT_FOR_MAIL):  # matched on the English, which is the data
         text = QCoreApplication.translate(
             "Explain",
             "The server's certificate is signed by a trusted authority but is not meant for a mail server "
             "({detail}). Mail programs refuse it, so the assistant did not send your password. Tell your help "
             "desk: the provider has to fix the certificate.",
-        ).format(detail=visible(first.detail[len(NOT_MEANT_FOR_MAIL) + 2 :]))
+        ).format(detail=visible(_not_meant_reason(first.detail)))
     else:
         text = QCoreApplication.translate(
             "Explain",
@@ -156,6 +157,13 @@ def _certificate_finding(results: list[EndpointResult]) -> Finding | None:
             "happens on some hotel and public Wi-Fi). Try another network, or ask your help desk.",
         )
     return Finding(Status.ERROR, text)
+
+
+def _not_meant_reason(detail: str) -> str:
+    """The reason alone of a "not meant for a mail server" detail, in the person's language."""
+    if isinstance(detail, Message) and "reason" in detail.params:
+        return human(detail.params["reason"])
+    return detail[len(NOT_MEANT_FOR_MAIL) + 2 :]
 
 
 def _ports_tried(results: list[EndpointResult]) -> str:
@@ -316,13 +324,13 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
                 "Explain",
                 "The server can be reached, but signing in could not be completed ({detail}). Try again in a "
                 "few minutes.",
-            ).format(detail=visible(failed.detail))
+            ).format(detail=visible(human(failed.detail)))
         else:  # waiting will not help: the server may not take this username at all
             reset = provider.extra.get("password_reset", QCoreApplication.translate("Explain", "your postmaster"))
             text = (
                 QCoreApplication.translate(
                     "Explain", "The server can be reached, but signing in could not be completed ({detail})."
-                ).format(detail=visible(failed.detail))
+                ).format(detail=visible(human(failed.detail)))
                 + " "
                 + _non_ascii_username(check.address.address, reset)
             )

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
 
 import certifi
 from cryptography import x509
@@ -35,7 +36,8 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from setup_assistant.core.model import NOT_MEANT_FOR_MAIL, CertificateFacts, EndpointStatus, TrustedBy
+from setup_assistant.core.i18n import Message, PluralMessage, human
+from setup_assistant.core.model import CertificateFacts, EndpointStatus, TrustedBy
 from setup_assistant.core.provider import PinnedRoot
 
 _LINUX_BUNDLES = (
@@ -120,12 +122,12 @@ def _valid_at(cert: x509.Certificate, when: dt.datetime) -> bool:
 # serve the verifier (as ExtensionPolicy validators, which raise) and the human detail (which names them).
 
 _PURPOSES = {
-    ExtendedKeyUsageOID.SERVER_AUTH: "TLS servers",
-    ExtendedKeyUsageOID.CLIENT_AUTH: "client authentication",
-    ExtendedKeyUsageOID.CODE_SIGNING: "code signing",
-    ExtendedKeyUsageOID.EMAIL_PROTECTION: "signing and encrypting email",
-    ExtendedKeyUsageOID.TIME_STAMPING: "time stamping",
-    ExtendedKeyUsageOID.OCSP_SIGNING: "signing revocation answers",
+    ExtendedKeyUsageOID.SERVER_AUTH: Message("TLS servers"),
+    ExtendedKeyUsageOID.CLIENT_AUTH: Message("client authentication"),
+    ExtendedKeyUsageOID.CODE_SIGNING: Message("code signing"),
+    ExtendedKeyUsageOID.EMAIL_PROTECTION: Message("signing and encrypting email"),
+    ExtendedKeyUsageOID.TIME_STAMPING: Message("time stamping"),
+    ExtendedKeyUsageOID.OCSP_SIGNING: Message("signing revocation answers"),
 }
 _SERVER_EKUS = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDED_KEY_USAGE)
 
@@ -134,18 +136,33 @@ class _NotForThis(ValueError):
     """Raised by a policy validator: the certificate is not meant for this use (the message says why)."""
 
 
+class Listing(Message):
+    """Names joined by commas ("code signing, 1.2.3.4"): English as data, each name in the person's language
+    when shown."""
+
+    parts: tuple[str, ...]
+
+    def __new__(cls, parts: Sequence[str]) -> Self:
+        made = super().__new__(cls, ", ".join(parts))
+        made.parts = tuple(parts)
+        return made
+
+    def human(self) -> str:
+        return ", ".join(human(p) for p in self.parts)
+
+
 def _purpose_names(eku: x509.ExtendedKeyUsage) -> str:
-    names = [_PURPOSES.get(oid, oid.dotted_string) for oid in eku]
-    return ", ".join(dict.fromkeys(names)) or "nothing"
+    names = list(dict.fromkeys(_PURPOSES.get(oid, oid.dotted_string) for oid in eku))
+    return Listing(names) if names else Message("nothing")
 
 
-def _server_eku_problem(eku: x509.ExtendedKeyUsage) -> str | None:
+def _server_eku_problem(eku: x509.ExtendedKeyUsage) -> Message | None:
     if any(oid in _SERVER_EKUS for oid in eku):
         return None
-    return f"it is issued for {_purpose_names(eku)} only"
+    return Message("it is issued for {purposes} only", purposes=_purpose_names(eku))
 
 
-def _server_key_usage_problem(cert: x509.Certificate, usage: x509.KeyUsage) -> str | None:
+def _server_key_usage_problem(cert: x509.Certificate, usage: x509.KeyUsage) -> Message | None:
     """A TLS server signs its handshake, or (RSA) decrypts the key, or (EC) agrees on one: one of these suffices,
     as NSS and OpenSSL accept."""
     key = cert.public_key()
@@ -155,15 +172,19 @@ def _server_key_usage_problem(cert: x509.Certificate, usage: x509.KeyUsage) -> s
         fits, needs = usage.digital_signature or usage.key_agreement, "digitalSignature or keyAgreement"
     else:
         fits, needs = usage.digital_signature, "digitalSignature"
-    return None if fits else f"its key usage does not allow what a TLS server does with its key ({needs})"
+    return (
+        None
+        if fits
+        else Message("its key usage does not allow what a TLS server does with its key ({needs})", needs=needs)
+    )
 
 
-def _leaf_problem(cert: x509.Certificate) -> str | None:
+def _leaf_problem(cert: x509.Certificate) -> Message | None:
     """Why this certificate is not fit to identify a TLS server, or None."""
     ext = cert.extensions
     with contextlib.suppress(x509.ExtensionNotFound):
         if ext.get_extension_for_class(x509.BasicConstraints).value.ca:
-            return "it is a certificate authority's certificate, not a server's"
+            return Message("it is a certificate authority's certificate, not a server's")
     with contextlib.suppress(x509.ExtensionNotFound):
         problem = _server_eku_problem(ext.get_extension_for_class(x509.ExtendedKeyUsage).value)
         if problem:
@@ -173,7 +194,7 @@ def _leaf_problem(cert: x509.Certificate) -> str | None:
     return None
 
 
-def _ca_problem(cert: x509.Certificate, below: int | None) -> str | None:
+def _ca_problem(cert: x509.Certificate, below: int | None) -> Message | None:
     """Why this certificate may not vouch for a TLS server's certificate, or None.
 
     `below` is how many intermediate CAs stand between it and the leaf (for the path length), if known.
@@ -182,19 +203,25 @@ def _ca_problem(cert: x509.Certificate, below: int | None) -> str | None:
     try:
         constraints = ext.get_extension_for_class(x509.BasicConstraints).value
     except x509.ExtensionNotFound:
-        return "it is not a certificate authority (no basic constraints)"
+        return Message("it is not a certificate authority (no basic constraints)")
     if not constraints.ca:
-        return "it is not a certificate authority"
+        return Message("it is not a certificate authority")
     if below is not None and constraints.path_length is not None and below > constraints.path_length:
         allowed = constraints.path_length
-        return f"it allows {allowed} intermediate certificate{'s' if allowed != 1 else ''} below it, not {below}"
+        return PluralMessage(
+            "it allows {n} intermediate certificate below it, not {below}",
+            "it allows {n} intermediate certificates below it, not {below}",
+            allowed,
+            n=allowed,
+            below=below,
+        )
     with contextlib.suppress(x509.ExtensionNotFound):
         if not ext.get_extension_for_class(x509.KeyUsage).value.key_cert_sign:
-            return "its key usage does not allow it to sign certificates"
+            return Message("its key usage does not allow it to sign certificates")
     with contextlib.suppress(x509.ExtensionNotFound):
         eku = ext.get_extension_for_class(x509.ExtendedKeyUsage).value
         if _server_eku_problem(eku):
-            return f"it may only vouch for {_purpose_names(eku)}"
+            return Message("it may only vouch for {purposes}", purposes=_purpose_names(eku))
     return None
 
 
@@ -413,7 +440,7 @@ def _platform_verifier(chain_der: list[bytes], timeout: float) -> bool | None:
 @dataclass(frozen=True)
 class Verdict:
     status: EndpointStatus
-    detail: str
+    detail: str  # a Message naming the problem; empty when there is none
     facts: CertificateFacts | None
 
 
@@ -426,11 +453,11 @@ def verify_chain(
 ) -> Verdict:
     """Classifies a server's chain: ok, untrusted, expired or for another host, with the facts."""
     if not chain_der:
-        return Verdict(EndpointStatus.TLS_ERROR, "the server sent no certificate", None)
+        return Verdict(EndpointStatus.TLS_ERROR, Message("the server sent no certificate"), None)
     try:
         certs = [x509.load_der_x509_certificate(der) for der in chain_der]
     except ValueError:
-        return Verdict(EndpointStatus.TLS_ERROR, "the server sent a certificate that cannot be read", None)
+        return Verdict(EndpointStatus.TLS_ERROR, Message("the server sent a certificate that cannot be read"), None)
     now = now or dt.datetime.now(dt.UTC)
     leaf, intermediates = certs[0], certs[1:]
     names = _names(leaf)
@@ -465,26 +492,35 @@ def verify_chain(
         if purpose:
             return Verdict(EndpointStatus.UNTRUSTED_CERTIFICATE, purpose, facts)
         if not names:
-            why = "the certificate names no host (no subject alternative name)"
+            why = Message("the certificate names no host (no subject alternative name)")
         else:
-            why = (
-                f"it is issued by '{issuer}', which neither Mozilla's roots, this computer's store "
-                "nor the provider's root certificate vouch for"
+            why = Message(
+                "it is issued by '{issuer}', which neither Mozilla's roots, this computer's store "
+                "nor the provider's root certificate vouch for",
+                issuer=issuer,
             )
-        return Verdict(EndpointStatus.UNTRUSTED_CERTIFICATE, f"the certificate is not trusted: {why}", facts)
+        return Verdict(
+            EndpointStatus.UNTRUSTED_CERTIFICATE, Message("the certificate is not trusted: {why}", why=why), facts
+        )
     trust = mozilla or provider
     # The certificates that matter are those on the validated path, not extra ones the server also sent.
     path = trust.path if trust is not None else certs
     for cert in path:
         if now > cert.not_valid_after_utc:
             when = cert.not_valid_after_utc.date().isoformat()
-            whose = "the server's certificate" if cert is leaf else f"the certificate of '{_common_name(cert.subject)}'"
-            return Verdict(EndpointStatus.EXPIRED_CERTIFICATE, f"{whose} expired on {when}", facts)
+            expired = (
+                Message("the server's certificate expired on {date}", date=when)
+                if cert is leaf
+                else Message(
+                    "the certificate of '{name}' expired on {date}", name=_common_name(cert.subject), date=when
+                )
+            )
+            return Verdict(EndpointStatus.EXPIRED_CERTIFICATE, expired, facts)
         if now < cert.not_valid_before_utc:
             when = cert.not_valid_before_utc.date().isoformat()
             return Verdict(
                 EndpointStatus.EXPIRED_CERTIFICATE,
-                f"the server's certificate is not valid until {when} (check this computer's clock)",
+                Message("the server's certificate is not valid until {date} (check this computer's clock)", date=when),
                 facts,
             )
     anchors: list[x509.Certificate] = []
@@ -496,8 +532,12 @@ def verify_chain(
         anchors.extend(linux_system_roots() or ())
     host_ok = _verifies(anchors, leaf, intermediates, host, now) if anchors else _name_matches(names, host)
     if not host_ok:
-        shown = ", ".join(names[:4]) or "no name"
-        return Verdict(EndpointStatus.HOSTNAME_MISMATCH, f"the certificate is for {shown}, not for {host}", facts)
+        shown = ", ".join(names[:4]) or Message("no name")
+        return Verdict(
+            EndpointStatus.HOSTNAME_MISMATCH,
+            Message("the certificate is for {names}, not for {host}", names=shown, host=host),
+            facts,
+        )
     return Verdict(EndpointStatus.OK, "", facts)
 
 
@@ -516,7 +556,7 @@ def _issuance_order(certs: list[x509.Certificate], anchors: Sequence[x509.Certif
     return path
 
 
-def _purpose_problem(certs: list[x509.Certificate], pinned: PinnedRoot | None) -> str | None:
+def _purpose_problem(certs: list[x509.Certificate], pinned: PinnedRoot | None) -> Message | None:
     """Why a chain that leads to a trusted root is still refused: a certificate on it is meant for something else.
 
     Only asked after the verifier refused the chain, to name the reason; a chain from a stranger is reported as
@@ -529,15 +569,25 @@ def _purpose_problem(certs: list[x509.Certificate], pinned: PinnedRoot | None) -
     try:
         problem = _leaf_problem(path[0])
         if problem:
-            return f"{NOT_MEANT_FOR_MAIL}: {problem}"
+            return not_meant_for_mail(problem)
         for index, cert in enumerate(path[1:], start=1):
             problem = _ca_problem(cert, index - 1)
             if problem:
                 name = _common_name(cert.subject) or cert.subject.rfc4514_string()
-                return f"{NOT_MEANT_FOR_MAIL}: '{name}' may not vouch for a mail server's certificate ({problem})"
+                return not_meant_for_mail(
+                    Message(
+                        "'{name}' may not vouch for a mail server's certificate ({problem})", name=name, problem=problem
+                    )
+                )
     except Exception:  # an extension that cannot even be read: the plain "not trusted" says enough
         return None
     return None
+
+
+def not_meant_for_mail(reason: Message) -> Message:
+    """The detail of a chain signed by a trusted root but meant for something else. Its English starts with
+    model.NOT_MEANT_FOR_MAIL, and its `reason` param is the reason alone (the wizard shows it in its own words)."""
+    return Message("this certificate is not meant for a mail server: {reason}", reason=reason)
 
 
 def _name_matches(names: list[str], host: str) -> bool:

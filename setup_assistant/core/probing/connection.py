@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from setup_assistant.core.model import HANDSHAKE_STALLED
+from setup_assistant.core.i18n import Message
 
 SLICE = 0.1
 MAX_LINE = 8192
@@ -28,7 +28,7 @@ class Cancelled(Exception):
 class NetError(Exception):
     """A network step failed; `kind` is one of the endpoint statuses (timeout, refused, reset, dns-error, ...)."""
 
-    def __init__(self, kind: str, message: str, *, server_spoke: bool = False) -> None:
+    def __init__(self, kind: str, message: Message, *, server_spoke: bool = False) -> None:
         super().__init__(message)
         self.kind = kind
         self.message = message
@@ -74,7 +74,7 @@ class ConnectWatch:
         self._lock = threading.Lock()
         self._rtt: float | None = None
         self._limit: float | None = None
-        self.why = ""  # what the limit rests on, for the message when it runs out
+        self.why: Message | None = None  # what the limit rests on, for the message when it runs out
 
     @property
     def rtt(self) -> float | None:
@@ -86,7 +86,7 @@ class ConnectWatch:
         with self._lock:
             return self._limit
 
-    def set_limit(self, seconds: float, why: str = "") -> None:
+    def set_limit(self, seconds: float, why: Message | None = None) -> None:
         with self._lock:
             if self._limit is None or seconds < self._limit:
                 self._limit, self.why = seconds, why
@@ -104,7 +104,14 @@ class ConnectWatch:
             return float("inf")
         left = started + limit - time.monotonic()
         if left <= 0:
-            raise NetError("timeout", f"port {port} did not answer the connection within {limit:.1f} s")
+            raise NetError(
+                "timeout",
+                Message(
+                    "port {port} did not answer the connection within {seconds} s",
+                    port=port,
+                    seconds=format(limit, ".1f"),
+                ),
+            )
         return left
 
 
@@ -117,12 +124,13 @@ class _ChildDeadline(Deadline):
         return min(super().remaining(), self._parent.remaining())
 
 
-def _check(cancel: threading.Event | None, deadline: Deadline, what: str) -> float:
+def _check(cancel: threading.Event | None, deadline: Deadline, what: Message) -> float:
+    """`what` is the step under way, worded to follow "while" ("logging in")."""
     if cancel is not None and cancel.is_set():
         raise Cancelled()
     left = deadline.remaining()
     if left <= 0:
-        raise NetError("timeout", f"no answer in time while {what}")
+        raise NetError("timeout", Message("no answer in time while {what}", what=what))
     return min(SLICE, left)
 
 
@@ -143,25 +151,80 @@ def resolve(
 
     threading.Thread(target=work, name=f"resolve {host}", daemon=True).start()
     try:
-        while not done.wait(_check(cancel, deadline, f"looking up {host}")):
+        while not done.wait(_check(cancel, deadline, Message("looking up {host}", host=host))):
             pass
     except NetError:
         # A lookup that never returns is a DNS problem, not a blocked port: say so.
         raise NetError(
-            "dns-error", f"the name {host} could not be looked up in time (no DNS server answered)"
+            "dns-error", Message("the name {host} could not be looked up in time (no DNS server answered)", host=host)
         ) from None
     if "error" in box:
         exc = box["error"]
         assert isinstance(exc, BaseException)
         if isinstance(exc, socket.gaierror) and exc.errno in (socket.EAI_AGAIN,):
-            raise NetError("dns-error", f"the name {host} could not be looked up (DNS did not answer)")
-        raise NetError("dns-error", f"the name {host} does not resolve ({_reason(exc)})")
+            raise NetError(
+                "dns-error", Message("the name {host} could not be looked up (DNS did not answer)", host=host)
+            )
+        raise NetError(
+            "dns-error", Message("the name {host} does not resolve ({reason})", host=host, reason=_reason(exc))
+        )
     infos = box["result"]
     assert isinstance(infos, list)
     return [(family, addr) for family, _t, _p, _c, addr in infos]
 
 
+# The system's words for the failures a probe meets, in the C library's English (the English stays what the
+# system says on Linux) and translated where shown; any other failure keeps the system's own text.
+_ERRNO_TEXTS: dict[int, Message] = {
+    errno.ECONNREFUSED: Message("Connection refused"),
+    errno.ENETUNREACH: Message("Network is unreachable"),
+    errno.EHOSTUNREACH: Message("No route to host"),
+    errno.EADDRNOTAVAIL: Message("Cannot assign requested address"),
+    errno.EAFNOSUPPORT: Message("Address family not supported by protocol"),
+    errno.ECONNRESET: Message("Connection reset by peer"),
+    errno.ECONNABORTED: Message("Software caused connection abort"),
+    errno.ETIMEDOUT: Message("Connection timed out"),
+    errno.EPIPE: Message("Broken pipe"),
+    errno.EACCES: Message("Permission denied"),
+    errno.EPERM: Message("Operation not permitted"),
+    errno.ENETDOWN: Message("Network is down"),
+    errno.EHOSTDOWN: Message("Host is down"),
+}
+# Windows reports Winsock's own numbers.
+_ERRNO_TEXTS.update(
+    {
+        10061: _ERRNO_TEXTS[errno.ECONNREFUSED],
+        10051: _ERRNO_TEXTS[errno.ENETUNREACH],
+        10065: _ERRNO_TEXTS[errno.EHOSTUNREACH],
+        10049: _ERRNO_TEXTS[errno.EADDRNOTAVAIL],
+        10047: _ERRNO_TEXTS[errno.EAFNOSUPPORT],
+        10054: _ERRNO_TEXTS[errno.ECONNRESET],
+        10053: _ERRNO_TEXTS[errno.ECONNABORTED],
+        10060: _ERRNO_TEXTS[errno.ETIMEDOUT],
+        10013: _ERRNO_TEXTS[errno.EACCES],
+        10050: _ERRNO_TEXTS[errno.ENETDOWN],
+        10064: _ERRNO_TEXTS[errno.EHOSTDOWN],
+    }
+)
+_LOOKUP_TEXTS: dict[int, Message] = {
+    code: text
+    for name, text in (
+        ("EAI_NONAME", Message("Name or service not known")),
+        ("EAI_NODATA", Message("No address associated with hostname")),
+        ("EAI_FAIL", Message("Non-recoverable failure in name resolution")),
+        ("EAI_AGAIN", Message("Temporary failure in name resolution")),
+    )
+    if (code := getattr(socket, name, None)) is not None
+}
+_LOOKUP_TEXTS.update({11001: _LOOKUP_TEXTS[socket.EAI_NONAME], 11004: Message("No address associated with hostname")})
+
+
 def _reason(exc: BaseException) -> str:
+    """Why a system call failed: a Message for the failures a probe meets, else the system's own text."""
+    if isinstance(exc, socket.gaierror) and exc.errno in _LOOKUP_TEXTS:
+        return _LOOKUP_TEXTS[exc.errno]
+    if isinstance(exc, OSError) and not isinstance(exc, socket.gaierror) and exc.errno in _ERRNO_TEXTS:
+        return _ERRNO_TEXTS[exc.errno]
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
     return str(exc) or type(exc).__name__
@@ -185,7 +248,7 @@ def _connect_one(
         if err not in (0, errno.EINPROGRESS, errno.EWOULDBLOCK, errno.EALREADY, 10035):
             raise OSError(err, _strerror(err))
         while True:
-            wait = _check(cancel, deadline, f"connecting to port {addr[1]}")
+            wait = _check(cancel, deadline, Message("connecting to port {port}", port=addr[1]))
             if watch is not None:
                 wait = min(wait, watch.left(started, addr[1]))
             _r, w, x = select.select([], [sock], [sock], wait)
@@ -235,20 +298,24 @@ def open_connection(
             last = exc  # this address timed out; the next one gets the rest of the time
         except OSError as exc:
             if exc.errno in (errno.ECONNREFUSED, 10061):
-                last = NetError("refused", f"the server refused the connection on port {port}")
+                last = NetError("refused", Message("the server refused the connection on port {port}", port=port))
             elif exc.errno in (
                 errno.ENETUNREACH,
                 errno.EHOSTUNREACH,
                 errno.EADDRNOTAVAIL,
                 errno.EAFNOSUPPORT,
             ):
-                last = NetError("refused", f"port {port} cannot be reached ({_reason(exc)})")
+                last = NetError(
+                    "refused", Message("port {port} cannot be reached ({reason})", port=port, reason=_reason(exc))
+                )
             elif exc.errno in (errno.ECONNRESET, 10054):
-                last = NetError("reset", f"the connection to port {port} was reset")
+                last = NetError("reset", Message("the connection to port {port} was reset", port=port))
             else:
-                last = NetError("refused", f"cannot connect to port {port} ({_reason(exc)})")
+                last = NetError(
+                    "refused", Message("cannot connect to port {port} ({reason})", port=port, reason=_reason(exc))
+                )
     assert last is not None or not addresses
-    raise last or NetError("dns-error", f"the name {host} has no usable address")
+    raise last or NetError("dns-error", Message("the name {host} has no usable address", host=host))
 
 
 class LineConnection:
@@ -277,7 +344,7 @@ class LineConnection:
         with contextlib.suppress(OSError):
             self.sock.close()
 
-    def _recv_some(self, what: str) -> bytes:
+    def _recv_some(self, what: Message) -> bytes:
         while True:
             if isinstance(self.sock, ssl.SSLSocket) and self.sock.pending():
                 pass
@@ -287,7 +354,9 @@ class LineConnection:
                 except NetError as exc:
                     if self.received:
                         raise NetError(
-                            "timeout", f"the server stopped answering while {what}", server_spoke=True
+                            "timeout",
+                            Message("the server stopped answering while {what}", what=what),
+                            server_spoke=True,
                         ) from None
                     raise exc
                 r, _w, _x = select.select([self.sock], [], [], wait)
@@ -298,20 +367,25 @@ class LineConnection:
             except (ssl.SSLWantReadError, BlockingIOError):
                 continue
             except ssl.SSLError as exc:
-                raise NetError("tls-error", f"TLS failed while {what} ({exc.reason or exc})") from None
+                raise NetError(
+                    "tls-error", Message("TLS failed while {what} ({reason})", what=what, reason=exc.reason or str(exc))
+                ) from None
             except (ConnectionResetError, ConnectionAbortedError):
-                raise NetError("reset", f"the server reset the connection while {what}") from None
+                raise NetError("reset", Message("the server reset the connection while {what}", what=what)) from None
             except OSError as exc:
-                raise NetError("reset", f"the connection failed while {what} ({_reason(exc)})") from None
+                raise NetError(
+                    "reset", Message("the connection failed while {what} ({reason})", what=what, reason=_reason(exc))
+                ) from None
             if not data:
-                raise NetError("reset", f"the server closed the connection while {what}")
+                raise NetError("reset", Message("the server closed the connection while {what}", what=what))
             self.received += len(data)
             return data
 
-    def read_line(self, what: str) -> str:
+    def read_line(self, what: Message) -> str:
+        """The next line the server sends; `what` is the step under way, worded to follow "while"."""
         while b"\n" not in self._buffer:
             if len(self._buffer) > MAX_LINE:
-                raise NetError("bad-greeting", f"the server sent an overlong line while {what}")
+                raise NetError("bad-greeting", Message("the server sent an overlong line while {what}", what=what))
             self._buffer += self._recv_some(what)
         line, _, self._buffer = self._buffer.partition(b"\n")
         return line.rstrip(b"\r").decode("utf-8", "replace")
@@ -327,7 +401,7 @@ class LineConnection:
             self._on_send(data, self.encrypted)
         view = memoryview(data)
         while view:
-            wait = _check(self.cancel, self.deadline, "sending")
+            wait = _check(self.cancel, self.deadline, Message("sending"))
             _r, w, _x = select.select([], [self.sock], [], wait)
             if not w:
                 continue
@@ -336,14 +410,16 @@ class LineConnection:
             except (ssl.SSLWantWriteError, ssl.SSLWantReadError, BlockingIOError):
                 continue
             except OSError as exc:
-                raise NetError("reset", f"the connection failed while sending ({_reason(exc)})") from None
+                raise NetError(
+                    "reset", Message("the connection failed while sending ({reason})", reason=_reason(exc))
+                ) from None
             view = view[sent:]
 
     def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> ssl.SSLSocket:
         """Wraps the socket and completes the handshake within the deadline."""
         if self._buffer:
             # Bytes after the STARTTLS reply but before the handshake: a STARTTLS injection attempt.
-            raise NetError("tls-error", "the server sent data before the TLS handshake began")
+            raise NetError("tls-error", Message("the server sent data before the TLS handshake began"))
         tls = context.wrap_socket(self.sock, server_hostname=server_hostname, do_handshake_on_connect=False)
         while True:
             try:
@@ -354,20 +430,35 @@ class LineConnection:
             except ssl.SSLWantWriteError:
                 select.select([], [tls], [], self._handshake_wait())
             except ssl.SSLError as exc:
-                raise NetError("tls-error", f"the TLS handshake failed ({exc.reason or exc})") from None
+                raise NetError(
+                    "tls-error", Message("the TLS handshake failed ({reason})", reason=exc.reason or str(exc))
+                ) from None
             except (ConnectionResetError, ConnectionAbortedError, BrokenPipeError):
-                raise NetError("tls-error", "the server dropped the connection during the TLS handshake") from None
+                raise NetError(
+                    "tls-error", Message("the server dropped the connection during the TLS handshake")
+                ) from None
             except OSError as exc:
                 if exc.errno == 0 or isinstance(exc, ssl.SSLEOFError):
-                    raise NetError("tls-error", "the server closed the connection during the TLS handshake") from None
-                raise NetError("tls-error", f"the TLS handshake failed ({_reason(exc)})") from None
+                    raise NetError(
+                        "tls-error", Message("the server closed the connection during the TLS handshake")
+                    ) from None
+                raise NetError(
+                    "tls-error", Message("the TLS handshake failed ({reason})", reason=_reason(exc))
+                ) from None
         self.sock = tls
         self.tls = tls
         return tls
 
     def _handshake_wait(self) -> float:
         try:
-            return _check(self.cancel, self.deadline, "setting up TLS")
+            return _check(self.cancel, self.deadline, Message("setting up TLS"))
         except NetError:
             # The connection is up and our hello went out: whatever stalls, it is not a port the network blocks.
-            raise NetError("timeout", f"{HANDSHAKE_STALLED} (TLS) in time", server_spoke=True) from None
+            # Starts with model.HANDSHAKE_STALLED, which the wizard recognises.
+            raise NetError(
+                "timeout",
+                Message(
+                    "the server accepted the connection but did not complete the encryption handshake (TLS) in time"
+                ),
+                server_spoke=True,
+            ) from None

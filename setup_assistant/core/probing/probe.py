@@ -13,7 +13,11 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+from setup_assistant.core import i18n
+from setup_assistant.core.i18n import Message, PluralMessage
 from setup_assistant.core.model import DEFAULT_GRACE as DEFAULT_GRACE  # defaults of every probe, re-exported
 from setup_assistant.core.model import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from setup_assistant.core.model import (
@@ -27,7 +31,7 @@ from setup_assistant.core.model import (
     Recommendation,
     Security,
 )
-from setup_assistant.core.probing.certificates import peer_chain, tls_client_context, verify_chain
+from setup_assistant.core.probing.certificates import Listing, peer_chain, tls_client_context, verify_chain
 from setup_assistant.core.probing.connection import (
     Cancelled,
     ConnectWatch,
@@ -38,6 +42,9 @@ from setup_assistant.core.probing.connection import (
 )
 from setup_assistant.core.probing.dialogs import DIALOGS, Dialog
 from setup_assistant.core.provider import PinnedRoot, Provider
+
+if TYPE_CHECKING:
+    import gettext
 
 ProgressCallback = Callable[[EndpointResult], None]
 LoginProgressCallback = Callable[[LoginResult], None]
@@ -97,7 +104,10 @@ def _establish(
             if not dialog.offers_starttls():
                 raise NetError(
                     "no-starttls",
-                    f"the server on port {endpoint.port} does not offer STARTTLS, so it cannot be used securely",
+                    Message(
+                        "the server on port {port} does not offer STARTTLS, so it cannot be used securely",
+                        port=endpoint.port,
+                    ),
                 )
             dialog.starttls()
             tls = conn.start_tls(tls_client_context(), endpoint.host)
@@ -124,13 +134,18 @@ def _verify(tls: object, endpoint: Endpoint, pinned: PinnedRoot | None) -> Certi
     return verdict.facts
 
 
-def _describe_timeout(endpoint: Endpoint, graced: bool, timeout: float) -> str:
+def _describe_timeout(endpoint: Endpoint, graced: bool, timeout: float) -> Message:
     if graced:
-        return (
-            f"port {endpoint.port} did not answer within the grace period after the other port worked; "
-            "a firewall on this network probably blocks it"
+        return Message(
+            "port {port} did not answer within the grace period after the other port worked; "
+            "a firewall on this network probably blocks it",
+            port=endpoint.port,
         )
-    return f"port {endpoint.port} did not answer within {timeout:g} s; a firewall may block it"
+    return Message(
+        "port {port} did not answer within {seconds} s; a firewall may block it",
+        port=endpoint.port,
+        seconds=format(timeout, "g"),
+    )
 
 
 def probe_endpoint(
@@ -149,16 +164,22 @@ def probe_endpoint(
     deadline = deadline or Deadline(timeout)
     facts: CertificateFacts | None = None
     caps: tuple[str, ...] = ()
+    detail: str
     try:
         session = _establish(endpoint, pinned, deadline, cancel, on_send, watch)
         facts, caps = session.facts, tuple(session.dialog.capabilities)
         session.dialog.quit()
         session.conn.close()
-        status, detail = EndpointStatus.OK, f"{endpoint.security.label} works; the certificate is valid"
-        if not (facts.trusted_by.mozilla or facts.trusted_by.os):
-            detail += " (only with the provider's root certificate installed)"
+        status = EndpointStatus.OK
+        if facts.trusted_by.mozilla or facts.trusted_by.os:
+            detail = Message("{security} works; the certificate is valid", security=endpoint.security.label)
+        else:
+            detail = Message(
+                "{security} works; the certificate is valid (only with the provider's root certificate installed)",
+                security=endpoint.security.label,
+            )
     except Cancelled:
-        status, detail = EndpointStatus.CANCELLED, "cancelled"
+        status, detail = EndpointStatus.CANCELLED, Message("cancelled")
     except _Refused as exc:
         status, detail, facts = exc.status, exc.detail, exc.facts
     except NetError as exc:
@@ -166,11 +187,16 @@ def probe_endpoint(
         detail = exc.message
         if status is EndpointStatus.TIMEOUT and not exc.server_spoke:
             if watch is not None and watch.rtt is None and watch.why:
-                detail = f"{exc.message}, {watch.why}; a firewall on this network probably blocks it"
+                detail = Message(
+                    "{problem}, {why}; a firewall on this network probably blocks it",
+                    problem=exc.message,
+                    why=watch.why,
+                )
             else:
                 detail = _describe_timeout(endpoint, graced is not None and graced.is_set(), timeout)
     except Exception as exc:  # a hostile server must never crash the probe
-        status, detail = EndpointStatus.TLS_ERROR, f"unexpected failure: {type(exc).__name__}: {exc}"
+        status = EndpointStatus.TLS_ERROR
+        detail = Message("unexpected failure: {kind}: {error}", kind=type(exc).__name__, error=str(exc))
     elapsed = int((time.monotonic() - started) * 1000)
     return EndpointResult(endpoint, status, detail, elapsed, facts, caps)
 
@@ -262,8 +288,10 @@ def probe_provider(
                         # A connect nobody answers, while the same server's other port answered in rtt: less.
                         rtt = watches[result.endpoint].rtt
                         if rtt is not None:
-                            why = (
-                                f"while port {result.endpoint.port} of the same server answered in {rtt * 1000:.0f} ms"
+                            why = Message(
+                                "while port {port} of the same server answered in {ms} ms",
+                                port=result.endpoint.port,
+                                ms=format(rtt * 1000, ".0f"),
                             )
                             watches[preferred].set_limit(connect_grace(rtt, grace), why)
                 if progress is not None:
@@ -292,20 +320,21 @@ def check_login(
     started = time.monotonic()
     deadline = Deadline(timeout)
 
-    def done(status: LoginStatus, detail: str) -> LoginResult:
-        detail = scrub(detail, username, password)
-        return LoginResult(endpoint, status, detail, int((time.monotonic() - started) * 1000))
+    def done(status: LoginStatus, detail: Message) -> LoginResult:
+        return LoginResult(
+            endpoint, status, scrub(detail, username, password), int((time.monotonic() - started) * 1000)
+        )
 
     try:
         session = _establish(endpoint, pinned, deadline, cancel, on_send)
     except Cancelled:
-        return done(LoginStatus.ERROR, "cancelled")
+        return done(LoginStatus.ERROR, Message("cancelled"))
     except _Refused as exc:
-        return done(LoginStatus.ERROR, f"not attempted: {exc.detail}")
+        return done(LoginStatus.ERROR, Message("not attempted: {problem}", problem=exc.detail))
     except NetError as exc:
-        return done(LoginStatus.ERROR, f"could not connect: {exc.message}")
+        return done(LoginStatus.ERROR, Message("could not connect: {problem}", problem=exc.message))
     except Exception as exc:
-        return done(LoginStatus.ERROR, f"unexpected failure: {type(exc).__name__}")
+        return done(LoginStatus.ERROR, Message("unexpected failure: {kind}", kind=type(exc).__name__))
     try:
         assert session.conn.encrypted
         outcome = session.dialog.login(username, password)
@@ -313,14 +342,17 @@ def check_login(
             session.dialog.quit()
         detail = outcome.detail
         if outcome.status is LoginStatus.REJECTED:
-            detail += "; check the address and password; your postmaster can reset a forgotten password"
+            detail = Message(
+                "{outcome}; check the address and password; your postmaster can reset a forgotten password",
+                outcome=outcome.detail,
+            )
         return done(outcome.status, detail)
     except Cancelled:
-        return done(LoginStatus.ERROR, "cancelled")
+        return done(LoginStatus.ERROR, Message("cancelled"))
     except NetError as exc:
-        return done(LoginStatus.ERROR, f"the login did not complete: {exc.message}")
+        return done(LoginStatus.ERROR, Message("the login did not complete: {problem}", problem=exc.message))
     except Exception as exc:
-        return done(LoginStatus.ERROR, f"unexpected failure: {type(exc).__name__}")
+        return done(LoginStatus.ERROR, Message("unexpected failure: {kind}", kind=type(exc).__name__))
     finally:
         session.conn.close()
 
@@ -339,10 +371,79 @@ def _secret_forms(username: str, password: str) -> list[str]:
 
 
 def scrub(text: str, username: str, password: str) -> str:
-    """Removes the password (and its encodings) from server text before it is shown, printed or saved."""
-    for form in _secret_forms(username, password):
-        text = text.replace(form, "********")
-    return text
+    """Removes the password (and its encodings) from server text before it is shown, printed or saved.
+
+    A Message stays a Message, its server text (the params) scrubbed, as long as no form of the password is left
+    in it in any language (its English, or its wording in any language the app speaks); otherwise, and for plain
+    text, the English text with every form replaced.
+    """
+    forms = _secret_forms(username, password)
+    if not forms:
+        return text
+    if isinstance(text, Message):
+        kept = _scrubbed_message(text, forms)
+        if kept is not None and not any(form in shown for shown in _renderings(kept) for form in forms):
+            return kept
+    plain = str(text)
+    for form in forms:
+        plain = plain.replace(form, "********")
+    return plain
+
+
+def _scrubbed_message(message: Message, forms: list[str]) -> Message | None:
+    """The same message with every form of the password replaced in its params; None if it cannot be rebuilt."""
+
+    def clean(value: object) -> object | None:
+        if isinstance(value, Message):
+            return _scrubbed_message(value, forms)
+        text = str(value)
+        if not any(form in text for form in forms):
+            return value
+        for form in forms:
+            text = text.replace(form, "********")
+        return text
+
+    if not any(form in shown for shown in _renderings(message) for form in forms):
+        return message
+    kind = type(message)
+    if kind is Listing:
+        assert isinstance(message, Listing)
+        parts = [clean(p) for p in message.parts]
+        return None if any(p is None for p in parts) else Listing([p if isinstance(p, str) else str(p) for p in parts])
+    params = {key: clean(value) for key, value in message.params.items()}
+    if any(value is None for value in params.values()):
+        return None
+    if kind is PluralMessage:
+        assert isinstance(message, PluralMessage)
+        return PluralMessage(message.template, message.plural, message.quantity, **params)
+    if kind is Message:
+        return Message(message.template, **params)
+    return None
+
+
+@lru_cache(maxsize=len(i18n.SUPPORTED))
+def _translations(code: str) -> gettext.NullTranslations:
+    import gettext
+
+    return gettext.translation(i18n.DOMAIN, localedir=str(i18n.catalog_dir()), languages=[code], fallback=True)
+
+
+def _renderings(message: Message) -> list[str]:
+    """The message as data (English) and as a person reads it in each language the app speaks."""
+    return [str(message), message.human(), *(_rendered(message, _translations(code)) for code in i18n.SUPPORTED)]
+
+
+def _rendered(value: object, catalog: gettext.NullTranslations) -> str:
+    if isinstance(value, Listing):
+        return ", ".join(_rendered(p, catalog) for p in value.parts)
+    if isinstance(value, PluralMessage):
+        text = catalog.ngettext(value.template, value.plural, value.quantity)
+    elif isinstance(value, Message):
+        text = catalog.gettext(value.template)
+    else:
+        return str(value)
+    params = {key: _rendered(v, catalog) for key, v in value.params.items()}
+    return text.format_map(params) if params else text
 
 
 def login_endpoints(recommended: Recommendation) -> list[Endpoint]:

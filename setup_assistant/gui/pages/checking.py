@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from setup_assistant.core.i18n import human
 from setup_assistant.core.model import Endpoint, EndpointResult, LoginResult, LoginStatus, MailProtocol
 from setup_assistant.gui.explain import assess, headline, login_text, status_level, status_text, what
 from setup_assistant.gui.icons import Status, status_icon
@@ -255,7 +256,7 @@ class CheckingPage(QWizardPage):
                 self._set_row(
                     item, status_level(result.status), status_text(result.status), _seconds(result.elapsed_ms)
                 )
-                item.setToolTip(COL_RESULT, result.detail)
+                item.setToolTip(COL_RESULT, plain_tooltip(human(result.detail)))
             else:
                 self._set_row(item, Status.PENDING, self.tr("Checking…"), "")
             self.tree.addTopLevelItem(item)
@@ -303,7 +304,7 @@ class CheckingPage(QWizardPage):
             row = self._rows.get(item.endpoint)
             if row is not None:
                 self._set_row(row, status_level(item.status), status_text(item.status), _seconds(item.elapsed_ms))
-                row.setToolTip(COL_RESULT, plain_tooltip(item.detail))
+                row.setToolTip(COL_RESULT, plain_tooltip(human(item.detail)))
         elif isinstance(item, LoginResult):
             row = self._login_rows.get(item.endpoint.protocol)
             if row is not None:
@@ -322,7 +323,7 @@ class CheckingPage(QWizardPage):
                     ),
                 )
                 self._set_row(row, level, login_text(item.status), _seconds(item.elapsed_ms))
-                row.setToolTip(COL_RESULT, plain_tooltip(item.detail))
+                row.setToolTip(COL_RESULT, plain_tooltip(human(item.detail)))
         self.bar.setValue(min(self.bar.maximum(), self.bar.value() + 1))  # one step per finished connection
         self._show_elapsed()
 
@@ -340,7 +341,7 @@ class CheckingPage(QWizardPage):
             result = check.probe.result_for(endpoint)
             if result is not None:
                 self._set_row(row, status_level(result.status), status_text(result.status), _seconds(result.elapsed_ms))
-                row.setToolTip(COL_RESULT, plain_tooltip(result.detail))
+                row.setToolTip(COL_RESULT, plain_tooltip(human(result.detail)))
         tested = {login.endpoint.protocol for login in check.logins}
         for protocol, row in self._login_rows.items():
             if protocol in tested or not check.password_given:

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from setup_assistant.core.i18n import human
 from setup_assistant.core.model import LoginResult, LoginStatus, MailProtocol
 from setup_assistant.core.visible_text import visible
 from setup_assistant.gui.explain import Outcome, assess, headline, login_text, status_level, status_text
@@ -271,7 +272,7 @@ class ResultPage(QWizardPage):
                     status_level(r.status),
                     status_text(r.status),
                     seconds_text(r.elapsed_ms),
-                    r.detail,
+                    human(r.detail),  # a Message: the person's language
                 )
             )
         rows.extend(self._login_row(login) for login in check.logins)
@@ -322,7 +323,7 @@ class ResultPage(QWizardPage):
             Status.OK if login.status is LoginStatus.OK else Status.ERROR,
             login_text(login.status),
             seconds_text(login.elapsed_ms),
-            login.detail,
+            human(login.detail),
         )
 
     def _remember(self, check: AccountCheck) -> None:

@@ -264,5 +264,11 @@ def _value(value: object, *, human: bool) -> str:
 
 
 def human(text: object) -> str:
-    """What a person reads for a result's text: a Message in the current language, anything else as it is."""
+    """What a person reads for a result's text: a Message in the current language, anything else as it is.
+
+    An exception raised with a Message (`ProfileWriteError(Message(...))`) reads as that Message: its str() stays
+    the English sentence for logs and JSON.
+    """
+    if isinstance(text, BaseException) and len(text.args) == 1 and isinstance(text.args[0], Message):
+        text = text.args[0]
     return text.human() if isinstance(text, Message) else str(text)

@@ -186,12 +186,14 @@ def ask(question: str, stdin: TextIO | None = None) -> bool | None:
     if stream is None or not stream.isatty():
         return None
     # TRANSLATORS: the letters a person types for yes and no; the capital one is the answer when Enter is pressed.
-    print(f"{question} {_('[y/N]')} ", end="", file=sys.stderr, flush=True)
+    choices = _("[y/N]")
+    print(f"{question} {choices} ", end="", file=sys.stderr, flush=True)
     try:
         answer = stream.readline()
     except (OSError, UnicodeDecodeError):
         return False
     # English words always count, so a volunteer's habit works in either language.
+    # TRANSLATORS: the one-letter "yes" a person types at the [y/N] question.
     return answer.strip().lower() in ("y", "yes", _("y"), _("yes"))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from setup_assistant.core.i18n import Message, PluralMessage
+from setup_assistant.core.i18n import N_, Message, PluralMessage
 from setup_assistant.core.model import TrustedBy
 from setup_assistant.core.probing.probe import ProbeResult
 
@@ -77,7 +77,7 @@ def server_trust(probe: ProbeResult) -> ServerTrust:
     if not answered:
         reasons = sorted({r.status.value for r in probe.endpoints})
         detail: str = (
-            Message("the server could not be reached to check its certificate ({reasons})", reasons=", ".join(reasons))
+            Message("the server could not be reached to check its certificate ({reasons})", reasons=_words(reasons))
             if reasons
             else Message("the server could not be reached to check its certificate")
         )
@@ -114,6 +114,32 @@ def server_trust(probe: ProbeResult) -> ServerTrust:
             n=others,
         )
     return ServerTrust(ServerVerdict.PINNED_ROOT, answered, probed, detail)
+
+
+# How each port ended, in the words of the reasons list: English as data is the status code itself.
+_STATUS_WORDS = {
+    "ok": N_("ok"),
+    "dns-error": N_("dns-error"),
+    "timeout": N_("timeout"),
+    "refused": N_("refused"),
+    "reset": N_("reset"),
+    "no-starttls": N_("no-starttls"),
+    "bad-greeting": N_("bad-greeting"),
+    "tls-error": N_("tls-error"),
+    "untrusted-certificate": N_("untrusted-certificate"),
+    "expired-certificate": N_("expired-certificate"),
+    "hostname-mismatch": N_("hostname-mismatch"),
+    "cancelled": N_("cancelled"),
+}
+
+
+def _words(statuses: list[str]) -> str:
+    """The status codes, comma-separated: the codes as data, the person's words where shown."""
+    words = [Message(_STATUS_WORDS[s]) if s in _STATUS_WORDS else s for s in statuses]
+    joined = words[0]
+    for word in words[1:]:
+        joined = Message("{first}, {second}", first=joined, second=word)
+    return joined
 
 
 def unchecked(reason: str) -> ServerTrust:

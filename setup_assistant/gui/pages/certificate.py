@@ -254,6 +254,8 @@ class CertificatePage(QWizardPage):
         self.install.setText(self.tr("Try &again"))
         clear_layout(self.results)
         self.results.addWidget(
-            StatusLine(Status.ERROR, self.tr("The certificate could not be installed: {error}").format(error=human(exc)))
+            StatusLine(
+                Status.ERROR, self.tr("The certificate could not be installed: {error}").format(error=human(exc))
+            )
         )
         self.completeChanged.emit()

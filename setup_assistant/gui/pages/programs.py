@@ -328,7 +328,9 @@ class ProgramsPage(QWizardPage):
         self._running = False
         self.fix.setEnabled(True)
         clear_layout(self.messages)
-        self.messages.addWidget(StatusLine(Status.ERROR, self.tr("Nothing was changed: {error}").format(error=human(exc))))
+        self.messages.addWidget(
+            StatusLine(Status.ERROR, self.tr("Nothing was changed: {error}").format(error=human(exc)))
+        )
         self.completeChanged.emit()
 
     def _note(self, found: Detected) -> str:
@@ -664,7 +666,9 @@ class ProgramsPage(QWizardPage):
                 if client.password is not None and client.password.saved:
                     text = self.tr("Thunderbird: your account and your password were added; it will not ask for it.")
                 elif client.password is not None:  # asked for, but refused: the core says why
-                    text = self.tr("Thunderbird: your account was added. {why}").format(why=human(client.password.message))
+                    text = self.tr("Thunderbird: your account was added. {why}").format(
+                        why=human(client.password.message)
+                    )
                 elif already:
                     text = self.tr("Thunderbird: your account is set up. Thunderbird asks for the password once.")
                 else:

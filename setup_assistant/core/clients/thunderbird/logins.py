@@ -183,7 +183,7 @@ def _run_worker(request: dict[str, Any], timeout: float) -> dict[str, Any]:
         )
     except subprocess.TimeoutExpired:
         raise _WorkerError(
-            Message("Thunderbird's security library did not answer within {seconds} seconds", seconds=f"{timeout:.0f}")
+            Message("Thunderbird's security library did not answer within {seconds} seconds", seconds=round(timeout))
         ) from None
     except OSError as exc:
         raise _WorkerError(

@@ -21,7 +21,7 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.provider import PinnedRoot
 
 
@@ -153,8 +153,7 @@ def root_file(root: PinnedRoot, *, der: bool = False) -> Iterator[Path]:
 
 def error_text(exc: BaseException) -> str:
     """An error's sentence: the Message it was raised with (translated where shown), else its English text."""
-    message = exc.args[0] if len(exc.args) == 1 else None
-    return message if isinstance(message, Message) else str(exc)
+    return reason(exc)
 
 
 def first_line(text: str) -> str:

@@ -44,7 +44,7 @@ from setup_assistant.core.clients.thunderbird.writer import (
     _write_backup,
     hold_profile,
 )
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 
 FILTER_FILE = "msgFilterRules.dat"
@@ -87,7 +87,7 @@ def _load(profile_dir: Path, data: bytes | None) -> PrefsFile:
                 "{file} cannot be read safely ({why}); nothing was changed. Starting and quitting Thunderbird once "
                 "rewrites the file; then try again.",
                 file=profile_dir / "prefs.js",
-                why=exc,
+                why=reason(exc),
             )
         ) from None
 
@@ -196,7 +196,9 @@ def _set(prefs: PrefsFile, name: str, value: PrefValue) -> None:
     try:
         prefs.set(name, value)
     except ValueError as exc:
-        raise ProfileWriteError(Message("This cannot be stored in Thunderbird's settings: {why}.", why=exc)) from None
+        raise ProfileWriteError(
+            Message("This cannot be stored in Thunderbird's settings: {why}.", why=reason(exc))
+        ) from None
 
 
 def _smtp_shared(prefs: PrefsFile, smtp: str, own_identity: str | None) -> bool:

@@ -35,7 +35,7 @@ from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.thunderbird.nss_worker import WORKER_FLAG
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError
 from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning, _write_backup, hold_profile
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol
 from setup_assistant.core.profile_files import write_atomic
 
@@ -213,12 +213,6 @@ class _Unreadable(Exception):
 
 def _not_a_password_file(path: Path) -> Message:
     return Message("{file} is not a password file this assistant can read safely", file=path)
-
-
-def _reason(exc: Exception) -> str:
-    """The Message an error was raised with (translated where shown), else its text."""
-    message = exc.args[0] if len(exc.args) == 1 else None
-    return message if isinstance(message, Message) else str(exc)
 
 
 def _worker_failure(answer: dict[str, Any]) -> Message:
@@ -443,7 +437,7 @@ def save_password(
         except (_Unreadable, _WorkerError) as exc:
             return result(
                 Saved.FAILED,
-                _ask_once(Message("The password could not be saved in Thunderbird: {why}", why=_reason(exc))),
+                _ask_once(Message("The password could not be saved in Thunderbird: {why}", why=reason(exc))),
             )
         except OSError as exc:
             return result(

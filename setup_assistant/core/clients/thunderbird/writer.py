@@ -32,7 +32,7 @@ from setup_assistant.core.clients.thunderbird.app_defaults import ENTERPRISE_ROO
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError, PrefValue, parse_prefs
 from setup_assistant.core.file_lock import LockBusy, exclusive
 from setup_assistant.core.history import data_dir
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import write_atomic, write_in_profile
 from setup_assistant.core.provider import Provider
@@ -642,7 +642,9 @@ def _add_account(
         for name, value in values.items():
             prefs.set(name, value)
     except ValueError as exc:
-        raise ProfileWriteError(Message("This cannot be stored in Thunderbird's settings: {why}.", why=exc)) from None
+        raise ProfileWriteError(
+            Message("This cannot be stored in Thunderbird's settings: {why}.", why=reason(exc))
+        ) from None
     return account
 
 
@@ -710,7 +712,9 @@ def _save_prefs(prefs_path: Path, original: bytes | None, prefs: PrefsFile) -> P
         if backup is not None:
             backup.unlink(missing_ok=True)
         if isinstance(exc, atomic.OwnershipError):
-            raise ProfileWriteError(Message("Thunderbird's settings were not changed: {why}.", why=exc)) from None
+            raise ProfileWriteError(
+                Message("Thunderbird's settings were not changed: {why}.", why=reason(exc))
+            ) from None
         raise ProfileWriteError(
             Message(
                 "Could not write {file} ({why}); the old settings are unchanged.",
@@ -783,7 +787,7 @@ def enable_enterprise_roots(profile_dir: Path) -> bool:
             prefs = PrefsFile(original) if original else PrefsFile.new(_NEW_FILE_NEWLINE)
         except PrefsSyntaxError as exc:
             raise ProfileWriteError(
-                Message("{file} cannot be read safely ({why}); nothing was changed.", file=prefs_path, why=exc)
+                Message("{file} cannot be read safely ({why}); nothing was changed.", file=prefs_path, why=reason(exc))
             ) from None
         if not _enterprise_roots_to_write(profile_dir, prefs):
             return False
@@ -817,7 +821,7 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
                     "{file} contains something this assistant cannot read safely ({why}); nothing was changed. "
                     "Starting and quitting Thunderbird once rewrites the file; then try again.",
                     file=prefs_path,
-                    why=exc,
+                    why=reason(exc),
                 )
             ) from None
 

@@ -197,3 +197,8 @@ def test_the_json_is_the_same_in_english_and_spanish(
     declined = json.loads(outputs["es"][0])["profiles"]["clients"][0]["error"]
     assert declined.startswith(f"Thunderbird already has {ADDRESS}, but 9 of its settings are wrong")
     assert json.loads(outputs["es"][2])["changed"][0]["to"]
+    # The same results without --json: the person reads them in Spanish.
+    shutil.rmtree(folder)
+    broken_profile(folder)
+    _, text, _ = run(capsys, monkeypatch, "es", *install[:-1])
+    assert f"Thunderbird: FALLÓ: Thunderbird ya tiene {ADDRESS}, pero 9 de sus datos están mal" in text

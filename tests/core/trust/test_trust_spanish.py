@@ -180,3 +180,7 @@ def test_the_json_is_the_same_in_english_and_spanish(
     _, json_en, _ = trust(capsys, monkeypatch, "en", "install", *unreachable_args)
     _, json_es, _ = trust(capsys, monkeypatch, "es", "install", *unreachable_args)
     assert json_en == json_es and '"verdict": "unreachable"' in json_es
+    # The same steps without --json: the person reads the messages the JSON keeps in English.
+    _, text, _ = trust(capsys, monkeypatch, "es", "install", *unreachable_args[:-1])
+    assert "no se instaló: no se pudo llegar al servidor para comprobar su certificado" in text
+    assert '"not installed: the server could not be reached to check its certificate' in json_es

@@ -147,7 +147,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     try:  # refuse an unusable name before creating anything or spending time on the network
         check_profile_text(settings_without_probe(provider, address, **options))
     except ProfileInputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     out_dir = output_folder(args.out)
     password = read_password(args)
     if args.include_password:
@@ -183,7 +183,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             thunderbird_password=keep_password,
         )
     except ProfileInputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
 
     password_missed = _password_not_kept(args, check, outcome)
     if args.json:

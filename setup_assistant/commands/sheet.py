@@ -121,7 +121,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     try:
         check_profile_text(settings)
     except ProfileInputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     out = _output(args.out)
     if not args.no_probe:
         cancel = threading.Event()

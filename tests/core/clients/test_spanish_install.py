@@ -202,3 +202,21 @@ def test_the_json_is_the_same_in_english_and_spanish(
     broken_profile(folder)
     _, text, _ = run(capsys, monkeypatch, "es", *install[:-1])
     assert f"Thunderbird: FALLÓ: Thunderbird ya tiene {ADDRESS}, pero 9 de sus datos están mal" in text
+
+
+def test_a_name_that_cannot_go_into_a_file_is_refused_in_spanish(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    args = [
+        "profiles",
+        ADDRESS,
+        "--out",
+        str(tmp_path / "o"),
+        "--no-probe",
+        "--name",
+        "Jane\aDoe",
+    ]  # a bell: no file can hold it
+    code, text = spanish(capsys, monkeypatch, *args)
+    assert code == 2
+    assert "Este dato (el nombre) tiene un salto de línea o un carácter de control; escríbalo de nuevo." in text
+    assert not (tmp_path / "o").exists()

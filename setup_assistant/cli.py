@@ -211,33 +211,11 @@ def read_password(args: argparse.Namespace, stdin: TextIO | None = None) -> str 
     return password
 
 
-# A probe's or a login's status as a person reads it: the code itself in English (the output English readers and
-# scripts know), a short word in other languages. JSON keeps the codes.
-_STATUS_WORDS = frozenset(
-    (
-        # TRANSLATORS: the status of a server port or a login in the command line's table: one or a few words.
-        N_("ok"),
-        N_("dns-error"),
-        N_("timeout"),
-        N_("refused"),
-        N_("reset"),
-        N_("no-starttls"),
-        N_("bad-greeting"),
-        N_("tls-error"),
-        N_("untrusted-certificate"),
-        N_("expired-certificate"),
-        N_("hostname-mismatch"),
-        N_("cancelled"),
-        N_("rejected"),
-        N_("error"),
-    )
-)
-
-
 def status_word(status: Any) -> str:
-    """An EndpointStatus or LoginStatus for a person: its code in English, a short word in Spanish."""
-    code = str(status.value)
-    return _(code) if code in _STATUS_WORDS else code
+    """An EndpointStatus or LoginStatus for a person: its code in English, a few words in Spanish."""
+    from setup_assistant.core.model import status_words
+
+    return human(status_words(status.value))
 
 
 def progress_line(result: Any) -> str:

@@ -1,9 +1,10 @@
 """Finds English left in text that should be Spanish: words that only English uses, outside what may stay English.
 
 What may stay English is skipped: anything quoted ('…', "…", «…», “…”, `…`), an English label in brackets after
-its Spanish description ([Leave messages on server]), URLs, paths, addresses, host names, option names and
-status codes, choices in braces, words in capitals (IMAP, FILE) (any word with a dot, slash, @, colon, hyphen or digit in it). What is left is read word by word; a
-word from the list below does not occur in Spanish prose, so finding one means a sentence was not translated.
+its Spanish description ([Leave messages on server]), choices in braces, words in capitals (IMAP, FILE), URLs,
+paths, addresses, host names, option names and status codes (any word with a dot, slash, @, colon, hyphen or digit
+in it). What is left is read word by word; a word from the list below does not occur in Spanish prose, so finding
+one means a sentence was not translated.
 """
 
 from __future__ import annotations

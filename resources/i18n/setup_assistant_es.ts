@@ -206,7 +206,7 @@ Huella digital SHA-256:
         <translation>No se pudo instalar en {place}: {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/certificate.py" line="257"/>
+        <location filename="../../setup_assistant/gui/pages/certificate.py" line="258"/>
         <source>The certificate could not be installed: {error}</source>
         <translation>No se pudo instalar el certificado: {error}</translation>
     </message>
@@ -1167,252 +1167,252 @@ Huella digital SHA-256:
         <translation>Corrigiendo la configuración…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="320"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="322"/>
         <source>Fixed {count} settings.</source>
         <translation>Se corrigieron {count} ajustes.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="329"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="332"/>
         <source>Nothing was changed: {error}</source>
         <translation>No se cambió nada: {error}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="336"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="340"/>
         <source>Found on this computer.</source>
         <translation>Está en esta computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="338"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="342"/>
         <source>Not found on this computer. If you use it, start it once and come back; or just save the files.</source>
         <translation>No está en esta computadora. Si lo usa, ábralo una vez y vuelva; o solo guarde los archivos.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="342"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="346"/>
         <source>Found on this computer (classic Outlook).</source>
         <translation>Está en esta computadora (Outlook clásico).</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="345"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="349"/>
         <source>Classic Outlook not found. For the new Outlook, the instructions show the values to type.</source>
         <translation>No se encontró Outlook clásico. Para el nuevo Outlook, las instrucciones muestran los valores que debe escribir.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="348"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="352"/>
         <source>The files are for classic Outlook on Windows; for Outlook for Mac the instructions show the values to type.</source>
         <translation>Los archivos son para Outlook clásico en Windows; para Outlook para Mac, las instrucciones muestran los valores que debe escribir.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="352"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="356"/>
         <source>Part of macOS. You will be asked to approve the profile in System Settings.</source>
         <translation>Viene con macOS. Se le pedirá que apruebe el perfil en Configuración del Sistema [System Settings].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="353"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="357"/>
         <source>For a Mac; the profile file can be saved and opened there.</source>
         <translation>Para una Mac; el archivo de perfil se puede guardar y abrir allí.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="374"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="378"/>
         <source>Set &amp;up</source>
         <translation>Config&amp;urar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="374"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="378"/>
         <source>&amp;Save files</source>
         <translation>&amp;Guardar archivos</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="385"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="389"/>
         <source>Set up</source>
         <translation>Configurar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="385"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="389"/>
         <source>Save files</source>
         <translation>Guardar archivos</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="387"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="391"/>
         <source>Tick at least one program to enable “{button}”.</source>
         <translation>Marque al menos un programa para activar «{button}».</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="390"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="394"/>
         <source>The settings are not tested: tick “Set them up here anyway”, or choose “Just save the files”.</source>
         <translation>La configuración no está probada: marque «Configurarlos aquí de todos modos» o elija «Solo guardar los archivos».</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="393"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="397"/>
         <source>Choose a folder for the files.</source>
         <translation>Elija una carpeta para los archivos.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="395"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="399"/>
         <source>Install the certificate first, or set up without it.</source>
         <translation>Instale primero el certificado, o configure sin él.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="409"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="413"/>
         <source>Choose a folder for the files</source>
         <translation>Elija una carpeta para los archivos</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="437"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="441"/>
         <source>Still finishing what was started before; try again in a moment.</source>
         <translation>Todavía se está terminando lo que se empezó antes; vuelva a intentarlo en un momento.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="517"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="521"/>
         <source>Writing the settings…</source>
         <translation>Guardando la configuración…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="541"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="545"/>
         <source>Thunderbird is open. Quit Thunderbird (File → Quit), then press “{button}” again. Nothing was changed.</source>
         <translation>Thunderbird está abierto. Cierre Thunderbird (Archivo → Salir), y luego pulse «{button}» otra vez. No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="544"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="548"/>
         <source>The settings could not be written: {error}</source>
         <translation>No se pudo guardar la configuración: {error}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="574"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="578"/>
         <source>{program}: {error}</source>
         <translation>{program}: {error}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="577"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="581"/>
         <source>{program} already has this address with wrong settings: press “Fix these settings” above first. Nothing was changed.</source>
         <translation>{program} ya tiene esta dirección con una configuración incorrecta: primero pulse «Corregir esta configuración» arriba. No se cambió nada.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="585"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="589"/>
         <source>The other programs&apos; files were written. Fix the problem and try again, or untick that program.</source>
         <translation>Se guardaron los archivos de los otros programas. Corrija el problema y vuelva a intentarlo, o desmarque ese programa.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="605"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="609"/>
         <source>{programs} needs the {provider} certificate, which is not installed in {places} yet. Without it, {programs} warns about the server every time. Install it first (recommended), or set up without it and accept the certificate in the mail program.</source>
         <translation>{programs} necesita el certificado de {provider}, que todavía no está instalado en {places}. Sin él, {programs} muestra una advertencia sobre el servidor cada vez. Instálelo primero (recomendado), o configure sin él y acepte el certificado en el programa de correo.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="614"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="618"/>
         <source>&amp;Install the certificate and set up</source>
         <translation>&amp;Instalar el certificado y configurar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="615"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="619"/>
         <source>Set up &amp;without it</source>
         <translation>Configurar &amp;sin él</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="633"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="637"/>
         <source>The certificate is installed in {place}.</source>
         <translation>El certificado está instalado en {place}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="643"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="647"/>
         <source>Fixed in place: {changes}.</source>
         <translation>Corregido en su lugar: {changes}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="651"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="655"/>
         <source>All files are in this folder:</source>
         <translation>Todos los archivos están en esta carpeta:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="651"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="655"/>
         <source>Open &amp;folder</source>
         <translation>A&amp;brir carpeta</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="663"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="667"/>
         <source>Thunderbird: your account and your password were added; it will not ask for it.</source>
         <translation>Thunderbird: se agregaron su cuenta y su contraseña; no se la pedirá.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="665"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="669"/>
         <source>Thunderbird: your account was added. {why}</source>
         <translation>Thunderbird: se agregó su cuenta. {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="667"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="673"/>
         <source>Thunderbird: your account is set up. Thunderbird asks for the password once.</source>
         <translation>Thunderbird: su cuenta está configurada. Thunderbird le pedirá la contraseña una vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="669"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="675"/>
         <source>Thunderbird: your account was added. Thunderbird asks for the password once.</source>
         <translation>Thunderbird: se agregó su cuenta. Thunderbird le pedirá la contraseña una vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="674"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="680"/>
         <source>Start &amp;Thunderbird</source>
         <translation>Abrir &amp;Thunderbird</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="682"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="688"/>
         <source>Apple Mail: approve the profile in System Settings › Privacy &amp; Security › Profiles.</source>
         <translation>Apple Mail: apruebe el perfil en Configuración del Sistema › Privacidad y seguridad › Perfiles [System Settings › Privacy &amp; Security › Profiles].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="684"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="690"/>
         <source>Open the &amp;profile again</source>
         <translation>Abrir el perfil otra &amp;vez</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="690"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="696"/>
         <source>Outlook: the settings are in place. Now, in this order:</source>
         <translation>Outlook: la configuración ya está en su lugar. Ahora, en este orden:</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="692"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="698"/>
         <source>Start &amp;Outlook</source>
         <translation>Abrir &amp;Outlook</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="702"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="708"/>
         <source>{program}: {why}</source>
         <translation>{program}: {why}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="715"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="721"/>
         <source>Apple Mail: so webmail and your other devices keep your mail, open Mail › Settings › Accounts › Advanced and set “Remove copy from server after retrieving a message” to Never.</source>
         <translation>Apple Mail: para que el correo web y sus otros dispositivos conserven su correo, abra Mail › Configuración › Cuentas › Avanzado [Mail › Settings › Accounts › Advanced] y ponga «Eliminar copia del servidor tras recuperar un mensaje» [Remove copy from server after retrieving a message] en «Nunca» [Never].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="720"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="726"/>
         <source>Outlook: so webmail and your other devices keep your mail, import outlook.prf (it keeps mail on the server), or after adding the account open its More Settings › Advanced, keep “Leave a copy of messages on the server” ticked and untick “Remove from server after 14 days”.</source>
         <translation>Outlook: para que el correo web y sus otros dispositivos conserven su correo, importe outlook.prf (deja el correo en el servidor), o después de agregar la cuenta abra Más configuraciones › Avanzadas [Advanced], mantenga marcada «Dejar una copia de los mensajes en el servidor» [Leave a copy of messages on the server] y desmarque «Quitar del servidor después de 14 días» [Remove from server after 14 days].</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="736"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="742"/>
         <source>Thunderbird, when you add the account yourself: {steps}</source>
         <translation>Thunderbird, cuando agregue la cuenta usted: {steps}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="743"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="749"/>
         <source>{program}: files and instructions saved.</source>
         <translation>{program}: se guardaron los archivos y las instrucciones.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="745"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="751"/>
         <source>Open the instructions</source>
         <translation>Abrir las instrucciones</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="759"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="765"/>
         <source>Your password: {have} has it; {ask} will ask for it once.</source>
         <translation>Su contraseña: {have} ya la tiene; {ask} se la pedirá una vez.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="761"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="767"/>
         <source>Your password: {have} has it and will not ask for it.</source>
         <translation>Su contraseña: {have} ya la tiene y no se la pedirá.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/programs.py" line="763"/>
+        <location filename="../../setup_assistant/gui/pages/programs.py" line="769"/>
         <source>Your password: {ask} will ask for it once.</source>
         <translation>Su contraseña: {ask} se la pedirá una vez.</translation>
     </message>

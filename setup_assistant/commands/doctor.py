@@ -146,7 +146,7 @@ def _text(examination: Any, address: str) -> str:
                 )
             )
     for error in examination.errors:
-        lines.append(_("Could not check: {error}").format(error=error))
+        lines.append(_("Could not check: {error}").format(error=human(error)))
     if examination.apple_mail:
         lines.append(_("Apple Mail's accounts cannot be read without extra permissions; compare these in Mail:"))
         for setting, value, where in examination.apple_mail:
@@ -185,12 +185,16 @@ def ask(question: str, stdin: TextIO | None = None) -> bool | None:
     stream = stdin or sys.stdin
     if stream is None or not stream.isatty():
         return None
-    print(f"{question} [y/N] ", end="", file=sys.stderr, flush=True)
+    # TRANSLATORS: the letters a person types for yes and no; the capital one is the answer when Enter is pressed.
+    choices = _("[y/N]")
+    print(f"{question} {choices} ", end="", file=sys.stderr, flush=True)
     try:
         answer = stream.readline()
     except (OSError, UnicodeDecodeError):
         return False
-    return answer.strip().lower() in ("y", "yes")
+    # English words always count, so a volunteer's habit works in either language.
+    # TRANSLATORS: the one-letter "yes" a person types at the [y/N] question.
+    return answer.strip().lower() in ("y", "yes", _("y"), _("yes"))
 
 
 def cmd_repair(args: argparse.Namespace) -> int:
@@ -204,18 +208,20 @@ def cmd_repair(args: argparse.Namespace) -> int:
             print(json.dumps({"email": args.email, **examination.to_json(), "changed": []}, indent=2))
         else:
             print(_text(examination, args.email))
-            print("Nothing to change." if examination.accounts else "Nothing to repair.")
+            print(_("Nothing to change.") if examination.accounts else _("Nothing to repair."))
         return EXIT_OK if examination.ok and not _unchecked(args) else EXIT_PROBLEM
     if not args.yes:
         if not args.json:
             print(_text(examination, args.email))
         print(_("The repair would change:"), file=sys.stderr)
         for change in planned:
-            print(f"  {_label(change.program)} {change.account}: {change.describe()}", file=sys.stderr)
+            print(f"  {_label(change.program)} {change.account}: {human(change.describe())}", file=sys.stderr)
         consent = ask(_("Change these settings?"))
         if not consent:
-            why = "no terminal to ask on; add --yes" if consent is None else "not confirmed"
-            print(_("Nothing was changed ({why}).").format(why=why), file=sys.stderr)
+            if consent is None:
+                print(_("Nothing was changed (no terminal to ask on; add --yes)."), file=sys.stderr)
+            else:
+                print(_("Nothing was changed (not confirmed)."), file=sys.stderr)
             if args.json:
                 print(json.dumps({"email": args.email, **examination.to_json(), "changed": []}, indent=2))
             return EXIT_PROBLEM
@@ -226,13 +232,13 @@ def cmd_repair(args: argparse.Namespace) -> int:
         for change in result.changes:
             print(
                 _("Changed {program} {account}: {change}").format(
-                    program=_label(change.program), account=change.account, change=change.describe()
+                    program=_label(change.program), account=change.account, change=human(change.describe())
                 )
             )
         for path in result.backups:
             print(_("Backup: {path}").format(path=path))
         for error in result.errors:
-            print(_("Not changed: {error}").format(error=error))
+            print(_("Not changed: {error}").format(error=human(error)))
         print(_text(result.examination, args.email))
     unchecked = _unchecked(args)
     return EXIT_OK if result.examination.ok and not result.errors and not unchecked else EXIT_PROBLEM

@@ -147,7 +147,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     try:  # refuse an unusable name before creating anything or spending time on the network
         check_profile_text(settings_without_probe(provider, address, **options))
     except ProfileInputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     out_dir = output_folder(args.out)
     password = read_password(args)
     if args.include_password:
@@ -183,7 +183,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
             thunderbird_password=keep_password,
         )
     except ProfileInputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
 
     password_missed = _password_not_kept(args, check, outcome)
     if args.json:
@@ -192,7 +192,9 @@ def cmd_profiles(args: argparse.Namespace) -> int:
     else:
         print(_report(check, outcome))
         if password_missed:
-            print(_("Thunderbird: password not saved: {password_missed}").format(password_missed=password_missed))
+            print(
+                _("Thunderbird: password not saved: {password_missed}").format(password_missed=human(password_missed))
+            )
     for warning in outcome.warnings:
         print(_("Warning: {warning}").format(warning=human(warning)), file=sys.stderr)
     ok = outcome.ok and (check is None or check.ok) and not password_missed
@@ -221,14 +223,18 @@ def _password_not_kept(args: argparse.Namespace, check: Any, outcome: Any) -> st
     if not args.save_password:
         return None
     if check is None or not check.logins_ok:
-        return "the server did not accept the password, so it was not kept; Thunderbird will ask for it."
+        return _("the server did not accept the password, so it was not kept; Thunderbird will ask for it.")
     for result in outcome.clients:
         if result.client == "thunderbird":
             if result.password is not None:
-                return None if result.password.saved else result.password.message
+                return None if result.password.saved else human(result.password.message)
             if result.error:
-                return "the account could not be added to Thunderbird, so neither was the password."
-            return result.skipped or "no Thunderbird profile was set up, so the password was not kept."
+                return _("the account could not be added to Thunderbird, so neither was the password.")
+            return (
+                human(result.skipped)
+                if result.skipped
+                else _("no Thunderbird profile was set up, so the password was not kept.")
+            )
     return None
 
 
@@ -242,10 +248,20 @@ def _consent(args: argparse.Namespace) -> Any:
 
         print(_("This address already has an account here; repairing it would change:"), file=sys.stderr)
         for change in changes:
-            print(f"  {change.program} {change.account}: {change.describe()}", file=sys.stderr)
+            print(f"  {_program(change.program)} {change.account}: {human(change.describe())}", file=sys.stderr)
         return bool(ask(_("Change these settings?")))
 
     return consent
+
+
+def _program(program: str) -> str:
+    """A mail program's name as people write it ("thunderbird" in data is "Thunderbird")."""
+    from setup_assistant.core.clients import Client
+
+    try:
+        return Client(program).label
+    except ValueError:
+        return program
 
 
 def _thunderbird_profile(text: str | None, clients: list[Any]) -> Path | None:
@@ -287,9 +303,9 @@ def _report(check: Any, outcome: Any) -> str:
             lines.append(_("{label}: now, in this order:").format(label=label))
             lines += [f"  {n}. {human(step)}" for n, step in enumerate(result.next_steps, 1)]
         if result.password is not None and result.password.saved:
-            lines.append(f"{label}: {result.password.message}")
+            lines.append(f"{label}: {human(result.password.message)}")
         if result.skipped:
             lines.append(_("{label}: not applied here: {skipped}").format(label=label, skipped=human(result.skipped)))
         if result.error:
-            lines.append(_("{label}: FAILED: {error}").format(label=label, error=result.error))
+            lines.append(_("{label}: FAILED: {error}").format(label=label, error=human(result.error)))
     return "\n".join(lines)

@@ -121,7 +121,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     try:
         check_profile_text(settings)
     except ProfileInputError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     out = _output(args.out)
     if not args.no_probe:
         cancel = threading.Event()
@@ -141,7 +141,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     try:
         path = _write_pdf(settings, out) if out.suffix.lower() == ".pdf" else write_settings_sheet(settings, out)
     except NoSecureEndpoint as exc:
-        print(_("setup-assistant: no sheet was written: {exc}").format(exc=exc), file=sys.stderr)
+        print(_("setup-assistant: no sheet was written: {exc}").format(exc=human(exc)), file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as exc:
         raise UsageError(

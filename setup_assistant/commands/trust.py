@@ -23,7 +23,18 @@ from setup_assistant.cli import (
     add_provider_option,
     load_provider_or_usage,
 )
-from setup_assistant.core.i18n import _, human
+from setup_assistant.core.i18n import N_, _, human
+
+# The result column: what happened in each place (JSON keeps the outcome's own value).
+_OUTCOME_WORDS = {
+    "installed": N_("installed"),
+    "already-present": N_("already there"),
+    "not-needed": N_("not needed"),
+    "removed": N_("removed"),
+    "absent": N_("not there"),
+    "cancelled": N_("cancelled"),
+    "failed": N_("failed"),
+}
 
 
 def register(subparsers: Any) -> None:
@@ -99,10 +110,11 @@ def _table(report: Any) -> str:
         f"  SHA-256 {root.fingerprint}",
     ]
     if report.server is not None:
-        out.append(_("Server: {detail}.").format(detail=report.server.detail))
+        out.append(_("Server: {detail}.").format(detail=human(report.server.detail)))
     rows = [(_("place"), _("needed"), _("has it"), _("result"))]
     for r in report.places:
-        rows.append((human(r.place.label), _needed(r), _yes_no(r.present), r.outcome.value if r.outcome else "-"))
+        result = _(_OUTCOME_WORDS[r.outcome.value]) if r.outcome else "-"
+        rows.append((human(r.place.label), _needed(r), _yes_no(r.present), result))
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     for index, row in enumerate(rows):
         out.append("  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
@@ -111,10 +123,10 @@ def _table(report: Any) -> str:
             out.append(
                 "      "
                 + _("used by {programs}: {message}").format(
-                    programs=", ".join(place.place.programs), message=place.message
+                    programs=", ".join(human(p) for p in place.place.programs), message=human(place.message)
                 )
             )
-    out += [_("Note: {note}").format(note=note) for note in report.notes]
+    out += [_("Note: {note}").format(note=human(note)) for note in report.notes]
     out.append(human(report.summary()))
     return "\n".join(out)
 
@@ -142,7 +154,7 @@ def cmd_trust(args: argparse.Namespace) -> int:
     try:
         verify_pin(provider.root)
     except PinMismatch as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     profiles = _profiles(args.thunderbird_profile)
     plan = plan_places(provider, thunderbird_profiles=profiles)
     if args.action == "remove":

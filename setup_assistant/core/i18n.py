@@ -264,5 +264,18 @@ def _value(value: object, *, human: bool) -> str:
 
 
 def human(text: object) -> str:
-    """What a person reads for a result's text: a Message in the current language, anything else as it is."""
+    """What a person reads for a result's text: a Message in the current language, anything else as it is.
+
+    An exception raised with a Message (`ProfileWriteError(Message(...))`) reads as that Message: its str() stays
+    the English sentence for logs and JSON.
+    """
+    if isinstance(text, BaseException):
+        text = reason(text)
     return text.human() if isinstance(text, Message) else str(text)
+
+
+def reason(exc: BaseException) -> str:
+    """An error's sentence as data: the Message it was raised with (so it can be put into another Message and
+    still be translated where shown), else its English text."""
+    message = exc.args[0] if len(exc.args) == 1 else None
+    return message if isinstance(message, Message) else str(exc)

@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any
 
+from setup_assistant.core.i18n import N_, Message
+
 # How long a probe waits for one endpoint, and the grace a silent preferred port gets once the fallback works.
 # Here rather than in probe.py so that the wizard's model can default to them without loading the probe.
 DEFAULT_TIMEOUT = 10.0
@@ -75,6 +77,33 @@ class LoginStatus(enum.StrEnum):
     OK = "ok"
     REJECTED = "rejected"
     ERROR = "error"
+
+
+# A port's or a login's status as a person reads it, in a table column or a list of reasons: the code itself in
+# English (what English readers and scripts know), a few words in other languages. JSON keeps the codes.
+_STATUS_WORDS = {
+    # TRANSLATORS: the status of a server port or a login, in a table or a list: one or a few words.
+    "ok": N_("ok"),
+    "dns-error": N_("dns-error"),
+    "timeout": N_("timeout"),
+    "refused": N_("refused"),
+    "reset": N_("reset"),
+    "no-starttls": N_("no-starttls"),
+    "bad-greeting": N_("bad-greeting"),
+    "tls-error": N_("tls-error"),
+    "untrusted-certificate": N_("untrusted-certificate"),
+    "expired-certificate": N_("expired-certificate"),
+    "hostname-mismatch": N_("hostname-mismatch"),
+    "cancelled": N_("cancelled"),
+    "rejected": N_("rejected"),
+    "error": N_("error"),
+}
+
+
+def status_words(status: EndpointStatus | LoginStatus | str) -> Message | str:
+    """A status as a Message (its code as data, a few words in the person's language); an unknown code as is."""
+    code = str(status)
+    return Message(_STATUS_WORDS[code]) if code in _STATUS_WORDS else code
 
 
 @dataclass(frozen=True)

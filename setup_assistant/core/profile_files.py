@@ -16,6 +16,7 @@ from pathlib import Path
 
 from setup_assistant.core import atomic
 from setup_assistant.core.account import AccountSettings
+from setup_assistant.core.i18n import N_, Message
 
 MAX_NAME_LENGTH = 200  # longer than any real name; a pasted paragraph is a mistake, not a name
 _FILE_NAME_BYTES = 180  # well under the 255-byte limit of every file system, with room for a suffix
@@ -23,30 +24,44 @@ _UNSAFE_IN_FILE_NAMES = set('<>:"/\\|?*')
 
 
 class ProfileInputError(ValueError):
-    """The name or address cannot go into a mail program's file; str() is a sentence for the person."""
+    """The name or address cannot go into a mail program's file: raised with a Message (str() English, human()
+    the person's language)."""
 
 
 def check_text(value: str, what: str, max_length: int | None = None) -> str:
     """Refuses text no XML/plist/INI file can hold faithfully: control characters, surrogates, noncharacters."""
     if max_length is not None and len(value) > max_length:
-        raise ProfileInputError(f"The {what} is too long ({len(value)} characters; at most {max_length}).")
+        raise ProfileInputError(
+            Message(
+                "The {what} is too long ({length} characters; at most {most}).",
+                what=Message(what),
+                length=len(value),
+                most=max_length,
+            )
+        )
     for char in value:
         code = ord(char)
         category = unicodedata.category(char)
         if category == "Cc":
-            raise ProfileInputError(f"The {what} contains a line break or control character; please type it again.")
+            raise ProfileInputError(
+                Message(
+                    "The {what} contains a line break or control character; please type it again.", what=Message(what)
+                )
+            )
         if category == "Cs" or code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
-            raise ProfileInputError(f"The {what} contains a character that is not text; please type it again.")
+            raise ProfileInputError(
+                Message("The {what} contains a character that is not text; please type it again.", what=Message(what))
+            )
     return value
 
 
 def check_profile_text(settings: AccountSettings) -> None:
     """Checks everything personal a profile file will carry (the password only when it is to be written)."""
-    check_text(settings.address.address, "email address")
+    check_text(settings.address.address, N_("email address"))
     if settings.display_name is not None:
-        check_text(settings.display_name, "name", MAX_NAME_LENGTH)
+        check_text(settings.display_name, N_("name"), MAX_NAME_LENGTH)
     if settings.password is not None:
-        check_text(settings.password, "password")
+        check_text(settings.password, N_("password"))
 
 
 def safe_file_stem(text: str) -> str:

@@ -162,7 +162,8 @@ def test_cli_saves_the_password_into_thunderbird_through_its_own_helper(
 def test_both_programs_answer_as_the_nss_helper(bundle: Bundle, program: str, tmp_path: Path) -> None:
     proc = run(bundle, program, "--thunderbird-nss-worker", stdin="[]", home=tmp_path)
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == {"status": "error", "message": "the request is not a JSON object"}
+    answer = json.loads(proc.stdout)
+    assert (answer["status"], answer["message"]) == ("error", "the request is not a JSON object")
 
 
 class LocalTlsServers:

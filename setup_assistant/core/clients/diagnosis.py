@@ -488,7 +488,8 @@ class Change:
         }
 
     def describe(self) -> str:
-        return f"{self.setting}: {self.old} → {self.new}"
+        """The change in one line: a Message, so its values (Messages themselves) are translated where shown."""
+        return Message("{setting}: {old} → {new}", setting=self.setting, old=self.old, new=self.new)
 
 
 def planned_changes(account: FoundAccount) -> list[Change]:

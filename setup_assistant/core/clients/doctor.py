@@ -21,6 +21,7 @@ from setup_assistant.core.clients.outlook import fixer as outlook_fixer
 from setup_assistant.core.clients.outlook import registry as outlook_registry
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird.writer import ProfileWriteError, find_profiles
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import MailProtocol
 
 
@@ -99,13 +100,13 @@ def examine(
         try:
             accounts += thunderbird_fixer.diagnose_profile(profile, settings)
         except (ProfileWriteError, OSError) as exc:
-            errors.append(f"Thunderbird profile {profile}: {exc}")
+            errors.append(Message("Thunderbird profile {profile}: {error}", profile=profile, error=reason(exc)))
     reg = _outlook_registry(registry, platform)
     if reg is not None:
         try:
             accounts += outlook_fixer.diagnose_registry(reg, settings)
         except outlook_registry.RegistryError as exc:
-            errors.append(f"Outlook: {exc}")
+            errors.append(Message("Outlook: {error}", error=reason(exc)))
     comparison = tuple(apple_mail_comparison(settings)) if platform == "darwin" else ()
     return Examination(tuple(accounts), tuple(errors), comparison)
 
@@ -131,7 +132,7 @@ def repair(
                 continue
             result = thunderbird_fixer.repair_profile(profile, settings)
         except (ProfileWriteError, OSError) as exc:
-            errors.append(f"Thunderbird: {exc}")
+            errors.append(Message("Thunderbird: {error}", error=reason(exc)))
             continue
         changes += result.changes
         backups += result.backups
@@ -144,7 +145,7 @@ def repair(
             if outcome.restore_file is not None:
                 backups.append(outcome.restore_file)
         except (outlook_registry.RegistryError, OSError) as exc:
-            errors.append(f"Outlook: {exc}")
+            errors.append(Message("Outlook: {error}", error=reason(exc)))
     after = examine(
         settings, thunderbird_profiles=thunderbird_profiles, registry=registry, platform=platform, home=home
     )

@@ -30,7 +30,7 @@ from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird import logins as thunderbird_logins
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, PluralMessage, reason
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
 APP_FOLDER = history.APP_NAME
@@ -47,7 +47,7 @@ Consent = Callable[[Sequence[Change]], bool]
 class ClientOutcome:
     client: Client
     files: tuple[Path, ...] = ()
-    installed: str | None = None  # what was applied on this computer
+    installed: str | None = None  # what was applied on this computer (a Message, like skipped and error)
     skipped: str | None = None  # why installing did not apply here
     error: str | None = None
     next_steps: tuple[str, ...] = ()  # what the person still has to do, in order (numbered when shown)
@@ -79,7 +79,7 @@ class ProfilesOutcome:
 
     @property
     def errors(self) -> list[str]:
-        return [f"{c.client.label}: {c.error}" for c in self.clients if c.error]
+        return [Message("{program}: {error}", program=c.client.label, error=c.error) for c in self.clients if c.error]
 
     @property
     def ok(self) -> bool:
@@ -197,10 +197,10 @@ class _PartialFailure(Exception):
 
 
 def _message(exc: BaseException) -> str:
+    """An error's sentence: the Message it was raised with (translated where shown), else its English text."""
     if isinstance(exc, OSError) and exc.strerror:
-        where = f"{exc.filename}: " if exc.filename else ""
-        return f"{where}{exc.strerror}"
-    return str(exc) or type(exc).__name__
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return reason(exc) or type(exc).__name__
 
 
 def _thunderbird(
@@ -223,17 +223,22 @@ def _thunderbird(
             )
         profile = found[0].path
     try:
-        existing = thunderbird_fixer.diagnose_profile(profile, settings)
-        if existing:
-            return ClientOutcome(Client.THUNDERBIRD, files, installed=_repair_thunderbird(settings, profile, env))
-        result = thunderbird.install_account(settings, profile)
+        if thunderbird_fixer.diagnose_profile(profile, settings):  # the address is there already: repaired, not added
+            installed, added = _repair_thunderbird(settings, profile, env), False
+        else:
+            result = thunderbird.install_account(settings, profile)
+            installed, added = result.message, result.added
     except (thunderbird.ProfileWriteError, OSError) as exc:
         raise _PartialFailure(ClientOutcome(Client.THUNDERBIRD, files, error=_message(exc))) from None
-    installed, saved = result.message, None
+    saved = None
     if env.thunderbird_password:
         saved = thunderbird_logins.save_password(settings, env.thunderbird_password, profile, platform=env.platform)
-        if saved.saved:  # the writer's "Thunderbird will ask for the password" is no longer true
-            installed = installed.replace(thunderbird.ASKS_FOR_PASSWORD, ".")
+        if saved.saved and added:  # the writer's "Thunderbird will ask for the password" is no longer true
+            installed = Message(
+                "Added {address} to the Thunderbird profile {profile}.",
+                address=settings.address.address,
+                profile=profile.name,
+            )
     return ClientOutcome(Client.THUNDERBIRD, files, installed=installed, password=saved)
 
 
@@ -244,8 +249,16 @@ class RepairDeclined(thunderbird.ProfileWriteError):
 def _agreed(changes: Sequence[Change], env: _Installing, program: str, address: str) -> None:
     if env.consent is None or not env.consent(changes):
         raise RepairDeclined(
-            f"{program} already has {address}, but {len(changes)} of its settings are wrong; nothing was changed "
-            f"and no second account was added. Run `setup-assistant repair {address}` (or add --yes) to fix them."
+            PluralMessage(
+                "{program} already has {address}, but {n} of its settings is wrong; nothing was changed and no second "
+                "account was added. Run `setup-assistant repair {address}` (or add --yes) to fix it.",
+                "{program} already has {address}, but {n} of its settings are wrong; nothing was changed and no "
+                "second account was added. Run `setup-assistant repair {address}` (or add --yes) to fix them.",
+                len(changes),
+                program=program,
+                address=address,
+                n=len(changes),
+            )
         )
 
 
@@ -259,25 +272,49 @@ def _repair_thunderbird(settings: AccountSettings, profile: Path, env: _Installi
         if all(a.ok for a in existing):
             return _after_repair(settings, profile, existing, "")
         raise thunderbird.ProfileWriteError(
-            f"Thunderbird already has {address} ({keys}), but what is wrong cannot be fixed automatically; run "
-            f"`setup-assistant doctor {address}` to see it. Nothing was changed."
+            Message(
+                "Thunderbird already has {address} ({accounts}), but what is wrong cannot be fixed automatically; run "
+                "`setup-assistant doctor {address}` to see it. Nothing was changed.",
+                address=address,
+                accounts=keys,
+            )
         )
     _agreed(changes, env, "Thunderbird", address)
     result = thunderbird_fixer.repair_profile(profile, settings)
-    done = "; ".join(c.describe() for c in result.changes)
-    repaired = f"Repaired {address} in the Thunderbird profile {profile.name} ({keys}), in place: {done}. "
+    done = _joined([c.describe() for c in result.changes], "{first}; {second}")
+    repaired = Message(
+        "Repaired {address} in the Thunderbird profile {profile} ({accounts}), in place: {changes}.",
+        address=address,
+        profile=profile.name,
+        accounts=keys,
+        changes=done,
+    )
     return _after_repair(settings, profile, list(result.accounts), repaired)
+
+
+def _joined(parts: Sequence[str], template: str) -> str:
+    """Parts joined by a two-field Message template ("{first}; {second}"); each part translated where shown."""
+    if not parts:
+        return ""
+    joined: str = parts[0]
+    for part in parts[1:]:
+        joined = Message(template, first=joined, second=part)
+    return joined
 
 
 def _after_repair(settings: AccountSettings, profile: Path, accounts: Sequence[Any], repaired: str) -> str:
     """The writer's own step for an account that is already there (it now matches by host and username)."""
     if any(a.incoming.protocol is settings.protocol for a in accounts):
-        return repaired + thunderbird.install_account(settings, profile).message
-    kinds = ", ".join(sorted({a.incoming.protocol.label for a in accounts}))
-    return repaired + (
-        f"{settings.address.address} already has a {kinds} account in the Thunderbird profile {profile.name}; "
-        "no second account was added."
-    )
+        then = thunderbird.install_account(settings, profile).message
+    else:
+        then = Message(
+            "{address} already has a {kinds} account in the Thunderbird profile {profile}; no second account was "
+            "added.",
+            address=settings.address.address,
+            kinds=", ".join(sorted({a.incoming.protocol.label for a in accounts})),
+            profile=profile.name,
+        )
+    return Message("{first} {second}", first=repaired, second=then) if repaired else then
 
 
 def _outlook(settings: AccountSettings, out: Path, install: bool, env: _Installing) -> ClientOutcome:
@@ -340,8 +377,13 @@ def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, e
     restore = local / RESTORE_REG_FILE
     if change.changed and not restore.exists():  # keep the state from before the first change, not a later one
         write_atomic(restore, change.restore_reg())
-    state = "set" if change.changed else "already set"
-    return repaired + f"Outlook's registry {state}: it reads {xml_path} for {settings.address.domain} (undo: {restore})"
+    template = (
+        "Outlook's registry set: it reads {file} for {domain} (undo: {restore})"
+        if change.changed
+        else "Outlook's registry already set: it reads {file} for {domain} (undo: {restore})"
+    )
+    done = Message(template, file=xml_path, domain=settings.address.domain, restore=restore)
+    return Message("{first} {second}", first=repaired, second=done) if repaired else done
 
 
 def _repair_outlook(
@@ -354,8 +396,13 @@ def _repair_outlook(
         return ""
     _agreed(changes, env, "Outlook", settings.address.address)
     result = outlook_fixer.repair_registry(registry, settings, folder)
-    accounts = "accounts" if len(existing) > 1 else "account"
-    return f"Repaired the Outlook {accounts} for {settings.address.address} in place (restore: {result.restore_file}). "
+    return PluralMessage(
+        "Repaired the Outlook account for {address} in place (restore: {restore}).",
+        "Repaired the Outlook accounts for {address} in place (restore: {restore}).",
+        len(existing),
+        address=settings.address.address,
+        restore=result.restore_file,
+    )
 
 
 def _apple_mail(
@@ -382,7 +429,9 @@ def _apple_mail(
         opener(["open", MACOS_PROFILES_PANE])
     except (OSError, subprocess.SubprocessError) as exc:
         raise _PartialFailure(
-            ClientOutcome(Client.APPLE_MAIL, files, error=f"could not open the profile: {_message(exc)}")
+            ClientOutcome(
+                Client.APPLE_MAIL, files, error=Message("could not open the profile: {why}", why=_message(exc))
+            )
         ) from None
     return ClientOutcome(
         Client.APPLE_MAIL,

@@ -19,7 +19,7 @@ from setup_assistant.core import history
 from setup_assistant.core.i18n import N_, Message
 from setup_assistant.core.probing.probe import DEFAULT_TIMEOUT, probe_provider
 from setup_assistant.core.provider import PinnedRoot, Provider
-from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, verify_pin
+from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, error_text, verify_pin
 from setup_assistant.core.trust.needs import (
     Need,
     ServerTrust,
@@ -142,7 +142,7 @@ class TrustReport:
 
 
 def _labels(reports: list[PlaceReport]) -> str:
-    return ", ".join(r.place.label for r in reports)
+    return _joined([r.place.label for r in reports])
 
 
 def _summary_status(places: tuple[PlaceReport, ...], server: ServerTrust | None) -> str:
@@ -230,13 +230,24 @@ def check_server(
 
 def _root(provider: Provider) -> PinnedRoot:
     if provider.root is None:
-        raise ValueError(f"{provider.source}: the provider file names no root certificate ([trust])")
+        raise ValueError(
+            Message("{source}: the provider file names no root certificate ([trust])", source=provider.source)
+        )
     return provider.root
 
 
 def _follower_message(place: Place, leader: Place, pref_on: bool) -> str:
-    state = "on" if pref_on else "off (install turns it on)"
-    return f"through {leader.label}: Thunderbird reads roots there because {ENTERPRISE_ROOTS_PREF} is {state}"
+    if pref_on:
+        return Message(
+            "through {store}: Thunderbird reads roots there because {pref} is on",
+            store=leader.label,
+            pref=ENTERPRISE_ROOTS_PREF,
+        )
+    return Message(
+        "through {store}: Thunderbird reads roots there only when {pref} is on; it is off (install turns it on)",
+        store=leader.label,
+        pref=ENTERPRISE_ROOTS_PREF,
+    )
 
 
 def _pref_on(place: Place) -> bool:
@@ -253,8 +264,14 @@ def _turn_on_pref(place: Place, leader_outcome: Outcome) -> tuple[Outcome, str]:
     try:
         thunderbird.enable_enterprise_roots(place.path)
     except thunderbird.ProfileWriteError as exc:
-        return Outcome.FAILED, f"the root is in the OS store, but {ENTERPRISE_ROOTS_PREF} could not be set: {exc}"
-    return Outcome.INSTALLED, f"turned on {ENTERPRISE_ROOTS_PREF} so Thunderbird uses the OS store's copy"
+        return Outcome.FAILED, Message(
+            "the root is in the OS store, but {pref} could not be set: {why}",
+            pref=ENTERPRISE_ROOTS_PREF,
+            why=error_text(exc),
+        )
+    return Outcome.INSTALLED, Message(
+        "turned on {pref} so Thunderbird uses the OS store's copy", pref=ENTERPRISE_ROOTS_PREF
+    )
 
 
 def _need(place: Place, server: ServerTrust, state: StoreState) -> Need:
@@ -290,16 +307,35 @@ def _leader(plan: Plan, place: Place) -> Place:
 def offline_warning(root: PinnedRoot, places: list[Place]) -> str:
     """What installing the root without checking the server means: it is trusted far beyond mail."""
     reach = {
-        PlaceKind.OS_STORE: "web browsers and every other program that uses this computer's certificate store",
-        PlaceKind.USER_NSS: "Chromium, Chrome and the other programs that read ~/.pki/nssdb",
-        PlaceKind.THUNDERBIRD_PROFILE: "Thunderbird, for mail and for the web pages it opens",
+        PlaceKind.OS_STORE: Message("web browsers and every other program that uses this computer's certificate store"),
+        PlaceKind.USER_NSS: Message("Chromium, Chrome and the other programs that read ~/.pki/nssdb"),
+        PlaceKind.THUNDERBIRD_PROFILE: Message("Thunderbird, for mail and for the web pages it opens"),
     }
-    where = "; ".join(f"{p.label} ({reach.get(p.kind, ', '.join(p.programs))})" for p in places)
-    return (
-        f"Installed without checking the server (--offline): {root.subject} (SHA-256 {root.fingerprint}) is "
-        f"now trusted to vouch for any web site or server, not only for mail, in: {where}. "
-        "`trust remove` takes it out again."
+    where: Message | None = None
+    for p in places:
+        programs = reach.get(p.kind) or _joined(list(p.programs))
+        one = Message("{place} ({programs})", place=p.label, programs=programs)
+        where = one if where is None else Message("{first}; {second}", first=where, second=one)
+    return Message(
+        "Installed without checking the server (--offline): {subject} (SHA-256 {fingerprint}) is now trusted to "
+        "vouch for any web site or server, not only for mail, in: {places}. `trust remove` takes it out again.",
+        subject=root.subject,
+        fingerprint=root.fingerprint,
+        places=where or "",
     )
+
+
+def _joined(parts: list[str], *, last_with_and: bool = False) -> str:
+    """Parts joined with commas (the last with "and" if asked), a Message whose parts are translated where shown."""
+    if not parts:
+        return ""
+    joined: str = parts[0]
+    for index, part in enumerate(parts[1:], 2):
+        if last_with_and and index == len(parts):
+            joined = Message("{first} and {second}", first=joined, second=part)
+        else:
+            joined = Message("{first}, {second}", first=joined, second=part)
+    return joined
 
 
 def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline: bool = False) -> TrustReport:
@@ -311,10 +347,12 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline
     unreachable = server.verdict is ServerVerdict.UNREACHABLE
     if server.verdict is ServerVerdict.OTHER_ROOT or (unreachable and not offline):
         status = trust_status(provider, plan, server)
-        why = server.detail if not unreachable else f"{server.detail}, so its chain could not be checked"
-        skipped = tuple(
-            PlaceReport(r.place, r.need, r.present, r.trusted, None, "not installed: " + why) for r in status.places
+        why = (
+            Message("not installed: {detail}", detail=server.detail)
+            if not unreachable
+            else Message("not installed: {detail}, so its chain could not be checked", detail=server.detail)
         )
+        skipped = tuple(PlaceReport(r.place, r.need, r.present, r.trusted, None, why) for r in status.places)
         return _logged(TrustReport(Action.INSTALL, provider, root, server, skipped, tuple(plan.notes), offline))
     results: dict[str, tuple[ActionResult, bool | None]] = {}
     reports = []
@@ -342,9 +380,12 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline
             if result.outcome is Outcome.INSTALLED and place.kind is PlaceKind.OS_STORE:
                 history.record_root_installed(place.key, root.sha256)
         elif state.present:
-            result = ActionResult(Outcome.ALREADY_PRESENT, f"{state.message} (not needed: {_why_not_needed(place)})")
+            result = ActionResult(
+                Outcome.ALREADY_PRESENT,
+                Message("{state} (not needed: {why})", state=state.message, why=_why_not_needed(place)),
+            )
         else:
-            result = ActionResult(Outcome.NOT_NEEDED, f"nothing installed: {_why_not_needed(place)}")
+            result = ActionResult(Outcome.NOT_NEEDED, Message("nothing installed: {why}", why=_why_not_needed(place)))
         present = state.present
         if result.outcome in (Outcome.INSTALLED, Outcome.ALREADY_PRESENT):
             present = True
@@ -362,7 +403,10 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline
 
 
 def _why_not_needed(place: Place) -> str:
-    return f"the server is already trusted by {' and '.join(a.label for a in place.anchors)}"
+    return Message(
+        "the server is already trusted by {anchors}",
+        anchors=_joined([a.label for a in place.anchors], last_with_and=True),
+    )
 
 
 def remove_root(provider: Provider, plan: Plan) -> TrustReport:
@@ -379,7 +423,9 @@ def remove_root(provider: Provider, plan: Plan) -> TrustReport:
             # left alone unless this assistant recorded putting it there.
             result = ActionResult(
                 Outcome.ABSENT,
-                "left as it is: this assistant has no record of adding the root here (other programs may need it)",
+                Message(
+                    "left as it is: this assistant has no record of adding the root here (other programs may need it)"
+                ),
             )
             results[place.key] = result
             outcome, message = result.outcome, result.message

@@ -21,6 +21,7 @@ from typing import Protocol
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.provider import PinnedRoot
 
 
@@ -37,7 +38,7 @@ class Outcome(enum.StrEnum):
 @dataclass(frozen=True)
 class ActionResult:
     outcome: Outcome
-    message: str
+    message: str  # a Message: English as data, the person's language where shown
 
 
 @dataclass(frozen=True)
@@ -65,14 +66,21 @@ def verify_pin(root: PinnedRoot) -> None:
     actual = hashlib.sha256(root.der).hexdigest()
     if actual != root.sha256.lower():
         raise PinMismatch(
-            f"{root.path}: the certificate's SHA-256 is {actual}, but {root.sha256} is pinned; refusing to install it"
+            Message(
+                "{file}: the certificate's SHA-256 is {actual}, but {pinned} is pinned; refusing to install it",
+                file=root.path,
+                actual=actual,
+                pinned=root.sha256,
+            )
         )
     try:
         from_pem = x509.load_pem_x509_certificate(root.pem).public_bytes(Encoding.DER)
     except ValueError:
-        raise PinMismatch(f"{root.path}: the PEM copy of the pinned root cannot be read") from None
+        raise PinMismatch(Message("{file}: the PEM copy of the pinned root cannot be read", file=root.path)) from None
     if from_pem != root.der or root.certificate.public_bytes(Encoding.DER) != root.der:
-        raise PinMismatch(f"{root.path}: the PEM and DER copies of the pinned root differ; refusing to install it")
+        raise PinMismatch(
+            Message("{file}: the PEM and DER copies of the pinned root differ; refusing to install it", file=root.path)
+        )
 
 
 def sha1_hex(root: PinnedRoot) -> str:
@@ -130,7 +138,7 @@ def run_command(argv: Sequence[str], timeout: float) -> CommandResult:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return CommandResult(-1, "", f"{argv[0]} did not finish within {timeout:g} s")
+        return CommandResult(-1, "", f"{argv[0]} did not finish within {timeout:g} s")  # like a tool's own output
     return CommandResult(done.returncode, done.stdout or "", done.stderr or "")
 
 
@@ -141,6 +149,11 @@ def root_file(root: PinnedRoot, *, der: bool = False) -> Iterator[Path]:
         path = Path(tmp) / ("root.cer" if der else "root.pem")
         path.write_bytes(root.der if der else root.pem)
         yield path
+
+
+def error_text(exc: BaseException) -> str:
+    """An error's sentence: the Message it was raised with (translated where shown), else its English text."""
+    return reason(exc)
 
 
 def first_line(text: str) -> str:

@@ -49,7 +49,7 @@ class MacLoginKeychain:
         try:
             return self.runner([self.security, *args], timeout)
         except OSError as exc:
-            return f"{self.security} could not be started ({exc.strerror or exc})"
+            return Message("{program} could not be started ({why})", program=self.security, why=exc.strerror or exc)
 
     def keychain(self) -> str:
         """The login keychain as macOS names it; the usual path if it cannot be asked."""
@@ -70,7 +70,7 @@ class MacLoginKeychain:
         if done.returncode != 0:
             if "could not be found" in done.output or done.returncode == 44:
                 return False
-            return f"the login keychain cannot be read: {first_line(done.output)}"
+            return Message("the login keychain cannot be read: {why}", why=first_line(done.output))
         hashes = {h.upper() for h in _HASH.findall(done.stdout)}
         return root.sha256.upper() in hashes or sha1_hex(root) in hashes
 
@@ -86,13 +86,13 @@ class MacLoginKeychain:
         if isinstance(in_keychain, str):
             return StoreState(None, in_keychain)
         if not in_keychain:
-            return StoreState(False, "not in your login keychain")
+            return StoreState(False, Message("not in your login keychain"))
         trusted = self._trusted(root)
         if isinstance(trusted, str):
             return StoreState(None, trusted)
         if not trusted:
-            return StoreState(False, "in your login keychain but not trusted")
-        return StoreState(True, "in your login keychain and trusted")
+            return StoreState(False, Message("in your login keychain but not trusted"))
+        return StoreState(True, Message("in your login keychain and trusted"))
 
     def install(self, root: PinnedRoot) -> ActionResult:
         before = self.status(root)
@@ -106,35 +106,47 @@ class MacLoginKeychain:
             if "no user interaction was possible" in done.output:
                 return ActionResult(
                     Outcome.FAILED,
-                    "macOS must ask for your password to trust the root, which it cannot do in this session; "
-                    "run this from your own logged-in desktop",
+                    Message(
+                        "macOS must ask for your password to trust the root, which it cannot do in this session; "
+                        "run this from your own logged-in desktop"
+                    ),
                 )
             if _is_cancel(done):
-                return ActionResult(Outcome.CANCELLED, "you cancelled macOS' password prompt; nothing was trusted")
-            return ActionResult(Outcome.FAILED, f"macOS did not trust the root: {first_line(done.output)}")
+                return ActionResult(
+                    Outcome.CANCELLED, Message("you cancelled macOS' password prompt; nothing was trusted")
+                )
+            return ActionResult(
+                Outcome.FAILED, Message("macOS did not trust the root: {why}", why=first_line(done.output))
+            )
         after = self.status(root)
         if not after.present:
-            return ActionResult(Outcome.FAILED, f"security reported success but {after.message}")
-        return ActionResult(Outcome.INSTALLED, "added to your login keychain and trusted for you (no admin rights)")
+            return ActionResult(Outcome.FAILED, Message("security reported success but {why}", why=after.message))
+        return ActionResult(
+            Outcome.INSTALLED, Message("added to your login keychain and trusted for you (no admin rights)")
+        )
 
     def remove(self, root: PinnedRoot) -> ActionResult:
         in_keychain = self._in_keychain(root)
         if isinstance(in_keychain, str):
             return ActionResult(Outcome.FAILED, in_keychain)
         if not in_keychain:
-            return ActionResult(Outcome.ABSENT, "not in your login keychain")
+            return ActionResult(Outcome.ABSENT, Message("not in your login keychain"))
         with root_file(root) as pem:
             done = self._run(["remove-trusted-cert", str(pem)], DIALOG_TIMEOUT)
         if isinstance(done, str):
             return ActionResult(Outcome.FAILED, done)
         if done.returncode != 0:
             if _is_cancel(done):
-                return ActionResult(Outcome.CANCELLED, "you cancelled macOS' password prompt; the root stays")
+                return ActionResult(Outcome.CANCELLED, Message("you cancelled macOS' password prompt; the root stays"))
             if "could not be found" not in done.output:  # no trust settings left is fine: delete the certificate
-                return ActionResult(Outcome.FAILED, f"macOS did not remove the trust: {first_line(done.output)}")
+                return ActionResult(
+                    Outcome.FAILED, Message("macOS did not remove the trust: {why}", why=first_line(done.output))
+                )
         deleted = self._run(["delete-certificate", "-Z", sha1_hex(root), self.keychain()])
         if isinstance(deleted, str):
             return ActionResult(Outcome.FAILED, deleted)
         if deleted.returncode != 0:
-            return ActionResult(Outcome.FAILED, f"macOS did not delete the root: {first_line(deleted.output)}")
-        return ActionResult(Outcome.REMOVED, "removed from your login keychain, with its trust")
+            return ActionResult(
+                Outcome.FAILED, Message("macOS did not delete the root: {why}", why=first_line(deleted.output))
+            )
+        return ActionResult(Outcome.REMOVED, Message("removed from your login keychain, with its trust"))

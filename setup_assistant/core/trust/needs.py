@@ -13,7 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from setup_assistant.core.model import TrustedBy
+from setup_assistant.core.i18n import Message, PluralMessage
+from setup_assistant.core.model import TrustedBy, status_words
 from setup_assistant.core.probing.probe import ProbeResult
 
 
@@ -25,7 +26,9 @@ class Anchor(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return "this computer's certificate store" if self is Anchor.OS else "Mozilla's built-in roots"
+        return (
+            Message("this computer's certificate store") if self is Anchor.OS else Message("Mozilla's built-in roots")
+        )
 
 
 class Need(enum.StrEnum):
@@ -73,28 +76,53 @@ def server_trust(probe: ProbeResult) -> ServerTrust:
     probed = len(probe.endpoints)
     if not answered:
         reasons = sorted({r.status.value for r in probe.endpoints})
-        why = f" ({', '.join(reasons)})" if reasons else ""
-        detail = f"the server could not be reached to check its certificate{why}"
+        detail: str = (
+            Message("the server could not be reached to check its certificate ({reasons})", reasons=_words(reasons))
+            if reasons
+            else Message("the server could not be reached to check its certificate")
+        )
         return ServerTrust(ServerVerdict.UNREACHABLE, (), probed, detail)
     pinned = [t for t in answered if t.provider_root]
     if not pinned:
-        detail = (
+        detail = Message(
             "the server's certificate chain does not lead to the provider's pinned root certificate: "
             "the provider has probably changed its certificate authority, so the pinned root is not installed "
             "(the provider file's [trust] section needs the new root)"
         )
         return ServerTrust(ServerVerdict.OTHER_ROOT, answered, probed, detail)
-    mozilla = all(t.mozilla for t in pinned)
-    os_trust = all(t.os is True for t in pinned)
-    parts = [f"Mozilla's roots {'trust' if mozilla else 'do not trust'} it"]
+    mozilla = (
+        Message("Mozilla's roots trust it")
+        if all(t.mozilla for t in pinned)
+        else Message("Mozilla's roots do not trust it")
+    )
     if any(t.os is None for t in pinned):
-        parts.append("this computer's store could not be asked")
+        store = Message("this computer's store could not be asked")
+    elif all(t.os is True for t in pinned):
+        store = Message("this computer's store trusts it")
     else:
-        parts.append(f"this computer's store {'trusts' if os_trust else 'does not trust'} it")
-    detail = f"the server's certificate chain leads to the provider's root; {', '.join(parts)}"
-    if len(pinned) < len(answered):
-        detail += f" ({len(answered) - len(pinned)} port(s) sent a chain that does not lead to it)"
+        store = Message("this computer's store does not trust it")
+    detail = Message(
+        "the server's certificate chain leads to the provider's root; {mozilla}, {store}", mozilla=mozilla, store=store
+    )
+    others = len(answered) - len(pinned)
+    if others:
+        detail = PluralMessage(
+            "{detail} ({n} port sent a chain that does not lead to it)",
+            "{detail} ({n} ports sent a chain that does not lead to it)",
+            others,
+            detail=detail,
+            n=others,
+        )
     return ServerTrust(ServerVerdict.PINNED_ROOT, answered, probed, detail)
+
+
+def _words(statuses: list[str]) -> str:
+    """The status codes, comma-separated: the codes as data, the person's words where shown."""
+    words = [status_words(s) for s in statuses]
+    joined = words[0]
+    for word in words[1:]:
+        joined = Message("{first}, {second}", first=joined, second=word)
+    return joined
 
 
 def unchecked(reason: str) -> ServerTrust:

@@ -21,6 +21,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from setup_assistant.core.atomic import OwnershipError
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.profile_files import keeping_owners
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
@@ -30,13 +31,14 @@ from setup_assistant.core.trust.base import (
     Outcome,
     Runner,
     StoreState,
+    error_text,
     first_line,
     root_file,
     run_command,
 )
 
 SERVER_CA_TRUST = "C,,"
-INSTALL_HINT = "NSS certutil is not installed (on Debian or Ubuntu: sudo apt install libnss3-tools)"
+INSTALL_HINT = Message("NSS certutil is not installed (on Debian or Ubuntu: sudo apt install libnss3-tools)")
 _ENTRY = re.compile(r"^(?P<nick>.*\S)\s+(?P<trust>[A-Za-z]*,[A-Za-z]*,[A-Za-z]*)\s*$")
 
 
@@ -99,12 +101,20 @@ class NssDatabase:
         try:
             return self.runner([self.certutil, *args], COMMAND_TIMEOUT)
         except OSError as exc:
-            raise NssError(f"{self.certutil} could not be started ({exc.strerror or exc})") from None
+            raise NssError(
+                Message("{program} could not be started ({why})", program=self.certutil, why=exc.strerror or exc)
+            ) from None
 
     def entries(self) -> list[NssEntry]:
         done = self._run("-L", "-d", self._db)
         if done.returncode != 0:
-            raise NssError(f"the certificate database in {self.directory} cannot be read: {first_line(done.output)}")
+            raise NssError(
+                Message(
+                    "the certificate database in {folder} cannot be read: {why}",
+                    folder=self.directory,
+                    why=first_line(done.output),
+                )
+            )
         found = []
         for line in done.stdout.splitlines():
             match = _ENTRY.match(line)
@@ -132,11 +142,13 @@ class NssDatabase:
         if self.certutil is None:
             return StoreState(None, INSTALL_HINT)
         if not self._has_database():
-            return StoreState(False, f"no certificate database in {self.directory} yet (install creates it)")
+            return StoreState(
+                False, Message("no certificate database in {folder} yet (install creates it)", folder=self.directory)
+            )
         try:
             holding = self.holding(root)
         except NssError as exc:
-            return StoreState(None, str(exc))
+            return StoreState(None, error_text(exc))
         return _describe(holding)
 
     # -- changing ------------------------------------------------------------------------------------
@@ -145,7 +157,7 @@ class NssDatabase:
         if self.certutil is None:
             return INSTALL_HINT
         if self.thunderbird_profile and not self.directory.is_dir():
-            return f"the Thunderbird profile folder {self.directory} does not exist"
+            return Message("the Thunderbird profile folder {folder} does not exist", folder=self.directory)
         return None
 
     @contextmanager
@@ -169,21 +181,28 @@ class NssDatabase:
             with self._held(), keeping_owners(self.directory):
                 return self._install(root)
         except (NssError, ThunderbirdRunning, ProfileWriteError, OwnershipError) as exc:
-            return ActionResult(Outcome.FAILED, str(exc))
+            return ActionResult(Outcome.FAILED, error_text(exc))
 
     def _install(self, root: PinnedRoot) -> ActionResult:
         if not self._has_database():
             if self._has_legacy_database():
                 return ActionResult(
                     Outcome.FAILED,
-                    f"{self.directory} still has an old-format certificate database (cert8.db); "
-                    "start and close Thunderbird once so it upgrades it, then try again",
+                    Message(
+                        "{folder} still has an old-format certificate database (cert8.db); start and close "
+                        "Thunderbird once so it upgrades it, then try again",
+                        folder=self.directory,
+                    ),
                 )
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             done = self._run("-N", "--empty-password", "-d", self._db)
             if done.returncode != 0:
                 raise NssError(
-                    f"could not create a certificate database in {self.directory}: {first_line(done.output)}"
+                    Message(
+                        "could not create a certificate database in {folder}: {why}",
+                        folder=self.directory,
+                        why=first_line(done.output),
+                    )
                 )
         holding = self.holding(root)
         if any(e.trusted_for_servers for e in holding):
@@ -192,9 +211,12 @@ class NssDatabase:
         if foreign:
             return ActionResult(
                 Outcome.FAILED,
-                f"the root is already in this database as '{foreign[0].nickname}' but not trusted for servers; "
-                "it was not added by this assistant, so it is left as it is (trust it in Thunderbird's "
-                "certificate manager: Authorities, Edit Trust)",
+                Message(
+                    "the root is already in this database as '{nickname}' but not trusted for servers; it was not "
+                    "added by this assistant, so it is left as it is (trust it in Thunderbird's certificate "
+                    "manager: Authorities, Edit Trust)",
+                    nickname=foreign[0].nickname,
+                ),
             )
         ours_existed = bool(holding)
         with tempfile.TemporaryDirectory(prefix="setup-assistant-nss-") as tmp:
@@ -213,58 +235,93 @@ class NssDatabase:
         after = self.holding(root)
         if not any(e.nickname == self.nickname and e.trusted_for_servers for e in after):
             return ActionResult(
-                Outcome.FAILED, f"certutil reported success but {self.directory} does not trust the root"
+                Outcome.FAILED,
+                Message("certutil reported success but {folder} does not trust the root", folder=self.directory),
             )
-        return ActionResult(Outcome.INSTALLED, f"added to {self.directory} as '{self.nickname}' (trusted for servers)")
+        return ActionResult(
+            Outcome.INSTALLED,
+            Message(
+                "added to {folder} as '{nickname}' (trusted for servers)", folder=self.directory, nickname=self.nickname
+            ),
+        )
 
     def _why(self, done: CommandResult) -> str:
         if "SEC_ERROR_BAD_PASSWORD" in done.output:
-            return (
-                f"the certificate database in {self.directory} is protected by a primary password; "
-                "import the root in Thunderbird's certificate manager instead (Authorities, Import)"
+            return Message(
+                "the certificate database in {folder} is protected by a primary password; import the root in "
+                "Thunderbird's certificate manager instead (Authorities, Import)",
+                folder=self.directory,
             )
-        return f"certutil could not add the root to {self.directory}: {first_line(done.output) or 'no reason given'}"
+        why = first_line(done.output)
+        if not why:
+            return Message("certutil could not add the root to {folder}: no reason given", folder=self.directory)
+        return Message("certutil could not add the root to {folder}: {why}", folder=self.directory, why=why)
 
     def remove(self, root: PinnedRoot) -> ActionResult:
         refusal = self._refusal()
         if refusal:
             return ActionResult(Outcome.FAILED, refusal)
         if not self._has_database():
-            return ActionResult(Outcome.ABSENT, f"there is no certificate database in {self.directory}")
+            return ActionResult(
+                Outcome.ABSENT, Message("there is no certificate database in {folder}", folder=self.directory)
+            )
         from setup_assistant.core.clients.thunderbird.writer import ProfileWriteError, ThunderbirdRunning
 
         try:
             with self._held(), keeping_owners(self.directory):
                 return self._remove(root)
         except (NssError, ThunderbirdRunning, ProfileWriteError, OwnershipError) as exc:
-            return ActionResult(Outcome.FAILED, str(exc))
+            return ActionResult(Outcome.FAILED, error_text(exc))
 
     def _remove(self, root: PinnedRoot) -> ActionResult:
         ours = self.certificates(self.nickname)
         if root.der not in ours:
-            note = ""
             others = [e for e in self.holding(root) if e.nickname != self.nickname]
             if others:
-                note = f"; the copy named '{others[0].nickname}' was not added by this assistant and stays"
-            return ActionResult(Outcome.ABSENT, f"this assistant's root is not in {self.directory}{note}")
+                return ActionResult(
+                    Outcome.ABSENT,
+                    Message(
+                        "this assistant's root is not in {folder}; the copy named '{nickname}' was not added by "
+                        "this assistant and stays",
+                        folder=self.directory,
+                        nickname=others[0].nickname,
+                    ),
+                )
+            return ActionResult(
+                Outcome.ABSENT, Message("this assistant's root is not in {folder}", folder=self.directory)
+            )
         if len(ours) > 1:
             return ActionResult(
                 Outcome.FAILED,
-                f"several certificates share the name '{self.nickname}' in {self.directory}; "
-                "remove the right one by hand in the certificate manager",
+                Message(
+                    "several certificates share the name '{nickname}' in {folder}; remove the right one by hand in "
+                    "the certificate manager",
+                    nickname=self.nickname,
+                    folder=self.directory,
+                ),
             )
         done = self._run("-D", "-n", self.nickname, "-d", self._db)
         if done.returncode != 0 or root.der in self.certificates(self.nickname):
             return ActionResult(
-                Outcome.FAILED, f"certutil could not remove the root from {self.directory}: {first_line(done.output)}"
+                Outcome.FAILED,
+                Message(
+                    "certutil could not remove the root from {folder}: {why}",
+                    folder=self.directory,
+                    why=first_line(done.output),
+                ),
             )
-        return ActionResult(Outcome.REMOVED, f"removed '{self.nickname}' from {self.directory}")
+        return ActionResult(
+            Outcome.REMOVED,
+            Message("removed '{nickname}' from {folder}", nickname=self.nickname, folder=self.directory),
+        )
 
 
 def _describe(holding: list[NssEntry]) -> StoreState:
     trusted = [e for e in holding if e.trusted_for_servers]
     if trusted:
-        return StoreState(True, f"present as '{trusted[0].nickname}' (trusted for servers)")
+        return StoreState(True, Message("present as '{nickname}' (trusted for servers)", nickname=trusted[0].nickname))
     if holding:
-        return StoreState(False, f"present as '{holding[0].nickname}' but not trusted for servers")
-    return StoreState(False, "not in the database")
+        return StoreState(
+            False, Message("present as '{nickname}' but not trusted for servers", nickname=holding[0].nickname)
+        )
+    return StoreState(False, Message("not in the database"))

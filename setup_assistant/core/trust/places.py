@@ -67,11 +67,15 @@ def find_thunderbird_profiles(home: Path | None, platform: str) -> tuple[list[Pa
     try:  # imported late: the profile finder lives with the Thunderbird setup
         thunderbird = importlib.import_module("setup_assistant.core.clients.thunderbird.writer")
     except ImportError:
-        return [], "Thunderbird profiles could not be looked up on this computer; name one with --thunderbird-profile"
+        return [], Message(
+            "Thunderbird profiles could not be looked up on this computer; name one with --thunderbird-profile"
+        )
     try:
         profiles = thunderbird.find_profiles(home=home, platform=platform)
     except Exception as exc:  # a broken profiles.ini must not stop the other places
-        return [], f"Thunderbird's profile list could not be read ({exc}); name a profile with --thunderbird-profile"
+        return [], Message(
+            "Thunderbird's profile list could not be read ({why}); name a profile with --thunderbird-profile", why=exc
+        )
     return [Path(p.path) for p in profiles], None
 
 
@@ -86,7 +90,9 @@ def plan_places(
 ) -> Plan:
     """The places to look at; `thunderbird_profiles` replaces the automatic search when given."""
     if provider.root is None:
-        raise ValueError(f"{provider.source}: the provider file names no root certificate ([trust])")
+        raise ValueError(
+            Message("{source}: the provider file names no root certificate ([trust])", source=provider.source)
+        )
     platform = platform or sys.platform
     home = home or Path.home()
     certutil = find_nss_certutil(platform) if nss_certutil == "auto" else nss_certutil

@@ -59,7 +59,7 @@ class WindowsUserRootStore:
         try:
             return self.runner([self.certutil, *args], timeout)
         except OSError as exc:
-            return f"{self.certutil} could not be started ({exc.strerror or exc})"
+            return Message("{program} could not be started ({why})", program=self.certutil, why=exc.strerror or exc)
 
     def status(self, root: PinnedRoot) -> StoreState:
         thumbprint = sha1_hex(root)
@@ -69,11 +69,13 @@ class WindowsUserRootStore:
         if done.returncode == 0:
             shown = done.output.replace(" ", "").lower()
             if thumbprint.lower() in shown:
-                return StoreState(True, f"in your Trusted Root store (SHA-1 {thumbprint})")
-            return StoreState(False, "not in your Trusted Root store")
+                return StoreState(
+                    True, Message("in your Trusted Root store (SHA-1 {thumbprint})", thumbprint=thumbprint)
+                )
+            return StoreState(False, Message("not in your Trusted Root store"))
         if _is_not_found(done):
-            return StoreState(False, "not in your Trusted Root store")
-        return StoreState(None, f"your Trusted Root store cannot be read: {first_line(done.output)}")
+            return StoreState(False, Message("not in your Trusted Root store"))
+        return StoreState(None, Message("your Trusted Root store cannot be read: {why}", why=first_line(done.output)))
 
     def install(self, root: PinnedRoot) -> ActionResult:
         before = self.status(root)
@@ -86,13 +88,20 @@ class WindowsUserRootStore:
         if done.returncode != 0:
             if _is_cancel(done):
                 return ActionResult(
-                    Outcome.CANCELLED, "you answered No in Windows' security warning; nothing was added"
+                    Outcome.CANCELLED, Message("you answered No in Windows' security warning; nothing was added")
                 )
-            return ActionResult(Outcome.FAILED, f"Windows did not add the root: {first_line(done.output)}")
+            return ActionResult(
+                Outcome.FAILED, Message("Windows did not add the root: {why}", why=first_line(done.output))
+            )
         after = self.status(root)
         if not after.present:
-            return ActionResult(Outcome.FAILED, f"certutil reported success but the root is not there: {after.message}")
-        return ActionResult(Outcome.INSTALLED, "added to your Trusted Root store (no administrator rights needed)")
+            return ActionResult(
+                Outcome.FAILED,
+                Message("certutil reported success but the root is not there: {why}", why=after.message),
+            )
+        return ActionResult(
+            Outcome.INSTALLED, Message("added to your Trusted Root store (no administrator rights needed)")
+        )
 
     def remove(self, root: PinnedRoot) -> ActionResult:
         before = self.status(root)
@@ -105,12 +114,18 @@ class WindowsUserRootStore:
             return ActionResult(Outcome.FAILED, done)
         if done.returncode != 0:
             if _is_cancel(done):
-                return ActionResult(Outcome.CANCELLED, "you answered No in Windows' security warning; the root stays")
-            return ActionResult(Outcome.FAILED, f"Windows did not remove the root: {first_line(done.output)}")
+                return ActionResult(
+                    Outcome.CANCELLED, Message("you answered No in Windows' security warning; the root stays")
+                )
+            return ActionResult(
+                Outcome.FAILED, Message("Windows did not remove the root: {why}", why=first_line(done.output))
+            )
         after = self.status(root)
         if after.present:
             return ActionResult(
                 Outcome.FAILED,
-                "the root is still trusted: it is also in the computer-wide store, which needs an administrator",
+                Message(
+                    "the root is still trusted: it is also in the computer-wide store, which needs an administrator"
+                ),
             )
-        return ActionResult(Outcome.REMOVED, "removed from your Trusted Root store")
+        return ActionResult(Outcome.REMOVED, Message("removed from your Trusted Root store"))

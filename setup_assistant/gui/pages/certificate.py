@@ -243,7 +243,7 @@ class CertificatePage(QWizardPage):
                 "Not installed in {place}, because you said no. That is fine: you can continue, and your mail "
                 "program will ask about the certificate itself."
             ).format(place=label)
-        return self.tr("Could not install it in {place}: {why}").format(place=label, why=place.message)
+        return self.tr("Could not install it in {place}: {why}").format(place=label, why=human(place.message))
 
     def _failed(self, generation: int, exc: object) -> None:
         self._in_flight = False  # the work has ended, whether or not this page still wants its result
@@ -254,6 +254,8 @@ class CertificatePage(QWizardPage):
         self.install.setText(self.tr("Try &again"))
         clear_layout(self.results)
         self.results.addWidget(
-            StatusLine(Status.ERROR, self.tr("The certificate could not be installed: {error}").format(error=exc))
+            StatusLine(
+                Status.ERROR, self.tr("The certificate could not be installed: {error}").format(error=human(exc))
+            )
         )
         self.completeChanged.emit()

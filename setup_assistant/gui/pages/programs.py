@@ -312,9 +312,11 @@ class ProgramsPage(QWizardPage):
         clear_layout(self.messages)
         if isinstance(result, Repair):
             self.examination = result.examination
-            self.repaired += [f"{change.program} {change.account}: {change.describe()}" for change in result.changes]
+            self.repaired += [
+                f"{change.program} {change.account}: {human(change.describe())}" for change in result.changes
+            ]
             for error in result.errors:
-                self.messages.addWidget(StatusLine(Status.ERROR, error))
+                self.messages.addWidget(StatusLine(Status.ERROR, human(error)))
             if result.changes:
                 self.messages.addWidget(
                     StatusLine(Status.OK, self.tr("Fixed {count} settings.").format(count=len(result.changes)))
@@ -326,7 +328,9 @@ class ProgramsPage(QWizardPage):
         self._running = False
         self.fix.setEnabled(True)
         clear_layout(self.messages)
-        self.messages.addWidget(StatusLine(Status.ERROR, self.tr("Nothing was changed: {error}").format(error=exc)))
+        self.messages.addWidget(
+            StatusLine(Status.ERROR, self.tr("Nothing was changed: {error}").format(error=human(exc)))
+        )
         self.completeChanged.emit()
 
     def _note(self, found: Detected) -> str:
@@ -541,7 +545,7 @@ class ProgramsPage(QWizardPage):
                 "Thunderbird is open. Quit Thunderbird (File → Quit), then press “{button}” again. Nothing was changed."
             ).format(button=self.buttonText(QWizard.WizardButton.NextButton).replace("&", ""))
         else:
-            text = self.tr("The settings could not be written: {error}").format(error=exc)
+            text = self.tr("The settings could not be written: {error}").format(error=human(exc))
         self.messages.addWidget(StatusLine(Status.ERROR, text))
         self.completeChanged.emit()
 
@@ -571,7 +575,7 @@ class ProgramsPage(QWizardPage):
         if not outcome.ok:
             for client in outcome.clients:
                 if client.error:  # the core's sentence says what to do (e.g. quit Thunderbird, then try again)
-                    text = self.tr("{program}: {error}").format(program=client.client.label, error=client.error)
+                    text = self.tr("{program}: {error}").format(program=client.client.label, error=human(client.error))
                     if self.examination and self.examination.for_program(client.client) and self.fix.isVisible():
                         text = self.tr(
                             "{program} already has this address with wrong settings: press “Fix these settings” "
@@ -662,7 +666,9 @@ class ProgramsPage(QWizardPage):
                 if client.password is not None and client.password.saved:
                     text = self.tr("Thunderbird: your account and your password were added; it will not ask for it.")
                 elif client.password is not None:  # asked for, but refused: the core says why
-                    text = self.tr("Thunderbird: your account was added. {why}").format(why=client.password.message)
+                    text = self.tr("Thunderbird: your account was added. {why}").format(
+                        why=human(client.password.message)
+                    )
                 elif already:
                     text = self.tr("Thunderbird: your account is set up. Thunderbird asks for the password once.")
                 else:
@@ -699,7 +705,7 @@ class ProgramsPage(QWizardPage):
                 ]
         elif client.skipped:
             items.append(
-                DoneItem(self.tr("{program}: {why}").format(program=label, why=client.skipped), None, note=True)
+                DoneItem(self.tr("{program}: {why}").format(program=label, why=human(client.skipped)), None, note=True)
             )
         # Apple Mail's and Outlook's POP defaults delete mail from the server (after a week / 14 days), and not every
         # route can switch that off: the guide's POP warning, as one step, unless the core's steps already say it.

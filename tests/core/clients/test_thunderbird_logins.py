@@ -315,7 +315,12 @@ def test_the_worker_command_runs_the_worker_module() -> None:
     command = logins._worker_command()
     assert command[0] == sys.executable and command[-1].endswith("nss_worker")
     done = subprocess.run(command, input=b"[]", capture_output=True, timeout=60, check=False)
-    assert json.loads(done.stdout) == {"status": "error", "message": "the request is not a JSON object"}
+    assert json.loads(done.stdout) == {
+        "status": "error",
+        "message": "the request is not a JSON object",
+        "template": "the request is not a JSON object",  # the assistant shows it in the person's language
+        "params": {},
+    }
 
 
 # --- write_profiles and `setup-assistant profiles --save-password` -----------------------------------------------

@@ -91,7 +91,7 @@ def test_other_root_only_when_no_answering_endpoint_leads_to_the_pin() -> None:
         probe(TrustedBy(False, False, provider_root=False), TrustedBy(False, False, provider_root=True))
     )
     assert mixed.verdict is ServerVerdict.PINNED_ROOT and need_for(mixed, MOZ) is Need.NEEDED
-    assert "1 port(s) sent a chain that does not lead to it" in mixed.detail
+    assert "(1 port sent a chain that does not lead to it)" in mixed.detail
     other = server_trust(probe(TrustedBy(True, True, provider_root=False), EndpointStatus.TIMEOUT))
     assert other.verdict is ServerVerdict.OTHER_ROOT
     assert "changed its certificate authority" in other.detail

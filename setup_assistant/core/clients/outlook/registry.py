@@ -11,6 +11,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from setup_assistant.core.i18n import Message
+
+
+def _hkcu(key: str, name: str | None = None) -> str:
+    """A value's (or key's) full name as regedit shows it, for a message."""
+    return "HKCU\\" + key + ("\\" + name if name is not None else "")
+
+
 REG_HEADER = "Windows Registry Editor Version 5.00"
 
 
@@ -135,7 +143,7 @@ class WindowsRegistry:
 
     def __init__(self) -> None:
         if sys.platform != "win32":
-            raise RegistryError("the Windows registry exists only on Windows")
+            raise RegistryError(Message("the Windows registry exists only on Windows"))
 
     def read(self, key: str, name: str) -> RegistryValue | None:
         if sys.platform == "win32":
@@ -147,7 +155,9 @@ class WindowsRegistry:
             except FileNotFoundError:
                 return None
             except OSError as exc:
-                raise RegistryError(f"cannot read HKCU\\{key}\\{name}: {exc.strerror or exc}") from None
+                raise RegistryError(
+                    Message("cannot read {value}: {why}", value=_hkcu(key, name), why=exc.strerror or exc)
+                ) from None
             kinds = {
                 winreg.REG_SZ: RegistryKind.SZ,
                 winreg.REG_EXPAND_SZ: RegistryKind.EXPAND_SZ,
@@ -155,9 +165,11 @@ class WindowsRegistry:
                 winreg.REG_BINARY: RegistryKind.BINARY,
             }
             if kind not in kinds:
-                raise RegistryError(f"HKCU\\{key}\\{name} holds a kind of value this assistant does not change")
+                raise RegistryError(
+                    Message("{value} holds a kind of value this assistant does not change", value=_hkcu(key, name))
+                )
             return RegistryValue(key, name, kinds[kind], data)
-        raise RegistryError("the Windows registry exists only on Windows")
+        raise RegistryError(Message("the Windows registry exists only on Windows"))
 
     def write(self, value: RegistryValue) -> None:
         if sys.platform == "win32":
@@ -173,9 +185,15 @@ class WindowsRegistry:
                 with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, value.key, 0, winreg.KEY_SET_VALUE) as handle:
                     winreg.SetValueEx(handle, value.name, 0, kinds[value.kind], value.data)
             except OSError as exc:
-                raise RegistryError(f"cannot write HKCU\\{value.key}\\{value.name}: {exc.strerror or exc}") from None
+                raise RegistryError(
+                    Message(
+                        "cannot write {value}: {why}",
+                        value=_hkcu(value.key, value.name),
+                        why=exc.strerror or exc,
+                    )
+                ) from None
             return
-        raise RegistryError("the Windows registry exists only on Windows")
+        raise RegistryError(Message("the Windows registry exists only on Windows"))
 
     def delete(self, key: str, name: str) -> None:
         if sys.platform == "win32":
@@ -187,9 +205,11 @@ class WindowsRegistry:
             except FileNotFoundError:
                 return
             except OSError as exc:
-                raise RegistryError(f"cannot remove HKCU\\{key}\\{name}: {exc.strerror or exc}") from None
+                raise RegistryError(
+                    Message("cannot remove {value}: {why}", value=_hkcu(key, name), why=exc.strerror or exc)
+                ) from None
             return
-        raise RegistryError("the Windows registry exists only on Windows")
+        raise RegistryError(Message("the Windows registry exists only on Windows"))
 
     def subkeys(self, key: str) -> list[str]:
         if sys.platform == "win32":
@@ -203,9 +223,11 @@ class WindowsRegistry:
             except FileNotFoundError:
                 return []
             except OSError as exc:
-                raise RegistryError(f"cannot list HKCU\\{key}: {exc.strerror or exc}") from None
+                raise RegistryError(
+                    Message("cannot list {key}: {why}", key=_hkcu(key), why=exc.strerror or exc)
+                ) from None
             return names
-        raise RegistryError("the Windows registry exists only on Windows")
+        raise RegistryError(Message("the Windows registry exists only on Windows"))
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from pathlib import Path, PureWindowsPath
 
 from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.outlook.registry import RegistryKind, RegistryValue, undo_reg
-from setup_assistant.core.i18n import N_, _
+from setup_assistant.core.i18n import N_, Message, _
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import ProfileInputError, check_profile_text, check_text, write_atomic
 
@@ -114,7 +114,7 @@ def _protocol(account: ET.Element, endpoint: Endpoint, username: str) -> None:
 
 def registry_values(settings: AccountSettings, xml_path: str) -> tuple[RegistryValue, ...]:
     """The HKCU values that make classic Outlook use the local autodiscover.xml for this domain."""
-    check_text(xml_path, "path of autodiscover.xml")
+    check_text(xml_path, N_("path of autodiscover.xml"))
     if not (PureWindowsPath(xml_path).is_absolute() or Path(xml_path).is_absolute()):
         raise ValueError(f"the path of autodiscover.xml must be a full Windows path, not {xml_path!r}")
     values = [RegistryValue(AUTODISCOVER_KEY, domain, RegistryKind.SZ, xml_path) for domain in domain_names(settings)]
@@ -169,7 +169,9 @@ def setup_script(settings: AccountSettings) -> bytes:
     names = domain_names(settings)
     for name in names:
         if not name or _CMD_SYNTAX.search(name):
-            raise ProfileInputError(f"The domain {name!r} cannot be written into Outlook's setup script.")
+            raise ProfileInputError(
+                Message("The domain {name} cannot be written into Outlook's setup script.", name=repr(name))
+            )
     folder = export_xml_folder(settings)
     unicode = not all(name.isascii() for name in names)
     reg_adds = [
@@ -312,7 +314,7 @@ def leave_on_server_flags(settings: AccountSettings) -> int:
 def prf_text(settings: AccountSettings, profile_name: str) -> str:
     """A profile file for `outlook.exe /importprf` that adds the account to the default Outlook profile."""
     check_profile_text(settings)
-    check_text(profile_name, "Outlook profile name")
+    check_text(profile_name, N_("Outlook profile name"))
     if not prf_supported(settings):
         raise ValueError("a .prf file can only set up incoming mail over SSL, and SSL did not work")
     incoming, outgoing = outlook_endpoints(settings)

@@ -44,6 +44,7 @@ from setup_assistant.core.clients.thunderbird.writer import (
     _write_backup,
     hold_profile,
 )
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 
 FILTER_FILE = "msgFilterRules.dat"
@@ -82,8 +83,12 @@ def _load(profile_dir: Path, data: bytes | None) -> PrefsFile:
         return PrefsFile(data)
     except PrefsSyntaxError as exc:
         raise ProfileWriteError(
-            f"{profile_dir / 'prefs.js'} cannot be read safely ({exc}); nothing was changed. Starting and "
-            "quitting Thunderbird once rewrites the file; then try again."
+            Message(
+                "{file} cannot be read safely ({why}); nothing was changed. Starting and quitting Thunderbird once "
+                "rewrites the file; then try again.",
+                file=profile_dir / "prefs.js",
+                why=reason(exc),
+            )
         ) from None
 
 
@@ -95,7 +100,7 @@ def repair_profile(profile_dir: Path, settings: AccountSettings) -> ThunderbirdR
     """
     profile_dir = Path(profile_dir)
     if not profile_dir.is_dir():
-        raise ProfileWriteError(f"There is no Thunderbird profile folder at {profile_dir}.")
+        raise ProfileWriteError(Message("There is no Thunderbird profile folder at {folder}.", folder=profile_dir))
     prefs_path = profile_dir / "prefs.js"
     with hold_profile(profile_dir):
         original = _read_prefs(prefs_path)
@@ -128,7 +133,11 @@ def repair_profile(profile_dir: Path, settings: AccountSettings) -> ThunderbirdR
                 with contextlib.suppress(OSError):
                     _replace_keeping_owner(path, old)
             raise ProfileWriteError(
-                f"Could not write {exc.filename or prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
+                Message(
+                    "Could not write {file} ({why}); the old settings are unchanged.",
+                    file=exc.filename or prefs_path,
+                    why=exc.strerror or exc,
+                )
             ) from None
         after = _diagnosed(_load(profile_dir, prefs_path.read_bytes()), profile_dir, settings)
     return ThunderbirdRepair(profile_dir, tuple(after), tuple(changes), tuple(backups))
@@ -174,8 +183,12 @@ def _refuse_overridden(profile_dir: Path, prefs: PrefsFile) -> None:
     clash = sorted({s.name for s in statements} & touched)
     if clash:
         raise ProfileWriteError(
-            f"The profile's user.js ({profile_dir / 'user.js'}) sets {', '.join(clash)} at every start, so a "
-            "repair in prefs.js would be undone; change it in user.js instead. Nothing was changed."
+            Message(
+                "The profile's user.js ({file}) sets {prefs} at every start, so a repair in prefs.js would be "
+                "undone; change it in user.js instead. Nothing was changed.",
+                file=profile_dir / "user.js",
+                prefs=", ".join(clash),
+            )
         )
 
 
@@ -183,7 +196,9 @@ def _set(prefs: PrefsFile, name: str, value: PrefValue) -> None:
     try:
         prefs.set(name, value)
     except ValueError as exc:
-        raise ProfileWriteError(f"This cannot be stored in Thunderbird's settings: {exc}.") from None
+        raise ProfileWriteError(
+            Message("This cannot be stored in Thunderbird's settings: {why}.", why=reason(exc))
+        ) from None
 
 
 def _smtp_shared(prefs: PrefsFile, smtp: str, own_identity: str | None) -> bool:
@@ -268,7 +283,9 @@ def _set_server_value(prefs: PrefsFile, base: str, what: str, finding: Finding, 
 def _new_smtp(prefs: PrefsFile, keys: AccountKeys, endpoint: Endpoint, settings: AccountSettings) -> None:
     """A corrected outgoing server for this account alone, and its identity pointed at it."""
     if keys.identity is None:
-        raise ProfileWriteError(f"{keys.account} has no identity to give an outgoing server; nothing was changed.")
+        raise ProfileWriteError(
+            Message("{account} has no identity to give an outgoing server; nothing was changed.", account=keys.account)
+        )
     smtp = _fresh_key(prefs, "smtp")
     out = f"mail.smtpserver.{smtp}."
     for name, value in (

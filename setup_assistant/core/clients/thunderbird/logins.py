@@ -35,6 +35,7 @@ from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.thunderbird.nss_worker import WORKER_FLAG
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError
 from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning, _write_backup, hold_profile
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol
 from setup_assistant.core.profile_files import write_atomic
 
@@ -61,7 +62,7 @@ class Saved(enum.StrEnum):
 @dataclass(frozen=True)
 class PasswordSave:
     outcome: Saved
-    message: str  # a sentence for the person
+    message: str  # a sentence for the person: a Message (English as data, translated where shown)
     profile: Path
     origins: tuple[str, ...] = ()
     backup: Path | None = None  # the old logins.json, when one existed and was changed
@@ -181,16 +182,20 @@ def _run_worker(request: dict[str, Any], timeout: float) -> dict[str, Any]:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise _WorkerError(f"Thunderbird's security library did not answer within {timeout:.0f} seconds") from None
+        raise _WorkerError(
+            Message("Thunderbird's security library did not answer within {seconds} seconds", seconds=round(timeout))
+        ) from None
     except OSError as exc:
-        raise _WorkerError(f"the helper process could not be started ({exc.strerror or exc})") from None
+        raise _WorkerError(
+            Message("the helper process could not be started ({why})", why=exc.strerror or exc)
+        ) from None
     try:
         answer = json.loads(done.stdout.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
         answer = None
     if not isinstance(answer, dict):
         code = done.returncode
-        raise _WorkerError(f"the helper process ended without an answer (exit code {code})")
+        raise _WorkerError(Message("the helper process ended without an answer (exit code {code})", code=code))
     return answer
 
 
@@ -206,21 +211,36 @@ class _Unreadable(Exception):
     pass
 
 
+def _not_a_password_file(path: Path) -> Message:
+    return Message("{file} is not a password file this assistant can read safely", file=path)
+
+
+def _worker_failure(answer: dict[str, Any]) -> Message:
+    """The helper's sentence (an English template and its values, see nss_worker.NssFailure) as a Message."""
+    template, params = answer.get("template"), answer.get("params")
+    if isinstance(template, str) and isinstance(params, dict):
+        try:
+            return Message(template, **{str(k): str(v) for k, v in params.items()})
+        except (KeyError, IndexError, ValueError):
+            pass
+    return Message("the helper process failed: {why}", why=str(answer.get("message") or "?"))
+
+
 def _read_store(path: Path) -> tuple[dict[str, Any], bytes | None]:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return _empty_store(), None
     except OSError as exc:
-        raise _Unreadable(f"{path} cannot be read ({exc.strerror or exc})") from None
+        raise _Unreadable(Message("{file} cannot be read ({why})", file=path, why=exc.strerror or exc)) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise _Unreadable(f"{path} is not a password file this assistant can read safely") from None
+        raise _Unreadable(_not_a_password_file(path)) from None
     if not isinstance(data, dict) or not isinstance(data.get("logins", []), list):
-        raise _Unreadable(f"{path} is not a password file this assistant can read safely")
+        raise _Unreadable(_not_a_password_file(path))
     if not isinstance(data.get("nextId", 1), int):
-        raise _Unreadable(f"{path} is not a password file this assistant can read safely")
+        raise _Unreadable(_not_a_password_file(path))
     data.setdefault("logins", [])
     return data, raw
 
@@ -274,9 +294,9 @@ def _apply(
     matches = answer.get("matches")
     encrypted = answer.get("encrypted")
     if not isinstance(matches, list) or len(matches) != len(candidates):
-        raise _WorkerError("the helper process gave an answer that does not fit the question")
+        raise _WorkerError(Message("the helper process gave an answer that does not fit the question"))
     if not isinstance(encrypted, list) or len(encrypted) != len(origins):
-        raise _WorkerError("the helper process gave an answer that does not fit the question")
+        raise _WorkerError(Message("the helper process gave an answer that does not fit the question"))
     now_ms = int(time.time() * 1000)
     changed: list[str] = []
     for origin, fresh in zip(origins, encrypted, strict=True):
@@ -317,9 +337,10 @@ def remembers_passwords(profile_dir: Path) -> bool:
     return True
 
 
-def _ask_once(why: str) -> str:
-    return (
-        f"{why}, so Thunderbird will ask for the password once (tick “Use Password Manager to remember this password”)."
+def _ask_once(why: Message) -> Message:
+    return Message(
+        "{why}, so Thunderbird will ask for the password once (tick “Use Password Manager to remember this password”).",
+        why=why,
     )
 
 
@@ -347,22 +368,27 @@ def save_password(
         return PasswordSave(outcome, message, profile_dir, tuple(origins), backup)
 
     if not password:
-        return result(Saved.FAILED, _ask_once("No password was given"))
+        return result(Saved.FAILED, _ask_once(Message("No password was given")))
     if not profile_dir.is_dir():
-        return result(Saved.FAILED, _ask_once(f"There is no Thunderbird profile folder at {profile_dir}"))
+        return result(
+            Saved.FAILED, _ask_once(Message("There is no Thunderbird profile folder at {folder}", folder=profile_dir))
+        )
     library = nss_library or find_nss_library(platform)
     if library is None:
-        return result(Saved.UNAVAILABLE, _ask_once("Thunderbird's security library (NSS) was not found here"))
+        return result(Saved.UNAVAILABLE, _ask_once(Message("Thunderbird's security library (NSS) was not found here")))
     if not (profile_dir / "key4.db").exists() and (profile_dir / "key3.db").exists():
         return result(
-            Saved.FAILED, _ask_once("The profile still has an old-format key database (start Thunderbird once)")
+            Saved.FAILED,
+            _ask_once(Message("The profile still has an old-format key database (start Thunderbird once)")),
         )
 
     if not remembers_passwords(profile_dir):
         return result(
             Saved.NOT_REMEMBERING,
-            "Thunderbird is set not to remember passwords in this profile, so the assistant did not save it there; "
-            "Thunderbird will ask for the password when it connects.",
+            Message(
+                "Thunderbird is set not to remember passwords in this profile, so the assistant did not save it "
+                "there; Thunderbird will ask for the password when it connects."
+            ),
         )
     path = profile_dir / LOGINS_FILE
     with _ONE_AT_A_TIME:
@@ -383,30 +409,51 @@ def save_password(
                 if status == "primary-password":
                     return result(
                         Saved.PRIMARY_PASSWORD,
-                        _ask_once(f"The Thunderbird profile {profile_dir.name} is protected by a primary password"),
+                        _ask_once(
+                            Message(
+                                "The Thunderbird profile {profile} is protected by a primary password",
+                                profile=profile_dir.name,
+                            )
+                        ),
                     )
                 if status != "ok":
-                    raise _WorkerError(str(answer.get("message") or "the helper process failed"))
+                    raise _WorkerError(_worker_failure(answer))
                 changed = _apply(data, origins, candidates, answer)
                 if not changed:
                     return result(
                         Saved.UNCHANGED,
-                        f"Thunderbird already has the password for {address} in the profile {profile_dir.name}; "
-                        "nothing was changed.",
+                        Message(
+                            "Thunderbird already has the password for {address} in the profile {profile}; nothing "
+                            "was changed.",
+                            address=address,
+                            profile=profile_dir.name,
+                        ),
                     )
                 backup = _save_store(path, original, data)
         except ThunderbirdRunning:
-            return result(Saved.RUNNING, _ask_once("Thunderbird is open (quit it and run this again to save it)"))
+            return result(
+                Saved.RUNNING, _ask_once(Message("Thunderbird is open (quit it and run this again to save it)"))
+            )
         except (_Unreadable, _WorkerError) as exc:
-            return result(Saved.FAILED, _ask_once(f"The password could not be saved in Thunderbird: {exc}"))
+            return result(
+                Saved.FAILED,
+                _ask_once(Message("The password could not be saved in Thunderbird: {why}", why=reason(exc))),
+            )
         except OSError as exc:
             return result(
-                Saved.FAILED, _ask_once(f"{path} could not be written ({exc.strerror or exc}); it is unchanged")
+                Saved.FAILED,
+                _ask_once(
+                    Message("{file} could not be written ({why}); it is unchanged", file=path, why=exc.strerror or exc)
+                ),
             )
     return result(
         Saved.STORED,
-        f"Thunderbird has the password for {address} (in the profile {profile_dir.name}'s password manager); "
-        "it will not ask for it.",
+        Message(
+            "Thunderbird has the password for {address} (in the profile {profile}'s password manager); it will not "
+            "ask for it.",
+            address=address,
+            profile=profile_dir.name,
+        ),
         backup,
     )
 

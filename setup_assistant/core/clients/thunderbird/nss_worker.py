@@ -32,13 +32,30 @@ NSS_INIT_NOROOTINIT = 0x10  # no built-in roots module: only the key database is
 SEC_SUCCESS = 0
 SEC_ERROR_BAD_PASSWORD = -0x2000 + 15
 
+
+def Message(template: str) -> str:  # marks a sentence for the catalog (the assistant translates it)
+    return template
+
+
 # Thunderbird's NSS is linked against libraries in its own folder (on Linux a newer libnssutil3 than the
 # system's, and its own sqlite): loaded first, by path, they win over the system's copies of the same name.
 _SIBLINGS = ("mozglue", "nspr4", "plc4", "plds4", "mozsqlite3", "nssutil3")
 
 
 class NssFailure(Exception):
-    """Something NSS refused; str() names the step and NSS's error number, never any secret."""
+    """Something NSS refused; str() names the step and NSS's error number, never any secret.
+
+    Raised with an English template and its values: the answer carries both, so the assistant can show the
+    sentence in the person's language (this process stays standard library only and speaks no language).
+    """
+
+    def __init__(self, template: str, **params: object) -> None:
+        self.template = template
+        self.params = {k: str(v) for k, v in params.items()}
+        super().__init__(template.format_map(self.params))
+
+    def answer(self) -> dict[str, Any]:
+        return {"status": "error", "message": str(self), "template": self.template, "params": self.params}
 
 
 class _SECItem(ctypes.Structure):
@@ -70,7 +87,9 @@ def load_library(library: str) -> ctypes.CDLL:
                     ctypes.CDLL(str(sibling), mode=mode)
         return ctypes.CDLL(library, mode=mode)
     except OSError as exc:
-        raise NssFailure(f"Thunderbird's security library {library} could not be loaded ({exc})") from None
+        raise NssFailure(
+            Message("Thunderbird's security library {library} could not be loaded ({why})"), library=library, why=exc
+        ) from None
 
 
 def _declare(nss: ctypes.CDLL) -> None:
@@ -97,7 +116,7 @@ def _declare(nss: ctypes.CDLL) -> None:
         try:
             function = getattr(nss, name)
         except AttributeError:
-            raise NssFailure(f"the security library has no {name}") from None
+            raise NssFailure(Message("the security library has no {name}"), name=name) from None
         function.argtypes = argtypes
         function.restype = restype
 
@@ -110,17 +129,23 @@ class _Session:
         _declare(nss)
         config = f"sql:{profile}".encode()
         if nss.NSS_Initialize(config, b"", b"", b"secmod.db", NSS_INIT_NOMODDB | NSS_INIT_NOROOTINIT) != SEC_SUCCESS:
-            raise NssFailure(f"the profile's key database could not be opened (NSS error {nss.PORT_GetError()})")
+            raise NssFailure(
+                Message("the profile's key database could not be opened (NSS error {code})"), code=nss.PORT_GetError()
+            )
         self.slot = nss.PK11_GetInternalKeySlot()
         if not self.slot:
-            raise NssFailure(f"the profile's key database has no key slot (NSS error {nss.PORT_GetError()})")
+            raise NssFailure(
+                Message("the profile's key database has no key slot (NSS error {code})"), code=nss.PORT_GetError()
+            )
 
     def unlocked(self) -> bool:
         """True when usable without a password: a new database gets Thunderbird's empty one; False: primary password."""
         nss = self.nss
         if nss.PK11_NeedUserInit(self.slot):
             if nss.PK11_InitPin(self.slot, None, b"") != SEC_SUCCESS:
-                raise NssFailure(f"a new key database could not be set up (NSS error {nss.PORT_GetError()})")
+                raise NssFailure(
+                    Message("a new key database could not be set up (NSS error {code})"), code=nss.PORT_GetError()
+                )
             return True
         if not nss.PK11_NeedLogin(self.slot):
             return True
@@ -129,7 +154,9 @@ class _Session:
         error = nss.PORT_GetError()
         if error == SEC_ERROR_BAD_PASSWORD:
             return False
-        raise NssFailure(f"the key database could not be checked for a primary password (NSS error {error})")
+        raise NssFailure(
+            Message("the key database could not be checked for a primary password (NSS error {code})"), code=error
+        )
 
     def encrypt(self, text: str) -> str:
         data = text.encode("utf-8")
@@ -138,7 +165,7 @@ class _Session:
         key_id = _SECItem(0, None, 0)  # the database's default SDR key, created on first use
         result = _SECItem(0, None, 0)
         if self.nss.PK11SDR_Encrypt(ctypes.byref(key_id), ctypes.byref(source), ctypes.byref(result), None) != 0:
-            raise NssFailure(f"encrypting failed (NSS error {self.nss.PORT_GetError()})")
+            raise NssFailure(Message("encrypting failed (NSS error {code})"), code=self.nss.PORT_GetError())
         try:
             return base64.b64encode(ctypes.string_at(result.data, result.len)).decode("ascii")
         finally:
@@ -200,12 +227,12 @@ def main() -> int:
     try:
         request = json.loads(stdin.read().decode("utf-8"))
         if not isinstance(request, dict):
-            raise NssFailure("the request is not a JSON object")
+            raise NssFailure(Message("the request is not a JSON object"))
         answer = serve(request)
     except NssFailure as exc:
-        answer = {"status": "error", "message": str(exc)}
+        answer = exc.answer()
     except Exception as exc:  # an answer, never a traceback that could carry a value
-        answer = {"status": "error", "message": f"unexpected {type(exc).__name__}"}
+        answer = NssFailure(Message("unexpected {error}"), error=type(exc).__name__).answer()
     stdout.write(json.dumps(answer).encode("utf-8"))
     stdout.flush()
     return 0

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from setup_assistant.core.i18n import Message
+
 PrefValue = str | int | bool
 
 # What Thunderbird writes at the top of a new prefs.js (Preferences.cpp, kPrefFileHeader).
@@ -44,7 +46,7 @@ class PrefsSyntaxError(ValueError):
     """The file is not something Thunderbird wrote; str() names the line."""
 
     def __init__(self, message: str, line: int) -> None:
-        super().__init__(f"line {line}: {message}")
+        super().__init__(Message("line {line}: {problem}", line=line, problem=message))
         self.line = line
 
 
@@ -94,7 +96,7 @@ class _Lexer:
             elif c == ord("/") and self._peek(1) == ord("*"):
                 close = data.find(b"*/", self.i + 2)
                 if close < 0:
-                    raise self.fail("unterminated /* comment", self.i)
+                    raise self.fail(Message("unterminated /* comment"), self.i)
                 self.i = close + 2
             else:
                 return
@@ -116,21 +118,21 @@ class _Lexer:
                     self.i += 1
                 word = data[start : self.i]
                 if word not in _KEYWORDS:
-                    raise self.fail(f"unknown keyword {word.decode('ascii')!r}", start)
+                    raise self.fail(Message("unknown keyword {word}", word=repr(word.decode("ascii"))), start)
                 yield _Token("word", start, self.i, word)
             elif c in _DIGITS:
                 while self.i < len(data) and data[self.i] in _DIGITS:
                     self.i += 1
                 if self.i < len(data) and data[self.i] in _WORD_START:
-                    raise self.fail("a number is followed by letters", start)
+                    raise self.fail(Message("a number is followed by letters"), start)
                 number = int(data[start : self.i])
                 if number > 2**31:
-                    raise self.fail("integer literal out of range", start)
+                    raise self.fail(Message("integer literal out of range"), start)
                 yield _Token("int", start, self.i, number=number)
             elif c in (ord('"'), ord("'")):
                 yield self._string(c)
             else:
-                raise self.fail(f"unexpected character {chr(c)!r}", start)
+                raise self.fail(Message("unexpected character {character}", character=repr(chr(c))), start)
 
     def _string(self, quote: int) -> _Token:
         data = self.data
@@ -139,7 +141,7 @@ class _Lexer:
         out = bytearray()
         while True:
             if self.i >= len(data):
-                raise self.fail("unterminated string", start)
+                raise self.fail(Message("unterminated string"), start)
             c = data[self.i]
             self.i += 1
             if c == quote:
@@ -156,29 +158,29 @@ class _Lexer:
             elif esc == ord("u"):
                 out += self._unicode_escape()
             else:
-                raise self.fail("unexpected escape sequence after '\\'", self.i - 1)
+                raise self.fail(Message("unexpected escape sequence after '\\'"), self.i - 1)
 
     def _hex(self, digits: int, what: str) -> int:
         chunk = self.data[self.i : self.i + digits]
         if len(chunk) != digits or any(b not in _HEX for b in chunk):
-            raise self.fail(f"malformed {what} escape", self.i)
+            raise self.fail(Message("malformed {escape} escape", escape=what), self.i)
         self.i += digits
         value = int(chunk, 16)
         if value == 0:
-            raise self.fail(f"{what}00 is not allowed", self.i)
+            raise self.fail(Message("{escape}00 is not allowed", escape=what), self.i)
         return value
 
     def _unicode_escape(self) -> bytes:
         unit = self._hex(4, "\\u")
         if 0xDC00 <= unit <= 0xDFFF:
-            raise self.fail("low surrogate without a high surrogate", self.i)
+            raise self.fail(Message("low surrogate without a high surrogate"), self.i)
         if 0xD800 <= unit <= 0xDBFF:
             if self.data[self.i : self.i + 2] != b"\\u":
-                raise self.fail("expected a low surrogate after a high surrogate", self.i)
+                raise self.fail(Message("expected a low surrogate after a high surrogate"), self.i)
             self.i += 2
             low = self._hex(4, "\\u")
             if not 0xDC00 <= low <= 0xDFFF:
-                raise self.fail("invalid low surrogate after a high surrogate", self.i)
+                raise self.fail(Message("invalid low surrogate after a high surrogate"), self.i)
             return chr(0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)).encode("utf-8")
         return chr(unit).encode("utf-8")
 
@@ -195,8 +197,9 @@ def parse_prefs(data: bytes) -> list[PrefStatement]:
     def expect(kind: str, text: bytes | None = None) -> _Token:
         token = next(tokens)
         if token.kind != kind or (text is not None and token.text != text):
-            wanted = repr(text.decode()) if text is not None else f"a {kind}"
-            raise lexer.fail(f"expected {wanted}", token.start)
+            if text is not None:
+                raise lexer.fail(Message("expected {text}", text=repr(text.decode())), token.start)
+            raise lexer.fail(Message("expected a {kind}", kind=kind), token.start)
         return token
 
     statements: list[PrefStatement] = []
@@ -205,7 +208,7 @@ def parse_prefs(data: bytes) -> list[PrefStatement]:
         if token.kind == "eof":
             return statements
         if token.kind != "word" or token.text not in _PREF_SPECS:
-            raise lexer.fail("expected user_pref(", token.start)
+            raise lexer.fail(Message("expected user_pref("), token.start)
         expect("punct", b"(")
         name = _decode(expect("string").text)
         expect("punct", b",")
@@ -222,19 +225,19 @@ def parse_prefs(data: bytes) -> list[PrefStatement]:
                 sign = -1 if value_token.text == b"-" else 1
                 value_token = next(tokens)
             if value_token.kind != "int":
-                raise lexer.fail("expected a string, a number, true or false", value_token.start)
+                raise lexer.fail(Message("expected a string, a number, true or false"), value_token.start)
             value = sign * value_token.number
             if not _INT_MIN <= value <= _INT_MAX:
-                raise lexer.fail("integer out of range", value_token.start)
+                raise lexer.fail(Message("integer out of range"), value_token.start)
         value_end = value_token.end
         closing = next(tokens)
         while closing.kind == "punct" and closing.text == b",":
             attribute = next(tokens)
             if attribute.kind != "word" or attribute.text not in (b"sticky", b"locked"):
-                raise lexer.fail("expected sticky or locked", attribute.start)
+                raise lexer.fail(Message("expected sticky or locked"), attribute.start)
             closing = next(tokens)
         if closing.kind != "punct" or closing.text != b")":
-            raise lexer.fail("expected ')'", closing.start)
+            raise lexer.fail(Message("expected ')'"), closing.start)
         expect("punct", b";")
         statements.append(PrefStatement(name, value, value_start, value_end, lexer.line_at(token.start)))
 
@@ -245,16 +248,16 @@ def format_value(value: PrefValue) -> bytes:
         return b"true" if value else b"false"
     if isinstance(value, int):
         if not _INT_MIN <= value <= _INT_MAX:
-            raise ValueError(f"{value} does not fit in a Thunderbird integer preference")
+            raise ValueError(Message("{value} does not fit in a Thunderbird integer preference", value=value))
         return str(value).encode("ascii")
     try:
         raw = value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError("the text contains a character that is not valid Unicode") from None
+        raise ValueError(Message("the text contains a character that is not valid Unicode")) from None
     out = bytearray(b'"')
     for byte in raw:
         if byte == 0:
-            raise ValueError("the text contains a NUL character, which Thunderbird cannot store")
+            raise ValueError(Message("the text contains a NUL character, which Thunderbird cannot store"))
         if byte == ord("\\"):
             out += b"\\\\"
         elif byte == ord('"'):

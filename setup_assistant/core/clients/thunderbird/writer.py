@@ -32,6 +32,7 @@ from setup_assistant.core.clients.thunderbird.app_defaults import ENTERPRISE_ROO
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError, PrefValue, parse_prefs
 from setup_assistant.core.file_lock import LockBusy, exclusive
 from setup_assistant.core.history import data_dir
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.profile_files import write_atomic, write_in_profile
 from setup_assistant.core.provider import Provider
@@ -55,11 +56,11 @@ PREFS_MODE = 0o600  # what Thunderbird gives a prefs.js it creates (Preferences.
 # How long a run waits for another run of this assistant that is writing the same profile (they take
 # milliseconds; a run that still holds it after this is stuck, and the person is told so).
 PROFILE_LOCK_WAIT = 30.0
-ASKS_FOR_PASSWORD = "; Thunderbird will ask for the password the first time it connects."
 
 
 class ProfileWriteError(Exception):
-    """The account could not be written into the profile; str() is a sentence for the person."""
+    """The account could not be written into the profile: raised with a Message, so str() is the English sentence
+    (logs, JSON) and i18n.human(exc) the person's."""
 
 
 class ThunderbirdRunning(ProfileWriteError):
@@ -79,7 +80,8 @@ class ThunderbirdInstall:
     changed: bool  # False when the account was already there
     backup: Path | None  # copy of the old prefs.js, when one existed and was changed
     account_key: str | None  # e.g. "account3"
-    message: str
+    message: str  # a Message: English as data, the person's language where shown
+    added: bool = False  # a new account was added (Thunderbird will ask for its password on first connect)
 
 
 # --- autoconfig -------------------------------------------------------------------------------------
@@ -257,7 +259,10 @@ def find_profiles(home: Path | None = None, platform: str | None = None) -> list
 
 def _running_error(profile_dir: Path) -> ThunderbirdRunning:
     return ThunderbirdRunning(
-        f"Thunderbird is using the profile {profile_dir}; quit Thunderbird, then try again (nothing was changed)."
+        Message(
+            "Thunderbird is using the profile {profile}; quit Thunderbird, then try again (nothing was changed).",
+            profile=profile_dir,
+        )
     )
 
 
@@ -354,9 +359,10 @@ def _assistant_lock(profile_dir: Path, lock_path: Path) -> Iterator[None]:
     POSIX: flock on the profile folder itself (no new file in the profile). Windows: a byte lock on
     parent.lock, the file Thunderbird itself opens exclusively while it runs.
     """
-    busy = (
-        f"Another run of this assistant is still changing the profile {profile_dir}; try again when it has "
-        "finished (nothing was changed)."
+    busy = Message(
+        "Another run of this assistant is still changing the profile {profile}; try again when it has finished "
+        "(nothing was changed).",
+        profile=profile_dir,
     )
     held = ExitStack()
     try:
@@ -370,11 +376,15 @@ def _assistant_lock(profile_dir: Path, lock_path: Path) -> Iterator[None]:
             # A file system that cannot lock this folder (some network shares): runs of this user still
             # exclude each other through a lock file in this app's own folder, named after the profile.
             held.enter_context(exclusive(_fallback_lock(profile_dir), timeout=PROFILE_LOCK_WAIT, busy=busy))
-    except LockBusy as exc:
-        raise ProfileWriteError(str(exc)) from None
+    except LockBusy:
+        raise ProfileWriteError(busy) from None
     except OSError as exc:
         raise ProfileWriteError(
-            f"The profile {profile_dir} could not be locked ({exc.strerror or exc}); nothing was changed."
+            Message(
+                "The profile {profile} could not be locked ({why}); nothing was changed.",
+                profile=profile_dir,
+                why=exc.strerror or exc,
+            )
         ) from None
     with held:
         yield
@@ -632,7 +642,9 @@ def _add_account(
         for name, value in values.items():
             prefs.set(name, value)
     except ValueError as exc:
-        raise ProfileWriteError(f"This cannot be stored in Thunderbird's settings: {exc}.") from None
+        raise ProfileWriteError(
+            Message("This cannot be stored in Thunderbird's settings: {why}.", why=reason(exc))
+        ) from None
     return account
 
 
@@ -644,8 +656,11 @@ def _refuse_managed_account_list(profile_dir: Path) -> None:
         return
     if any(s.name == "mail.accountmanager.accounts" for s in statements):
         raise ProfileWriteError(
-            f"The profile's user.js ({profile_dir / 'user.js'}) fixes the list of accounts, so an account added "
-            "here would disappear at the next start; add it in Thunderbird or in user.js instead."
+            Message(
+                "The profile's user.js ({file}) fixes the list of accounts, so an account added here would "
+                "disappear at the next start; add it in Thunderbird or in user.js instead.",
+                file=profile_dir / "user.js",
+            )
         )
 
 
@@ -655,7 +670,9 @@ def _read_prefs(path: Path) -> bytes | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise ProfileWriteError(f"Cannot read {path} ({exc.strerror or exc}); nothing was changed.") from None
+        raise ProfileWriteError(
+            Message("Cannot read {file} ({why}); nothing was changed.", file=path, why=exc.strerror or exc)
+        ) from None
 
 
 def _write_backup(prefs_path: Path, data: bytes) -> Path:
@@ -695,9 +712,15 @@ def _save_prefs(prefs_path: Path, original: bytes | None, prefs: PrefsFile) -> P
         if backup is not None:
             backup.unlink(missing_ok=True)
         if isinstance(exc, atomic.OwnershipError):
-            raise ProfileWriteError(f"Thunderbird's settings were not changed: {exc}.") from None
+            raise ProfileWriteError(
+                Message("Thunderbird's settings were not changed: {why}.", why=reason(exc))
+            ) from None
         raise ProfileWriteError(
-            f"Could not write {prefs_path} ({exc.strerror or exc}); the old settings are unchanged."
+            Message(
+                "Could not write {file} ({why}); the old settings are unchanged.",
+                file=prefs_path,
+                why=exc.strerror or exc,
+            )
         ) from None
     return backup
 
@@ -756,14 +779,16 @@ def enable_enterprise_roots(profile_dir: Path) -> bool:
     """
     profile_dir = Path(profile_dir)
     if not profile_dir.is_dir():
-        raise ProfileWriteError(f"There is no Thunderbird profile folder at {profile_dir}.")
+        raise ProfileWriteError(Message("There is no Thunderbird profile folder at {folder}.", folder=profile_dir))
     prefs_path = profile_dir / "prefs.js"
     with hold_profile(profile_dir):
         original = _read_prefs(prefs_path)
         try:
             prefs = PrefsFile(original) if original else PrefsFile.new(_NEW_FILE_NEWLINE)
         except PrefsSyntaxError as exc:
-            raise ProfileWriteError(f"{prefs_path} cannot be read safely ({exc}); nothing was changed.") from None
+            raise ProfileWriteError(
+                Message("{file} cannot be read safely ({why}); nothing was changed.", file=prefs_path, why=reason(exc))
+            ) from None
         if not _enterprise_roots_to_write(profile_dir, prefs):
             return False
         prefs.set(ENTERPRISE_ROOTS_PREF, True)
@@ -782,7 +807,7 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
     outgoing = settings.outgoing()
     profile_dir = Path(profile_dir)
     if not profile_dir.is_dir():
-        raise ProfileWriteError(f"There is no Thunderbird profile folder at {profile_dir}.")
+        raise ProfileWriteError(Message("There is no Thunderbird profile folder at {folder}.", folder=profile_dir))
     address = settings.address.address
     prefs_path = profile_dir / "prefs.js"
     with hold_profile(profile_dir):
@@ -792,8 +817,12 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
             prefs = PrefsFile(original) if original else PrefsFile.new(_NEW_FILE_NEWLINE)
         except PrefsSyntaxError as exc:
             raise ProfileWriteError(
-                f"{prefs_path} contains something this assistant cannot read safely ({exc}); nothing was "
-                "changed. Starting and quitting Thunderbird once rewrites the file; then try again."
+                Message(
+                    "{file} contains something this assistant cannot read safely ({why}); nothing was changed. "
+                    "Starting and quitting Thunderbird once rewrites the file; then try again.",
+                    file=prefs_path,
+                    why=reason(exc),
+                )
             ) from None
 
         roots_needed = _enterprise_roots_to_write(profile_dir, prefs)
@@ -808,15 +837,24 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
                     True,
                     backup,
                     existing,
-                    f"{address} is already set up in the Thunderbird profile {profile_dir.name}; only "
-                    f"{ENTERPRISE_ROOTS_PREF} was turned on so it trusts this computer's certificates.",
+                    Message(
+                        "{address} is already set up in the Thunderbird profile {profile}; only {pref} was turned "
+                        "on so it trusts this computer's certificates.",
+                        address=address,
+                        profile=profile_dir.name,
+                        pref=ENTERPRISE_ROOTS_PREF,
+                    ),
                 )
             return ThunderbirdInstall(
                 profile_dir,
                 False,
                 None,
                 existing,
-                f"{address} is already set up in the Thunderbird profile {profile_dir.name}; nothing was changed.",
+                Message(
+                    "{address} is already set up in the Thunderbird profile {profile}; nothing was changed.",
+                    address=address,
+                    profile=profile_dir.name,
+                ),
             )
 
         account = _add_account(
@@ -828,5 +866,11 @@ def install_account(settings: AccountSettings, profile_dir: Path) -> Thunderbird
         True,
         backup,
         account,
-        f"Added {address} to the Thunderbird profile {profile_dir.name}{ASKS_FOR_PASSWORD}",
+        Message(
+            "Added {address} to the Thunderbird profile {profile}; Thunderbird will ask for the password the first "
+            "time it connects.",
+            address=address,
+            profile=profile_dir.name,
+        ),
+        added=True,
     )

@@ -141,7 +141,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     try:
         path = _write_pdf(settings, out) if out.suffix.lower() == ".pdf" else write_settings_sheet(settings, out)
     except NoSecureEndpoint as exc:
-        print(_("setup-assistant: no sheet was written: {exc}").format(exc=exc), file=sys.stderr)
+        print(_("setup-assistant: no sheet was written: {exc}").format(exc=human(exc.args[0])), file=sys.stderr)
         return EXIT_PROBLEM
     except OSError as exc:
         raise UsageError(

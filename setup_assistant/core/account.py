@@ -11,12 +11,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from setup_assistant.core.address import EmailAddress
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.model import Endpoint, EndpointResult, MailProtocol, Security
 from setup_assistant.core.provider import Provider
 
 
 class NoSecureEndpoint(ValueError):
-    """Nothing secure worked for a protocol the profile needs."""
+    """Nothing secure worked for a protocol the profile needs; args[0] is an i18n.Message (English as str())."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,9 @@ class AccountSettings:
     def best(self, protocol: MailProtocol, ssl_first: bool = False) -> Endpoint:
         endpoints = self.ordered(protocol, ssl_first)
         if not endpoints:
-            raise NoSecureEndpoint(f"no secure {protocol.label} connection worked, so no profile can use it")
+            raise NoSecureEndpoint(
+                Message("no secure {protocol} connection worked, so no profile can use it", protocol=protocol.label)
+            )
         return endpoints[0]
 
     def incoming(self, ssl_first: bool = False) -> Endpoint:

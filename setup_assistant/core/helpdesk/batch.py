@@ -543,7 +543,10 @@ def _reason(exc: BaseException) -> Message:
     if isinstance(exc, OSError) and exc.strerror:
         known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
         reason = Message(known) if known else Message("{text}", text=exc.strerror)
-        return Message("{file}: {reason}", file=exc.filename, reason=reason) if exc.filename else reason
+        # A failed rename names the temporary file first and the file being written second: the second is the one
+        # a person knows.
+        file = exc.filename2 or exc.filename
+        return Message("{file}: {reason}", file=file, reason=reason) if file else reason
     return _exception_text(exc)
 
 

@@ -491,6 +491,12 @@ def _write_person(
     clients: Sequence[Client],
 ) -> RowResult:
     settings = _settings(provider, person, probed)
+    try:
+        # Every mail program and the sheet need a secure way in and out: without one, say it once, not per file.
+        settings.incoming()
+        settings.outgoing()
+    except NoSecureEndpoint as exc:
+        return _result(person, RowStatus.FAILED, "", Message("nothing was written: {reason}", reason=_reason(exc)))
     target = out_dir / folder
     try:
         # Not recorded in this computer's history: these files are for other people's computers, and a whole

@@ -129,6 +129,24 @@ def test_batch_in_spanish_bad_lines_repeats_and_a_blocked_sheet(tmp_path: Path, 
     assert rows[-1][2] == '\'=HYPERLINK("http://evil")'
 
 
+def test_batch_when_no_server_answers_says_it_once_in_spanish(tmp_path: Path, capsys: Any) -> None:
+    provider = tmp_path / "refusing.toml"  # every port is 1 on 127.0.0.1: refused at once
+    provider.write_text(provider_toml({}, host="127.0.0.1", name="Test Mail"), encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text("email,name\njane.doe@example.org,Jane\n", encoding="utf-8")
+    out = tmp_path / "out"
+    argv = ["--lang", "es", "batch", str(people), "--out", str(out), "--provider", str(provider), "--timeout", "2"]
+    code, stdout, stderr = run(argv, capsys)
+    assert code == 1
+    assert english_lines(stdout) == [] and english_lines(stderr) == []
+    assert (
+        "línea 2: jane.doe@example.org: no se escribió nada: ninguna conexión segura de IMAP funcionó, así que "
+        "ningún perfil puede usarla"
+    ) in stderr.splitlines()
+    assert [(r[4], r[5]) for r in summary(out)[1:]] == [("failed", "")]
+    assert {p.name for p in out.iterdir()} == {"summary.csv"}
+
+
 def test_batch_summary_keeps_header_and_codes_and_translates_only_the_detail(tmp_path: Path, capsys: Any) -> None:
     people = tmp_path / "people.csv"
     people.write_text(PEOPLE, encoding="utf-8")

@@ -3,6 +3,9 @@
 Bad lines and repeated addresses go to stderr as `line N: <address>: <reason>` (and into DIR/summary.csv) and
 are skipped; everyone else is done. Exit 0 when every line was done, 1 when some were skipped or could not be
 written, 2 when the file cannot be read at all (missing, not UTF-8, no or a wrong header) or for bad usage.
+
+Everything a person reads here (reasons, progress, the closing line) is in the language of the run; summary.csv
+keeps its header and status codes English for scripts (see core/helpdesk/batch.py).
 """
 
 from __future__ import annotations
@@ -87,7 +90,9 @@ class ProgressLine:
         now = time.monotonic()
         if not self.active or (self._shown and done < self.total and now - self._drawn_at < 0.1):
             return
-        text = f"{done} of {self.total} {'person' if self.total == 1 else 'people'} done"
+        text = ngettext("{done} of {total} person done", "{done} of {total} people done", self.total).format(
+            done=done, total=self.total
+        )
         self.stream.write("\r" + text.ljust(len(self._shown)))
         self.stream.flush()
         self._shown, self._drawn_at = text, now
@@ -101,7 +106,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     try:
         people = read_people(None if args.csv == "-" else Path(args.csv).expanduser(), provider)
     except BatchFileError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(exc.human()) from None
     out_dir = output_folder(args.out)
     clients = [Client(c) for c in args.client] if args.client else list(ALL_CLIENTS)
 
@@ -151,10 +156,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if hint:
         print(hint, file=sys.stderr)
     total = len(outcome.results)
-    done = ngettext("Done for {done} of {total} person", "Done for {done} of {total} people", total).format(
-        done=len(outcome.done), total=total
-    )
     if outcome.problems:
-        done += _("; {n} skipped or failed").format(n=len(outcome.problems))
-    print(done + _(". Summary: {path}").format(path=outcome.summary))
+        closing = ngettext(
+            "Done for {done} of {total} person; {n} skipped or failed. Summary: {path}",
+            "Done for {done} of {total} people; {n} skipped or failed. Summary: {path}",
+            total,
+        )
+    else:
+        closing = ngettext(
+            "Done for {done} of {total} person. Summary: {path}",
+            "Done for {done} of {total} people. Summary: {path}",
+            total,
+        )
+    print(closing.format(done=len(outcome.done), total=total, n=len(outcome.problems), path=outcome.summary))
     return EXIT_OK if outcome.ok else EXIT_PROBLEM

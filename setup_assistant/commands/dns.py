@@ -23,7 +23,20 @@ from setup_assistant.cli import (
     load_provider_or_usage,
     parse_address_or_usage,
 )
-from setup_assistant.core.i18n import _, human
+from setup_assistant.core.i18n import N_, _, human
+
+# What the status column says to a person; `--json` keeps the codes ("no-answer", "mismatch"...).
+STATUS_TEXT = {
+    "ok": N_("ok"),
+    "nxdomain": N_("nxdomain"),
+    "no-answer": N_("no-answer"),
+    "servfail": N_("servfail"),
+    "timeout": N_("timeout"),
+    "mismatch": N_("mismatch"),
+    "absent": N_("absent"),
+    "error": N_("error"),
+    "cancelled": N_("cancelled"),
+}
 
 
 def register(subparsers: Any) -> None:
@@ -105,13 +118,13 @@ def _table(report: Any) -> str:
         )
     ]
     rows = [(_("check"), _("looked up"), _("status"), _("detail"))]
-    rows += [(c.label, c.name, c.status.value, c.detail) for c in report.checks]
+    rows += [(human(c.label), c.name, _(STATUS_TEXT[c.status.value]), human(c.detail)) for c in report.checks]
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     for row in rows:
         out.append("  " + "  ".join(cell.ljust(w) for cell, w in zip(row[:3], widths, strict=True)) + "  " + row[3])
     if report.warnings:
         out.append(_("Warnings:"))
-        out += [f"  - {w}" for w in report.warnings]
+        out += [f"  - {human(w)}" for w in report.warnings]
     out.append(human(report.verdict()))
     return "\n".join(out)
 

@@ -24,6 +24,7 @@ from setup_assistant.cli import (
     add_provider_option,
     load_provider_or_usage,
     parse_address_or_usage,
+    progress_line,
 )
 from setup_assistant.core.i18n import _, human
 
@@ -88,7 +89,7 @@ def _settings(args: argparse.Namespace) -> Any:
 
     def show(result: Any) -> None:
         if not args.json:
-            print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)
+            print(progress_line(result), file=sys.stderr, flush=True)
 
     try:
         check = check_account(provider, address, None, timeout=args.timeout, cancel=cancel, progress=show)

@@ -24,6 +24,7 @@ from setup_assistant.cli import (
     no_probe_hint,
     output_folder,
     parse_address_or_usage,
+    progress_line,
     read_password,
 )
 from setup_assistant.core.i18n import _, human
@@ -278,7 +279,7 @@ def _thunderbird_profile(text: str | None, clients: list[Any]) -> Path | None:
 def _progress(args: argparse.Namespace) -> Any:
     def show(result: Any) -> None:
         if not args.json:
-            print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)
+            print(progress_line(result), file=sys.stderr, flush=True)
 
     return show
 

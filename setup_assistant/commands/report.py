@@ -23,6 +23,7 @@ from setup_assistant.cli import (
     add_provider_option,
     load_provider_or_usage,
     parse_address_or_usage,
+    progress_line,
     read_password,
 )
 from setup_assistant.commands.dns import _resolver, parse_nameserver
@@ -152,4 +153,4 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _progress(result: Any) -> None:
-    print(f"  … {result.endpoint.describe()}: {result.status.value}", file=sys.stderr, flush=True)
+    print(progress_line(result), file=sys.stderr, flush=True)

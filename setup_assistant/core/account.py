@@ -17,7 +17,7 @@ from setup_assistant.core.provider import Provider
 
 
 class NoSecureEndpoint(ValueError):
-    """Nothing secure worked for a protocol the profile needs."""
+    """Nothing secure worked for a protocol the profile needs; args[0] is an i18n.Message (English as str())."""
 
 
 @dataclass(frozen=True)

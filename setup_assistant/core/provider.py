@@ -1,6 +1,15 @@
 """Provider settings as data: a TOML file per provider, validated before anything uses it.
 
 A broken provider file is the volunteer's problem to fix, so every error names the file and the key.
+
+Free text a person reads (`password_reset`, the words that finish "ask ... to reset it") is written in English in
+`[provider]` and may be given in other languages in `[provider.translations.<lang>]`, e.g.
+
+    [provider.translations.es]
+    password_reset = "el administrador de correo de su organización"
+
+`Provider.text(key)` is the text in the current language (the English value when there is no translation); the
+English value stays the data. Only the keys in TRANSLATABLE and the languages the app speaks are accepted.
 """
 
 from __future__ import annotations
@@ -11,12 +20,13 @@ import ipaddress
 import re
 import tomllib
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from setup_assistant.core import i18n
 from setup_assistant.core.address import invisible_character
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
 from setup_assistant.core.resources import default_provider_file
@@ -25,6 +35,8 @@ if TYPE_CHECKING:  # cryptography's X.509 parser is loaded when the certificate 
     from cryptography import x509
 
 _MAX_PROVIDER_BYTES = 1 << 20
+# [provider] keys that are sentences or phrases for a person, and so may have [provider.translations.<lang>].
+TRANSLATABLE: tuple[str, ...] = ("password_reset",)
 
 
 class ProviderError(ValueError):
@@ -88,6 +100,16 @@ class Provider:
     root: PinnedRoot | None
     source: Path
     extra: dict[str, Any]
+    # language -> key -> text, from [provider.translations.<lang>]; English is `extra` itself
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def text(self, key: str) -> str | None:
+        """A free-text key (TRANSLATABLE) in the current language: its translation when the file gives one, else
+        the English value; None when the file has no such key. For showing to a person, never for data."""
+        english = self.extra.get(key)
+        if not isinstance(english, str):
+            return None
+        return self.translations.get(i18n.current_language(), {}).get(key, english)
 
     def server(self, protocol: MailProtocol) -> ServerSettings:
         return self.servers[protocol]
@@ -410,6 +432,38 @@ def _check_extras(extra: dict[str, Any], source: Path) -> None:
         _host(domain.replace("{domain}", _SAMPLE_DOMAIN), "provider.group_address", source)
 
 
+def _translations(value: Any, extra: dict[str, Any], source: Path) -> dict[str, dict[str, str]]:
+    """[provider.translations.<lang>]: a table per language the app speaks (not English, which is [provider]
+    itself), holding only TRANSLATABLE keys that [provider] also has, each one line of text."""
+    where = "provider.translations"
+    if not isinstance(value, dict):
+        raise ProviderError(f"{source}: key '{where}' must be a table, like [provider.translations.es]")
+    others = [code for code in i18n.SUPPORTED if code != i18n.DEFAULT]
+    found: dict[str, dict[str, str]] = {}
+    for language, table in value.items():
+        if language not in others:
+            raise ProviderError(
+                f"{source}: key '{where}.{language}' is not a language this app speaks besides English "
+                f"({', '.join(others)}); the English text is the [provider] key itself"
+            )
+        if not isinstance(table, dict):
+            raise ProviderError(f"{source}: key '{where}.{language}' must be a table of texts")
+        texts: dict[str, str] = {}
+        for key, text in table.items():
+            name = f"{where}.{language}.{key}"
+            if key not in TRANSLATABLE:
+                raise ProviderError(f"{source}: key '{name}' cannot be translated (only {', '.join(TRANSLATABLE)} can)")
+            if key not in extra:
+                raise ProviderError(f"{source}: key '{name}' translates 'provider.{key}', which the file does not set")
+            if not isinstance(text, str):
+                raise ProviderError(f"{source}: key '{name}' must be a string")
+            if not text.strip():
+                raise ProviderError(f"{source}: key '{name}' is empty")
+            texts[key] = _text(text, name, source)
+        found[language] = texts
+    return found
+
+
 def load_provider(path: str | Path | None = None) -> Provider:
     """Loads and validates a provider file; the shipped NPOMail file when no path is given."""
     source = Path(path) if path is not None else default_provider_file()
@@ -470,6 +524,9 @@ def load_provider(path: str | Path | None = None) -> Provider:
             raise ProviderError(f"{source}: key 'trust' must be a table")
         root = _load_root(trust, source)
 
-    extra = {k: v for k, v in info.items() if k not in {"id", "name", "organization", "webmail", "prefer"}}
+    extra = {
+        k: v for k, v in info.items() if k not in {"id", "name", "organization", "webmail", "prefer", "translations"}
+    }
     _check_extras(extra, source)
-    return Provider(pid, name, organization, webmail, prefer, servers, root, source.resolve(), extra)
+    translations = _translations(info["translations"], extra, source) if "translations" in info else {}
+    return Provider(pid, name, organization, webmail, prefer, servers, root, source.resolve(), extra, translations)

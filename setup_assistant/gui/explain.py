@@ -301,7 +301,7 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
         )
     elif check.login_rejected:
         outcome = Outcome.WRONG_PASSWORD
-        reset = provider.extra.get("password_reset", QCoreApplication.translate("Explain", "your postmaster"))
+        reset = provider.text("password_reset") or QCoreApplication.translate("Explain", "your postmaster")
         findings.insert(
             0,
             Finding(
@@ -326,7 +326,7 @@ def assess(check: AccountCheck, protocol: MailProtocol) -> tuple[Outcome, list[F
                 "few minutes.",
             ).format(detail=visible(human(failed.detail)))
         else:  # waiting will not help: the server may not take this username at all
-            reset = provider.extra.get("password_reset", QCoreApplication.translate("Explain", "your postmaster"))
+            reset = provider.text("password_reset") or QCoreApplication.translate("Explain", "your postmaster")
             text = (
                 QCoreApplication.translate(
                     "Explain", "The server can be reached, but signing in could not be completed ({detail})."

@@ -7,12 +7,21 @@ Lines are counted as a text editor counts them, the header being line 1, and eac
 field may span lines, so an unpaired quote costs one line, never the rest of the file. Bad lines and repeated
 addresses (case-insensitively) are skipped and reported; everyone else is still done. Passwords are never
 part of it. A semicolon-separated file (what Excel writes in many European locales) is read as well.
+
+Every reason (a skipped line, a failed person, a file that cannot be used) is an `i18n.Message`: its str is the
+English sentence (data, logs, tests), its `human()` the sentence in the language of the run, used on stderr and
+in summary.csv. DIR/summary.csv is read by people in a spreadsheet and by scripts, so it keeps both apart: the
+header row (`line,email,name,protocol,status,folder,detail`) and the `status` column (done, skipped, failed) are
+fixed English identifiers, like JSON keys, whatever the language; `detail` is text for a person and follows the
+language of the run. A script decides by `status`, never by `detail`. Every cell, translated or not, goes
+through the same formula-injection neutralising (`_cell`).
 """
 
 from __future__ import annotations
 
 import csv
 import enum
+import errno
 import hashlib
 import io
 import re
@@ -30,6 +39,7 @@ from setup_assistant.core.account import AccountSettings, NoSecureEndpoint, sett
 from setup_assistant.core.address import AddressError, EmailAddress, parse_address
 from setup_assistant.core.clients.profiles import ALL_CLIENTS, Client, write_profiles
 from setup_assistant.core.helpdesk.settings_sheet import SHEET_FILE, write_settings_sheet
+from setup_assistant.core.i18n import N_, Message, PluralMessage, _, human
 from setup_assistant.core.model import MailProtocol
 from setup_assistant.core.probing.account_check import AccountCheck
 from setup_assistant.core.probing.probe import DEFAULT_TIMEOUT, ProbeResult, probe_provider
@@ -50,7 +60,15 @@ _PROTOCOLS = {"": MailProtocol.IMAP, "imap": MailProtocol.IMAP, "pop3": MailProt
 
 
 class BatchFileError(ValueError):
-    """The CSV file cannot be used at all (missing, not UTF-8, no or wrong header); str() says why."""
+    """The CSV file cannot be used at all (missing, not UTF-8, no or wrong header); str() says why in English,
+    `human()` in the person's language."""
+
+    def __init__(self, reason: Message) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def human(self) -> str:
+        return self.reason.human()
 
 
 class RowStatus(enum.StrEnum):
@@ -76,15 +94,17 @@ class RowResult:
     protocol: str
     status: RowStatus
     folder: str = ""  # relative to the output folder
-    detail: str = ""
+    detail: str = ""  # an i18n.Message: English as a str, `human()` for a person
 
     @property
     def done(self) -> bool:
         return self.status is RowStatus.DONE
 
     def problem_line(self) -> str:
-        """`line N: <the row's address>: <reason>`, as printed on stderr."""
-        return f"line {self.line}: {_printable(self.email) or '(empty)'}: {_printable(self.detail)}"
+        """`line N: <the row's address>: <reason>`, as printed on stderr, in the person's language."""
+        return _("line {line}: {address}: {reason}").format(
+            line=self.line, address=_printable(self.email) or _("(empty)"), reason=_printable(human(self.detail))
+        )
 
 
 @dataclass(frozen=True)
@@ -124,24 +144,31 @@ def read_people(path: Path | None, provider: Provider, stream: BinaryIO | None =
     """Reads and checks the whole file (or `stream`, e.g. standard input, when given); raises BatchFileError
     when it cannot be used at all. Never more than MAX_FILE_BYTES is read: /dev/zero or an endless pipe is
     refused as too large, a device or socket is refused before reading."""
-    where = str(path) if stream is None and path is not None else "standard input"
+    where: str = str(path) if stream is None and path is not None else Message("standard input")
     raw = _read_bounded(path, stream, where)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise BatchFileError(
-            f"{where}: is not UTF-8 text (byte {exc.start + 1}); in Excel, save it as “CSV UTF-8”"
+            Message(
+                "{where}: is not UTF-8 text (byte {byte}); in Excel, save it as “CSV UTF-8”",
+                where=where,
+                byte=exc.start + 1,
+            )
         ) from None
     try:
         return parse_people(text, provider)
     except BatchFileError as exc:
-        raise BatchFileError(f"{where}: {exc}") from None
+        raise BatchFileError(Message("{where}: {reason}", where=where, reason=exc.reason)) from None
 
 
 def _too_large(where: str) -> BatchFileError:
     return BatchFileError(
-        f"{where}: too large for a list of people (more than {MAX_FILE_BYTES // 1_000_000} MB); "
-        "split it into smaller files"
+        Message(
+            "{where}: too large for a list of people (more than {mb} MB); split it into smaller files",
+            where=where,
+            mb=MAX_FILE_BYTES // 1_000_000,
+        )
     )
 
 
@@ -150,22 +177,26 @@ def _read_bounded(path: Path | None, stream: BinaryIO | None, where: str) -> byt
     try:
         if stream is None and path is None:
             if sys.stdin is None:
-                raise BatchFileError("there is no standard input to read the list of people from")
+                raise BatchFileError(Message("there is no standard input to read the list of people from"))
             stream = sys.stdin.buffer
         if stream is not None:
             return _read_limited(stream, where)
         assert path is not None
         kind = path.stat().st_mode
         if stat.S_ISDIR(kind):
-            raise BatchFileError(f"{path}: is a folder, not a CSV file")
+            raise BatchFileError(Message("{path}: is a folder, not a CSV file", path=path))
         if not (stat.S_ISREG(kind) or stat.S_ISFIFO(kind)):
-            raise BatchFileError(f"{path}: is a device or socket, not a CSV file (a file or a pipe is read)")
+            raise BatchFileError(
+                Message("{path}: is a device or socket, not a CSV file (a file or a pipe is read)", path=path)
+            )
         with open(path, "rb") as fh:
             return _read_limited(fh, where)
     except FileNotFoundError:
-        raise BatchFileError(f"{where}: no such file") from None
+        raise BatchFileError(Message("{where}: no such file", where=where)) from None
     except OSError as exc:
-        raise BatchFileError(f"{where}: cannot be read ({exc.strerror or exc})") from None
+        raise BatchFileError(
+            Message("{where}: cannot be read ({reason})", where=where, reason=exc.strerror or exc)
+        ) from None
 
 
 def _read_limited(stream: BinaryIO, where: str) -> bytes:
@@ -185,7 +216,9 @@ def parse_people(text: str, provider: Provider) -> PeopleFile:
     lines = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
     header_text = lines[0] if lines else ""
     if not header_text.strip():
-        raise BatchFileError("the first line must be the header email,name (or email,name,protocol), but it is empty")
+        raise BatchFileError(
+            Message("the first line must be the header email,name (or email,name,protocol), but it is empty")
+        )
     delimiter = _delimiter(header_text)
     columns = _header(header_text, delimiter)
     people: list[Person] = []
@@ -200,7 +233,9 @@ def parse_people(text: str, provider: Provider) -> PeopleFile:
             continue
         key = same_person_key(row.address)
         if key in first_line:
-            reason = f"repeats the address on line {first_line[key]} (addresses are not case-sensitive)"
+            reason = Message(
+                "repeats the address on line {line} (addresses are not case-sensitive)", line=first_line[key]
+            )
             skipped.append(RowResult(row.line, row.email, row.name, row.protocol.value, RowStatus.SKIPPED, "", reason))
             continue
         first_line[key] = number
@@ -225,11 +260,12 @@ def _delimiter(header: str) -> str:
 
 
 def _header(line: str, delimiter: str) -> tuple[str, ...]:
-    expected = "the header must be email,name (or email,name,protocol)"
     try:
         fields = next(csv.reader([line], delimiter=delimiter, strict=True))
     except csv.Error:
-        raise BatchFileError(f"{expected}; line 1 has unpaired double quotes") from None
+        raise BatchFileError(
+            Message("the header must be email,name (or email,name,protocol); line 1 has unpaired double quotes")
+        ) from None
     columns = tuple(f.strip().lower() for f in fields)
     while columns and not columns[-1]:
         columns = columns[:-1]
@@ -238,15 +274,46 @@ def _header(line: str, delimiter: str) -> tuple[str, ...]:
     repeated = sorted({c for c in columns if columns.count(c) > 1})
     found = delimiter.join(fields).strip()
     if unknown or missing or repeated:
-        problems = []
-        if missing:
-            problems.append("no " + " and no ".join(repr(c) for c in missing) + " column")
+        problems: list[Message] = []
+        if len(missing) == 1:
+            problems.append(Message("no {column} column", column=repr(missing[0])))
+        elif missing:
+            problems.append(
+                Message("no {first} and no {second} column", first=repr(missing[0]), second=repr(missing[1]))
+            )
         if unknown:
-            problems.append("unknown column " + ", ".join(repr(c) for c in unknown))
+            problems.append(
+                PluralMessage(
+                    "unknown column {columns}",
+                    "unknown columns {columns}",
+                    len(unknown),
+                    columns=", ".join(repr(c) for c in unknown),
+                )
+            )
         if repeated:
-            problems.append("repeated column " + ", ".join(repr(c) for c in repeated))
-        raise BatchFileError(f"{expected}; line 1 is {found!r} ({'; '.join(problems)})")
+            problems.append(
+                PluralMessage(
+                    "repeated column {columns}",
+                    "repeated columns {columns}",
+                    len(repeated),
+                    columns=", ".join(repr(c) for c in repeated),
+                )
+            )
+        raise BatchFileError(
+            Message(
+                "the header must be email,name (or email,name,protocol); line 1 is {found} ({problems})",
+                found=repr(found),
+                problems=_joined(problems),
+            )
+        )
     return columns
+
+
+def _joined(parts: Sequence[Message]) -> Message:
+    """Reasons one after another, separated by semicolons, each translated when shown."""
+    if len(parts) == 1:
+        return parts[0]
+    return Message("{first}; {rest}", first=parts[0], rest=_joined(parts[1:]))
 
 
 def _parse_line(
@@ -255,7 +322,7 @@ def _parse_line(
     email_index, name_index = columns.index("email"), columns.index("name")
     protocol_index = columns.index("protocol") if "protocol" in columns else None
 
-    def skip(email: str, reason: str, name: str = "", protocol: str = "") -> RowResult:
+    def skip(email: str, reason: Message, name: str = "", protocol: str = "") -> RowResult:
         return RowResult(number, email, name, protocol, RowStatus.SKIPPED, "", reason)
 
     try:
@@ -263,7 +330,7 @@ def _parse_line(
     except csv.Error:
         rough = line.split(delimiter)
         email = rough[email_index].strip().strip('"').strip() if email_index < len(rough) else ""
-        return skip(email, "its double quotes do not pair up (put a value with a comma in double quotes)")
+        return skip(email, Message("its double quotes do not pair up (put a value with a comma in double quotes)"))
     while len(fields) > len(columns) and not fields[-1].strip():
         fields.pop()  # trailing empty cells, as spreadsheets write them
     email = fields[email_index].strip() if email_index < len(fields) else ""
@@ -274,28 +341,50 @@ def _parse_line(
     if len(fields) > len(columns):
         return skip(
             email,
-            f"{len(fields)} values, but the header has {len(columns)} columns (a name with a comma must be in "
-            "double quotes)",
+            Message(
+                "{values} values, but the header has {columns} columns (a name with a comma must be in double quotes)",
+                values=len(fields),
+                columns=len(columns),
+            ),
             name,
             protocol_text,
         )
     if max(email_index, name_index) >= len(fields):
-        count = f"{len(fields)} value" + ("" if len(fields) == 1 else "s")
-        return skip(email, f"only {count}; the header has {len(columns)} columns", name, protocol_text)
+        reason = PluralMessage(
+            "only {values} value; the header has {columns} columns",
+            "only {values} values; the header has {columns} columns",
+            len(fields),
+            values=len(fields),
+            columns=len(columns),
+        )
+        return skip(email, reason, name, protocol_text)
     if not email:
-        return skip(email, "no email address", name, protocol_text)
+        return skip(email, Message("no email address"), name, protocol_text)
     try:
         address = parse_address(email)
     except AddressError as exc:
-        return skip(email, str(exc), name, protocol_text)
+        return skip(email, _exception_text(exc), name, protocol_text)
     protocol = _PROTOCOLS.get(protocol_text.lower())
     if protocol is None:
-        return skip(email, f"the protocol must be imap or pop3, not {protocol_text!r}", name, protocol_text)
+        return skip(
+            email,
+            Message("the protocol must be imap or pop3, not {given}", given=repr(protocol_text)),
+            name,
+            protocol_text,
+        )
     try:
         check_profile_text(settings_without_probe(provider, address, display_name=name or None, protocol=protocol))
     except ProfileInputError as exc:
-        return skip(email, str(exc), name, protocol_text)
+        return skip(email, _exception_text(exc), name, protocol_text)
     return Person(number, email, " ".join(name.split()), protocol, address)
+
+
+def _exception_text(exc: BaseException) -> Message:
+    """An exception's sentence as a Message: its own when it carries one, else its text as it is (untranslated)."""
+    first = exc.args[0] if exc.args else None
+    if isinstance(first, Message):
+        return first
+    return Message("{text}", text=str(exc) or type(exc).__name__)
 
 
 def _printable(text: str) -> str:
@@ -351,18 +440,18 @@ def run_batch(
     out_dir.mkdir(parents=True, exist_ok=True)
     people = people_file.people
     probed: ProbeResult | None = None
-    verdict = "Servers not tested (--no-probe): the files use the provider's published settings."
+    verdict: str = Message("Servers not tested (--no-probe): the files use the provider's published settings.")
     if probe and people:
         probed = probe_provider(provider, timeout=timeout, cancel=cancel)
         verdict = AccountCheck(people[0].address, provider, probed, (), False).verdict()
     elif not people:
-        verdict = "Nobody to set up."
+        verdict = Message("Nobody to set up.")
     folders = folder_names(people)
     results = list(people_file.skipped)
 
     def one(person: Person) -> RowResult:
         if (cancel is not None and cancel.is_set()) or (probed is not None and probed.cancelled):
-            return _result(person, RowStatus.SKIPPED, "", "not done: cancelled")
+            return _result(person, RowStatus.SKIPPED, "", Message("not done: cancelled"))
         return _write_person(provider, person, probed, out_dir, folders[person.line], clients)
 
     # Each person's folder is their own, so people are written side by side: most of the time goes into
@@ -402,34 +491,72 @@ def _write_person(
     clients: Sequence[Client],
 ) -> RowResult:
     settings = _settings(provider, person, probed)
+    try:
+        # Every mail program and the sheet need a secure way in and out: without one, say it once, not per file.
+        settings.incoming()
+        settings.outgoing()
+    except NoSecureEndpoint as exc:
+        return _result(person, RowStatus.FAILED, "", Message("nothing was written: {reason}", reason=_reason(exc)))
     target = out_dir / folder
     try:
         # Not recorded in this computer's history: these files are for other people's computers, and a whole
         # office would push this computer's own entries out (summary.csv is the batch's record).
         outcome = write_profiles(settings, target, clients, install=False, platform=_EXPORT_PLATFORM, record=False)
     except (ProfileInputError, OSError) as exc:
-        return _result(person, RowStatus.FAILED, folder, f"could not write the profiles: {_reason(exc)}")
-    problems = list(outcome.errors)
+        return _result(
+            person, RowStatus.FAILED, folder, Message("could not write the profiles: {reason}", reason=_reason(exc))
+        )
+    problems: list[Message] = [
+        Message("{program}: {reason}", program=c.client.label, reason=_error_text(c.error))
+        for c in outcome.clients
+        if c.error
+    ]
     written = [c.client.value for c in outcome.clients if not c.error]
+    sheet_written = False
     try:
         write_settings_sheet(settings, target / SHEET_FILE)
-        written.append("settings sheet")
-    except NoSecureEndpoint as exc:
-        problems.append(f"Settings sheet: {exc}")
-    except OSError as exc:
-        problems.append(f"Settings sheet: {_reason(exc)}")
+        sheet_written = True
+    except (NoSecureEndpoint, OSError) as exc:
+        problems.append(Message("Settings sheet: {reason}", reason=_reason(exc)))
     if problems:
-        return _result(person, RowStatus.FAILED, folder, "; ".join(problems))
-    return _result(person, RowStatus.DONE, folder, "wrote " + ", ".join(written))
+        return _result(person, RowStatus.FAILED, folder, _joined(problems))
+    if sheet_written:
+        return _result(
+            person, RowStatus.DONE, folder, Message("wrote {programs}, settings sheet", programs=", ".join(written))
+        )
+    return _result(person, RowStatus.DONE, folder, Message("wrote {programs}", programs=", ".join(written)))
 
 
-def _reason(exc: BaseException) -> str:
+def _error_text(error: object) -> Message:
+    return error if isinstance(error, Message) else Message("{text}", text=error)
+
+
+# The system's own words for the usual write failures ("Is a directory") are English jargon; these say it plainly,
+# in the person's language. Any other error keeps the system's text.
+_OS_REASONS = {
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EEXIST: N_("something with that name is already there"),
+    errno.ENOTDIR: N_("a file is in the way where a folder should be"),
+    errno.EISDIR: N_("a folder is in the way where a file should be"),
+    errno.ENAMETOOLONG: N_("the name is too long for the disk"),
+}
+
+
+def _reason(exc: BaseException) -> Message:
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
-    return str(exc) or type(exc).__name__
+        known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
+        reason = Message(known) if known else Message("{text}", text=exc.strerror)
+        # A failed rename names the temporary file first and the file being written second: the second is the one
+        # a person knows.
+        file = exc.filename2 or exc.filename
+        return Message("{file}: {reason}", file=file, reason=reason) if file else reason
+    return _exception_text(exc)
 
 
-def _result(person: Person, status: RowStatus, folder: str, detail: str) -> RowResult:
+def _result(person: Person, status: RowStatus, folder: str, detail: Message) -> RowResult:
     return RowResult(person.line, person.email, person.name, person.protocol.value, status, folder, detail)
 
 
@@ -438,13 +565,17 @@ def _result(person: Person, status: RowStatus, folder: str, detail: str) -> RowR
 
 def summary_text(results: Iterable[RowResult]) -> str:
     """CSV with a header, every text cell quoted and neutralised (`_cell`) so that no spreadsheet, whatever
-    separator it guesses, runs a cell or a piece of one as a formula."""
+    separator it guesses, runs a cell or a piece of one as a formula.
+
+    The header and the status codes are fixed English identifiers for scripts; `detail` is for a person and is
+    written in the language of the run (the module docstring says why). A translation is neutralised like any
+    other text, after it is translated."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow(SUMMARY_COLUMNS)
     for r in results:
         writer.writerow(
-            [r.line, *(_cell(v) for v in (r.email, r.name, r.protocol, r.status.value, r.folder, r.detail))]
+            [r.line, *(_cell(v) for v in (r.email, r.name, r.protocol, r.status.value, r.folder, human(r.detail)))]
         )
     return buffer.getvalue()
 

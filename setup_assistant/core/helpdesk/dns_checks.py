@@ -10,6 +10,9 @@ Which MX hosts count as the provider's: its server host names, plus the optional
 `mx_hosts = [...]` (exact names) and `mx_suffixes = [...]` (a name or anything under it). A provider file without
 either key also accepts MX hosts in the parent domain of its server names (npomail.electricembers.net ->
 anything under electricembers.net), since providers usually keep their mail hosts in one domain.
+
+Labels, details, warnings and the verdict are `i18n.Message`s: English as a str (so `--json` and the report never
+change with the language), the person's language through `human()` in the table.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 import dns.exception
@@ -34,7 +37,7 @@ from dns.rdtypes.ANY.MX import MX
 from dns.rdtypes.IN.SRV import SRV
 
 from setup_assistant.core.address import EmailAddress
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, PluralMessage
 from setup_assistant.core.model import MailProtocol, Security
 from setup_assistant.core.provider import Provider, ProviderError
 
@@ -65,12 +68,12 @@ class DnsCheckKind(enum.StrEnum):
 @dataclass(frozen=True)
 class DnsCheck:
     kind: DnsCheckKind
-    label: str  # what was checked, for a table row
+    label: str  # what was checked, for a table row (a Message, or a technical name like "SRV IMAP SSL/TLS")
     name: str  # the name looked up, in ASCII (IDNA) form
     rdtype: str  # "MX", "A/AAAA" or "SRV"
     status: DnsStatus
     records: tuple[str, ...]  # the answer, as DNS presents it (no final dots)
-    detail: str  # one sentence for a person
+    detail: str  # one sentence for a person: a Message (English as a str, `human()` when shown)
 
     @property
     def ok(self) -> bool:
@@ -96,8 +99,8 @@ class SrvService:
     protocol: MailProtocol
     security: Security
 
-    def describe(self) -> str:
-        return f"{self.protocol.label} with {self.security.label}"
+    def describe(self) -> Message:
+        return Message("{protocol} with {security}", protocol=self.protocol.label, security=self.security.label)
 
 
 SRV_SERVICES: tuple[SrvService, ...] = (
@@ -119,18 +122,18 @@ class ProviderMailHosts:
     suffixes: tuple[str, ...]  # [provider] mx_suffixes, or the server names' parent domains
     suffixes_derived: bool
 
-    def reason(self, target: str) -> str | None:
+    def reason(self, target: str) -> Message | None:
         """Why `target` (ASCII, no final dot) is the provider's, or None when it is not."""
         target = target.lower().rstrip(".")
         if target in self.server_hosts:
-            return "the provider's server"
+            return Message("the provider's server")
         if target in self.listed_hosts:
-            return "listed in the provider file (mx_hosts)"
+            return Message("listed in the provider file (mx_hosts)")
         for suffix in self.suffixes:
             if target == suffix or target.endswith("." + suffix):
                 if self.suffixes_derived:
-                    return f"in {suffix}, the domain of the provider's servers"
-                return f"under {suffix} (mx_suffixes in the provider file)"
+                    return Message("in {suffix}, the domain of the provider's servers", suffix=suffix)
+                return Message("under {suffix} (mx_suffixes in the provider file)", suffix=suffix)
         return None
 
 
@@ -190,7 +193,7 @@ class DnsReport:
     webmail: DnsCheck
     provider_hosts: tuple[DnsCheck, ...]
     srv: tuple[DnsCheck, ...]
-    warnings: tuple[str, ...]  # plain-English sentences, most important first
+    warnings: tuple[str, ...]  # Messages (English as a str, `human()` when shown), most important first
     nameservers: tuple[str, ...]  # who was asked, e.g. ("127.0.0.1:5353",); empty when DNS is not configured
     timeout: float
     cancelled: bool
@@ -267,7 +270,7 @@ class _Lookup:
     status: DnsStatus  # OK, NXDOMAIN, NO_ANSWER, SERVFAIL, TIMEOUT, ERROR or CANCELLED
     rdata: tuple[dns.rdata.Rdata, ...] = ()
     canonical: str = ""  # where a CNAME chain led, when it did
-    detail: str = ""  # why, for SERVFAIL and ERROR
+    detail: str = ""  # why, for SERVFAIL and ERROR (a Message)
 
 
 _Question = tuple[str, str]  # (ASCII name without final dot, record type)
@@ -332,9 +335,9 @@ def _system_resolver() -> tuple[dns.resolver.Resolver | None, str]:
     try:
         return dns.resolver.Resolver(), ""
     except dns.resolver.NoResolverConfiguration:
-        return None, "this computer has no DNS server configured"
+        return None, Message("this computer has no DNS server configured")
     except (dns.exception.DNSException, OSError, ValueError) as exc:
-        return None, f"this computer's DNS configuration cannot be read ({exc})"
+        return None, Message("this computer's DNS configuration cannot be read ({reason})", reason=exc)
 
 
 def _describe_nameservers(resolver: dns.resolver.Resolver) -> tuple[str, ...]:
@@ -398,7 +401,7 @@ def _lookup(
     try:
         qname = dns.name.from_text(name)
     except dns.exception.DNSException:
-        return _Lookup(DnsStatus.ERROR, detail=f"{name} is not a valid DNS name")
+        return _Lookup(DnsStatus.ERROR, detail=Message("{name} is not a valid DNS name", name=name))
     while True:
         if stopped():
             return _Lookup(DnsStatus.CANCELLED)
@@ -416,11 +419,11 @@ def _lookup(
         except dns.exception.Timeout:
             continue
         except dns.resolver.YXDOMAIN:
-            return _Lookup(DnsStatus.ERROR, detail="the name is too long once its CNAME is followed")
+            return _Lookup(DnsStatus.ERROR, detail=Message("the name is too long once its CNAME is followed"))
         except dns.exception.DNSException as exc:
-            return _Lookup(DnsStatus.ERROR, detail=str(exc))
+            return _Lookup(DnsStatus.ERROR, detail=Message("the DNS query failed ({reason})", reason=exc))
         except (OSError, ValueError) as exc:
-            return _Lookup(DnsStatus.ERROR, detail=f"the DNS query failed ({exc})")
+            return _Lookup(DnsStatus.ERROR, detail=Message("the DNS query failed ({reason})", reason=exc))
         canonical = answer.canonical_name.to_text(omit_final_dot=True).lower()
         return _Lookup(DnsStatus.OK, tuple(answer), canonical if canonical != name else "")
 
@@ -430,19 +433,26 @@ def _failed_servers(exc: dns.resolver.NoNameservers) -> _Lookup:
     errors: Sequence[Any] = exc.kwargs.get("errors") or ()
     reasons = [e[3] for e in errors if isinstance(e, tuple) and len(e) >= 4]
     if any(r == "SERVFAIL" for r in reasons):
-        return _Lookup(DnsStatus.SERVFAIL, detail="the DNS server reported a failure (SERVFAIL)")
+        return _Lookup(DnsStatus.SERVFAIL, detail=Message("the DNS server reported a failure (SERVFAIL)"))
     if not errors:
-        return _Lookup(DnsStatus.ERROR, detail="no DNS server is configured")
+        return _Lookup(DnsStatus.ERROR, detail=Message("no DNS server is configured"))
     server, _tcp, port = errors[0][0], errors[0][1], errors[0][2]
-    where = f"{server.split(':', 1)[-1].split('@')[0]} port {port}" if isinstance(server, str) else "the DNS server"
+    where = (
+        Message("the DNS server {server} port {port}", server=server.split(":", 1)[-1].split("@")[0], port=port)
+        if isinstance(server, str)
+        else Message("the DNS server")
+    )
     reason = reasons[0] if reasons else None
     if isinstance(reason, str):
-        return _Lookup(DnsStatus.ERROR, detail=f"the DNS server {where} answered {reason}")
+        return _Lookup(DnsStatus.ERROR, detail=Message("{server} answered {answer}", server=where, answer=reason))
     if isinstance(reason, OSError):
         return _Lookup(
-            DnsStatus.ERROR, detail=f"the DNS server {where} cannot be reached ({reason.strerror or reason})"
+            DnsStatus.ERROR,
+            detail=Message("{server} cannot be reached ({reason})", server=where, reason=reason.strerror or reason),
         )
-    return _Lookup(DnsStatus.ERROR, detail=f"the DNS server {where} sent an unusable answer ({reason})")
+    return _Lookup(
+        DnsStatus.ERROR, detail=Message("{server} sent an unusable answer ({reason})", server=where, reason=reason)
+    )
 
 
 def _combine(lookups: Iterable[_Lookup]) -> _Lookup:
@@ -479,88 +489,167 @@ def _shown_domain(address: EmailAddress) -> str:
     return f"{address.domain} ({address.ascii_domain})"
 
 
-def _failure_detail(lookup: _Lookup, what: str, timeout: float) -> str:
-    if lookup.status is DnsStatus.NXDOMAIN:
-        text = f"{what} does not exist in DNS (NXDOMAIN)."
-    elif lookup.status is DnsStatus.NO_ANSWER:
-        text = f"{what} exists in DNS but has no records of this type."
-    elif lookup.status is DnsStatus.SERVFAIL:
-        text = f"The DNS server failed to look up {what} (SERVFAIL)."
-    elif lookup.status is DnsStatus.TIMEOUT:
-        text = f"No DNS server answered for {what} within {_seconds(timeout)}."
-    elif lookup.status is DnsStatus.CANCELLED:
-        text = "Cancelled before the lookup finished."
-    else:
-        text = f"{what} could not be looked up: {lookup.detail}."
-    # Host names keep their case; only prose gets a capital letter.
-    return text if "." in text.split(" ", 1)[0] else text[:1].upper() + text[1:]
+def _failure_detail(lookup: _Lookup, what: str, timeout: float, *, domain: bool = False) -> Message:
+    """Why a lookup of `what` (a host name, or with domain=True a mail domain) failed, as one sentence."""
+    status = lookup.status
+    if status is DnsStatus.CANCELLED:
+        return Message("Cancelled before the lookup finished.")
+    if domain:
+        if status is DnsStatus.NXDOMAIN:
+            return Message("The domain {domain} does not exist in DNS (NXDOMAIN).", domain=what)
+        if status is DnsStatus.NO_ANSWER:
+            return Message("The domain {domain} exists in DNS but has no records of this type.", domain=what)
+        if status is DnsStatus.SERVFAIL:
+            return Message("The DNS server failed to look up the domain {domain} (SERVFAIL).", domain=what)
+        if status is DnsStatus.TIMEOUT:
+            return Message(
+                "No DNS server answered for the domain {domain} within {seconds}.",
+                domain=what,
+                seconds=_seconds(timeout),
+            )
+        return Message("The domain {domain} could not be looked up: {reason}.", domain=what, reason=lookup.detail)
+    if status is DnsStatus.NXDOMAIN:
+        return Message("{name} does not exist in DNS (NXDOMAIN).", name=what)
+    if status is DnsStatus.NO_ANSWER:
+        return Message("{name} exists in DNS but has no records of this type.", name=what)
+    if status is DnsStatus.SERVFAIL:
+        return Message("The DNS server failed to look up {name} (SERVFAIL).", name=what)
+    if status is DnsStatus.TIMEOUT:
+        return Message("No DNS server answered for {name} within {seconds}.", name=what, seconds=_seconds(timeout))
+    return Message("{name} could not be looked up: {reason}.", name=what, reason=lookup.detail)
 
 
-def _seconds(value: float) -> str:
-    return f"{value:g} second" + ("" if value == 1 else "s")
+def _seconds(value: float) -> Message:
+    return PluralMessage("{n} second", "{n} seconds", 1 if value == 1 else 2, n=format(value, "g"))
 
 
-def _not_this_provider(name: str) -> str:
+def _not_this_provider(name: str) -> Message:
     """The article follows how the name is said: "an NPOMail address" (spelled out), "a Fastmail address"."""
     spelled = len(name) > 1 and name[:2].isupper()
     vowel_sound = name[:1].upper() in ("AEFHILMNORSX" if spelled else "AEIOU")
-    return f"this may not be {'an' if vowel_sound else 'a'} {name} address"
+    if vowel_sound:
+        return Message("this may not be an {provider} address", provider=name)
+    return Message("this may not be a {provider} address", provider=name)
+
+
+class _Clause(Message):
+    """A sentence used inside another: first letter in lower case and one final full stop, in English (its str)
+    and in the person's language (`human()`) alike."""
+
+    inner: Message
+
+    def __new__(cls, inner: str) -> Self:
+        message = inner if isinstance(inner, Message) else Message("{text}", text=inner)
+        made = str.__new__(cls, _lower_first(str(message)))
+        made.template, made.params, made.inner = "{text}", {"text": message}, message
+        return made
+
+    def human(self) -> str:
+        return _lower_first(self.inner.human())
 
 
 def _judge_mail_delivery(
     address: EmailAddress, provider: Provider, mail_hosts: ProviderMailHosts, lookup: _Lookup, timeout: float
 ) -> DnsCheck:
     domain = _shown_domain(address)
+    name = provider.name
 
-    def check(status: DnsStatus, detail: str, records: tuple[str, ...] = ()) -> DnsCheck:
-        return DnsCheck(
-            DnsCheckKind.MAIL_DELIVERY, "Mail delivery (MX)", address.ascii_domain, "MX", status, records, detail
-        )
+    def check(status: DnsStatus, detail: Message, records: tuple[str, ...] = ()) -> DnsCheck:
+        label = Message("Mail delivery (MX)")
+        return DnsCheck(DnsCheckKind.MAIL_DELIVERY, label, address.ascii_domain, "MX", status, records, detail)
 
     if lookup.status is DnsStatus.NO_ANSWER:
         return check(
             DnsStatus.NO_ANSWER,
-            f"{domain} has no MX records, so its mail is not delivered to {provider.name}'s servers.",
+            Message(
+                "{domain} has no MX records, so its mail is not delivered to {provider}'s servers.",
+                domain=domain,
+                provider=name,
+            ),
         )
     if lookup.status is not DnsStatus.OK:
-        return check(lookup.status, _failure_detail(lookup, f"the domain {domain}", timeout))
+        return check(lookup.status, _failure_detail(lookup, domain, timeout, domain=True))
     mx = sorted(
         ((int(r.preference), _name_text(r.exchange)) for r in lookup.rdata if isinstance(r, MX)),
     )
     records = tuple(f"{pref} {target}" for pref, target in mx)
     if not mx:
-        return check(DnsStatus.NO_ANSWER, f"{domain} has no MX records.", records)
+        return check(DnsStatus.NO_ANSWER, Message("{domain} has no MX records.", domain=domain), records)
     if len(mx) == 1 and mx[0][1] == ".":
-        return check(DnsStatus.MISMATCH, f"{domain} says it accepts no email at all (a null MX record).", records)
+        return check(
+            DnsStatus.MISMATCH,
+            Message("{domain} says it accepts no email at all (a null MX record).", domain=domain),
+            records,
+        )
     best = min(p for p, _ in mx)
     primary = [t for p, t in mx if p == best]
     backups = [t for p, t in mx if p != best]
     foreign = [t for t in primary if mail_hosts.reason(t) is None]
     if foreign:
         ours = [t for t in primary if t not in foreign]
-        detail = f"Mail for {domain} goes to {_join(foreign)}, not to {provider.name}'s servers."
         if ours:
-            verb = "is" if len(foreign) == 1 else "are"
-            detail = f"Some mail for {domain} goes to {_join(foreign)}, which {verb} not {provider.name}'s."
+            detail: Message = PluralMessage(
+                "Some mail for {domain} goes to {hosts}, which is not {provider}'s.",
+                "Some mail for {domain} goes to {hosts}, which are not {provider}'s.",
+                len(foreign),
+                domain=domain,
+                hosts=_join(foreign),
+                provider=name,
+            )
+        else:
+            detail = Message(
+                "Mail for {domain} goes to {hosts}, not to {provider}'s servers.",
+                domain=domain,
+                hosts=_join(foreign),
+                provider=name,
+            )
         return check(DnsStatus.MISMATCH, detail, records)
     reason = mail_hosts.reason(primary[0]) or ""
-    detail = f"Mail for {domain} is delivered to {provider.name}: {_join(primary)} ({reason})."
     foreign_backups = [t for t in backups if mail_hosts.reason(t) is None]
     if foreign_backups:
-        verb = "is" if len(foreign_backups) == 1 else "are"
-        detail += f" Backup MX {_join(foreign_backups)} {verb} not {provider.name}'s (used only when those are down)."
+        detail = PluralMessage(
+            "Mail for {domain} is delivered to {provider}: {hosts} ({reason}). Backup MX {backups} is not "
+            "{provider}'s (used only when those are down).",
+            "Mail for {domain} is delivered to {provider}: {hosts} ({reason}). Backup MX {backups} are not "
+            "{provider}'s (used only when those are down).",
+            len(foreign_backups),
+            domain=domain,
+            provider=name,
+            hosts=_join(primary),
+            reason=reason,
+            backups=_join(foreign_backups),
+        )
+    else:
+        detail = Message(
+            "Mail for {domain} is delivered to {provider}: {hosts} ({reason}).",
+            domain=domain,
+            provider=name,
+            hosts=_join(primary),
+            reason=reason,
+        )
     return check(DnsStatus.OK, detail, records)
 
 
 def _join(items: Sequence[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    """Host names as a list: "a", "a and b", "a, b and c" (the "and" in the person's language when shown)."""
+    if len(items) == 1:
+        return items[0]
+    return Message("{items} and {last}", items=", ".join(items[:-1]), last=items[-1])
 
 
-def _addresses_detail(host: str, lookup: _Lookup) -> str:
-    via = f" (via {lookup.canonical})" if lookup.canonical else ""
+def _addresses_detail(host: str, lookup: _Lookup) -> Message:
     shown = [_text(r) for r in lookup.rdata]
-    more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
-    return f"{host}{via} resolves to {', '.join(shown[:4])}{more}."
+    addresses: str = ", ".join(shown[:4])
+    if len(shown) > 4:
+        addresses = Message("{addresses} and {n} more", addresses=addresses, n=len(shown) - 4)
+    if lookup.canonical:
+        return Message(
+            "{host} (via {canonical}) resolves to {addresses}.",
+            host=host,
+            canonical=lookup.canonical,
+            addresses=addresses,
+        )
+    return Message("{host} resolves to {addresses}.", host=host, addresses=addresses)
 
 
 def _resolved(host: str, lookups: dict[_Question, _Lookup]) -> _Lookup:
@@ -576,39 +665,56 @@ def _judge_webmail(
 ) -> DnsCheck:
     url = provider.webmail_url(address.domain)
 
-    def check(status: DnsStatus, detail: str, records: tuple[str, ...] = ()) -> DnsCheck:
-        return DnsCheck(DnsCheckKind.WEBMAIL, "Webmail host", host or "", "A/AAAA", status, records, detail)
+    def check(status: DnsStatus, detail: Message, records: tuple[str, ...] = ()) -> DnsCheck:
+        return DnsCheck(DnsCheckKind.WEBMAIL, Message("Webmail host"), host or "", "A/AAAA", status, records, detail)
 
     if host is None:
-        return check(DnsStatus.ERROR, f"The provider file's webmail address {url} has no usable host name.")
+        return check(
+            DnsStatus.ERROR, Message("The provider file's webmail address {url} has no usable host name.", url=url)
+        )
     if _needs_no_lookup(host):
-        return check(DnsStatus.OK, f"{host} needs no DNS lookup.")
+        return check(DnsStatus.OK, Message("{host} needs no DNS lookup.", host=host))
     lookup = _resolved(host, lookups)
     if lookup.status is DnsStatus.OK:
         records = tuple(_text(r) for r in lookup.rdata)
-        return check(DnsStatus.OK, _addresses_detail(host, lookup) + f" Webmail: {url}", records)
+        return check(
+            DnsStatus.OK,
+            Message("{resolved} Webmail: {url}", resolved=_addresses_detail(host, lookup), url=url),
+            records,
+        )
     if lookup.status is DnsStatus.NO_ANSWER:
-        return check(DnsStatus.NO_ANSWER, f"{host} exists in DNS but has no address, so {url} cannot be opened.")
+        return check(
+            DnsStatus.NO_ANSWER,
+            Message("{host} exists in DNS but has no address, so {url} cannot be opened.", host=host, url=url),
+        )
     if lookup.status is DnsStatus.NXDOMAIN:
-        return check(DnsStatus.NXDOMAIN, f"{host} does not exist in DNS (NXDOMAIN), so {url} cannot be opened.")
+        return check(
+            DnsStatus.NXDOMAIN,
+            Message("{host} does not exist in DNS (NXDOMAIN), so {url} cannot be opened.", host=host, url=url),
+        )
     return check(lookup.status, _failure_detail(lookup, host, timeout))
 
 
 def _judge_provider_host(shown: str, host: str | None, lookups: dict[_Question, _Lookup], timeout: float) -> DnsCheck:
-    def check(status: DnsStatus, detail: str, records: tuple[str, ...] = ()) -> DnsCheck:
-        return DnsCheck(DnsCheckKind.PROVIDER_HOST, "Server name", host or shown, "A/AAAA", status, records, detail)
+    def check(status: DnsStatus, detail: Message, records: tuple[str, ...] = ()) -> DnsCheck:
+        label = Message("Server name")
+        return DnsCheck(DnsCheckKind.PROVIDER_HOST, label, host or shown, "A/AAAA", status, records, detail)
 
     if host is None:
-        return check(DnsStatus.ERROR, f"{shown!r} in the provider file is not a valid host name.")
-    if _needs_no_lookup(host):
         return check(
-            DnsStatus.OK, f"{host} is {'an IP address' if _is_ip(host) else 'this computer'}; no DNS lookup is needed."
+            DnsStatus.ERROR, Message("{name} in the provider file is not a valid host name.", name=repr(shown))
         )
+    if _needs_no_lookup(host):
+        if _is_ip(host):
+            return check(DnsStatus.OK, Message("{host} is an IP address; no DNS lookup is needed.", host=host))
+        return check(DnsStatus.OK, Message("{host} is this computer; no DNS lookup is needed.", host=host))
     lookup = _resolved(host, lookups)
     if lookup.status is DnsStatus.OK:
         return check(DnsStatus.OK, _addresses_detail(host, lookup), tuple(_text(r) for r in lookup.rdata))
     if lookup.status is DnsStatus.NO_ANSWER:
-        return check(DnsStatus.NO_ANSWER, f"{host} exists in DNS but has no address (no A or AAAA record).")
+        return check(
+            DnsStatus.NO_ANSWER, Message("{host} exists in DNS but has no address (no A or AAAA record).", host=host)
+        )
     return check(lookup.status, _failure_detail(lookup, host, timeout))
 
 
@@ -619,12 +725,13 @@ def _judge_srv(provider: Provider, service: SrvService, lookup: _Lookup, domain:
     expected_port = server.endpoint(service.security).port
     expected = f"{expected_host}:{expected_port}"
 
-    def check(status: DnsStatus, detail: str, records: tuple[str, ...] = ()) -> DnsCheck:
+    def check(status: DnsStatus, detail: Message, records: tuple[str, ...] = ()) -> DnsCheck:
         label = f"SRV {service.protocol.label} {service.security.label}"
         return DnsCheck(DnsCheckKind.SRV, label, name, "SRV", status, records, detail)
 
+    absent = Message("No SRV record for {service} (optional, RFC 6186).", service=service.describe())
     if lookup.status in (DnsStatus.NXDOMAIN, DnsStatus.NO_ANSWER):
-        return check(DnsStatus.ABSENT, f"No SRV record for {service.describe()} (optional, RFC 6186).")
+        return check(DnsStatus.ABSENT, absent)
     if lookup.status is not DnsStatus.OK:
         return check(lookup.status, _failure_detail(lookup, name, timeout))
     targets = sorted(
@@ -632,12 +739,16 @@ def _judge_srv(provider: Provider, service: SrvService, lookup: _Lookup, domain:
     )
     records = tuple(f"{p} {-w} {port} {t}" for p, w, t, port in targets)
     if not targets:
-        return check(DnsStatus.ABSENT, f"No SRV record for {service.describe()} (optional, RFC 6186).")
+        return check(DnsStatus.ABSENT, absent)
     if all(t == "." for _, _, t, _ in targets):
         return check(
             DnsStatus.MISMATCH,
-            f'The domain says {service.describe()} is not offered (target "."), but {provider.name} offers it '
-            f"at {expected}.",
+            Message(
+                'The domain says {service} is not offered (target "."), but {provider} offers it at {expected}.',
+                service=service.describe(),
+                provider=provider.name,
+                expected=expected,
+            ),
             records,
         )
     given = [f"{t}:{port}" for _, _, t, port in targets if t != "."]
@@ -645,23 +756,28 @@ def _judge_srv(provider: Provider, service: SrvService, lookup: _Lookup, domain:
     if wrong:
         return check(
             DnsStatus.MISMATCH,
-            f"Points mail programs to {_join(wrong)}; the provider file says {expected}.",
+            Message(
+                "Points mail programs to {given}; the provider file says {expected}.",
+                given=_join(wrong),
+                expected=expected,
+            ),
             records,
         )
-    return check(DnsStatus.OK, f"Points to {expected}, as the provider file says.", records)
+    return check(DnsStatus.OK, Message("Points to {expected}, as the provider file says.", expected=expected), records)
 
 
-def _single_cause(lookups: dict[_Question, _Lookup], timeout: float) -> str | None:
+def _single_cause(lookups: dict[_Question, _Lookup], timeout: float) -> Message | None:
     """When every lookup failed the same way the cause is this computer's DNS, not the domain: say it once."""
     statuses = {lk.status for lk in lookups.values()}
     if statuses == {DnsStatus.TIMEOUT}:
-        return (
-            f"No DNS server answered within {_seconds(timeout)}: this computer may be offline, or its DNS server "
-            "is not responding. Check the network connection and try again."
+        return Message(
+            "No DNS server answered within {seconds}: this computer may be offline, or its DNS server is not "
+            "responding. Check the network connection and try again.",
+            seconds=_seconds(timeout),
         )
     causes = {lk.detail for lk in lookups.values()}
     if statuses == {DnsStatus.ERROR} and len(causes) == 1:
-        return f"DNS does not work on this computer: {_lower_first(causes.pop())}"
+        return Message("DNS does not work on this computer: {cause}", cause=_Clause(causes.pop()))
     return None
 
 
@@ -677,67 +793,127 @@ def _warnings(
     """Plain sentences for a volunteer, what matters first; one cause is told once, not per lookup."""
     name = provider.name
     domain = _shown_domain(address)
-    out: list[str] = []
+    out: list[Message] = []
     for host_check in provider_hosts:
         host = host_check.name
         status = host_check.status
         if status is DnsStatus.NXDOMAIN:
             out.append(
-                f"{name}'s server name {host} does not exist according to this computer's DNS. If the provider "
-                "file is right, this network's DNS is giving wrong answers (a filter or a sign-in page?), and no "
-                "mail program can connect until it is fixed."
+                Message(
+                    "{provider}'s server name {host} does not exist according to this computer's DNS. If the "
+                    "provider file is right, this network's DNS is giving wrong answers (a filter or a sign-in "
+                    "page?), and no mail program can connect until it is fixed.",
+                    provider=name,
+                    host=host,
+                )
             )
         elif status is DnsStatus.SERVFAIL:
             out.append(
-                f"This computer's DNS server failed (SERVFAIL) to look up {name}'s server name {host}; no mail "
-                "program can connect until it does. Try again later or on another network."
+                Message(
+                    "This computer's DNS server failed (SERVFAIL) to look up {provider}'s server name {host}; no "
+                    "mail program can connect until it does. Try again later or on another network.",
+                    provider=name,
+                    host=host,
+                )
             )
         elif status is DnsStatus.TIMEOUT:
             out.append(
-                f"No DNS server answered for {name}'s server name {host} within {_seconds(timeout)}: this "
-                "computer may be offline or its DNS server unreachable."
+                Message(
+                    "No DNS server answered for {provider}'s server name {host} within {seconds}: this computer "
+                    "may be offline or its DNS server unreachable.",
+                    provider=name,
+                    host=host,
+                    seconds=_seconds(timeout),
+                )
             )
         elif status is DnsStatus.NO_ANSWER:
-            out.append(f"{name}'s server name {host} has no address in DNS, so no mail program can connect to it.")
+            out.append(
+                Message(
+                    "{provider}'s server name {host} has no address in DNS, so no mail program can connect to it.",
+                    provider=name,
+                    host=host,
+                )
+            )
         elif status is not DnsStatus.OK:
-            out.append(f"{name}'s server name {host} cannot be checked: {_lower_first(host_check.detail)}")
+            out.append(
+                Message(
+                    "{provider}'s server name {host} cannot be checked: {reason}",
+                    provider=name,
+                    host=host,
+                    reason=_Clause(host_check.detail),
+                )
+            )
 
     status = mail_delivery.status
     not_ours = _not_this_provider(name)
     if status is DnsStatus.MISMATCH:
         out.append(
-            f"{mail_delivery.detail} So {not_ours}, or the domain's mail passes through another service first. "
-            "Check with the organization's postmaster before setting it up."
+            Message(
+                "{detail} So {not_ours}, or the domain's mail passes through another service first. Check with the "
+                "organization's postmaster before setting it up.",
+                detail=mail_delivery.detail,
+                not_ours=not_ours,
+            )
         )
     elif status is DnsStatus.NO_ANSWER:
-        out.append(f"{domain} has no MX records, so its mail is not delivered to {name}: {not_ours}.")
+        out.append(
+            Message(
+                "{domain} has no MX records, so its mail is not delivered to {provider}: {not_ours}.",
+                domain=domain,
+                provider=name,
+                not_ours=not_ours,
+            )
+        )
     elif status is DnsStatus.NXDOMAIN:
-        out.append(f"The domain {domain} does not exist in DNS. Check the spelling of the address.")
+        out.append(
+            Message("The domain {domain} does not exist in DNS. Check the spelling of the address.", domain=domain)
+        )
     elif status is DnsStatus.SERVFAIL:
         out.append(
-            f"The DNS lookup of {domain} failed (SERVFAIL). Often the domain's own DNS is broken (its name servers "
-            "are down or its DNSSEC signatures are wrong); mail to this address may not arrive."
+            Message(
+                "The DNS lookup of {domain} failed (SERVFAIL). Often the domain's own DNS is broken (its name "
+                "servers are down or its DNSSEC signatures are wrong); mail to this address may not arrive.",
+                domain=domain,
+            )
         )
     elif status is DnsStatus.TIMEOUT:
         out.append(
-            f"No DNS server answered for {domain} within {_seconds(timeout)}, so where its mail goes is unknown."
+            Message(
+                "No DNS server answered for {domain} within {seconds}, so where its mail goes is unknown.",
+                domain=domain,
+                seconds=_seconds(timeout),
+            )
         )
     elif status is not DnsStatus.OK:
-        out.append(f"Where mail for {domain} goes cannot be checked: {_lower_first(mail_delivery.detail)}")
+        out.append(
+            Message(
+                "Where mail for {domain} goes cannot be checked: {reason}",
+                domain=domain,
+                reason=_Clause(mail_delivery.detail),
+            )
+        )
 
     if webmail.status in (DnsStatus.NXDOMAIN, DnsStatus.NO_ANSWER) and mail_delivery.status is not DnsStatus.NXDOMAIN:
         url = provider.webmail_url(address.domain)
         out.append(
-            f"The webmail address {url} does not work yet: {webmail.name} has no address in DNS. The domain's "
-            "postmaster can add one."
+            Message(
+                "The webmail address {url} does not work yet: {host} has no address in DNS. The domain's "
+                "postmaster can add one.",
+                url=url,
+                host=webmail.name,
+            )
         )
 
     for srv_check in srv:
         if srv_check.status is DnsStatus.MISMATCH:
             out.append(
-                f"The domain's SRV record {srv_check.name} disagrees with {name}'s settings: "
-                f"{_lower_first(srv_check.detail)} Mail programs that read SRV records may choose wrong; the "
-                "postmaster can correct or remove it."
+                Message(
+                    "The domain's SRV record {name} disagrees with {provider}'s settings: {detail} Mail programs "
+                    "that read SRV records may choose wrong; the postmaster can correct or remove it.",
+                    name=srv_check.name,
+                    provider=name,
+                    detail=_Clause(srv_check.detail),
+                )
             )
     return tuple(out)
 

@@ -196,7 +196,7 @@ def _next_steps(settings: AccountSettings) -> list[list[Piece]]:
             )
         ),
     ]
-    reset = extra.get("password_reset")
+    reset = provider.text("password_reset")
     if isinstance(reset, str) and reset.strip():
         steps[0].append(" " + _("Forgotten it? Ask {who} to reset it.").format(who=reset.strip()))
     steps.append(

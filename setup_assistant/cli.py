@@ -21,6 +21,7 @@ from typing import Any, NoReturn, TextIO, cast
 from setup_assistant import __version__
 from setup_assistant.core import i18n
 from setup_assistant.core.i18n import N_, _, human
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.visible_text import visible_lines
 
 _log = logging.getLogger(__name__)
@@ -156,7 +157,7 @@ def output_folder(text: str) -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(
-            _("{path}: cannot create the folder ({reason})").format(path=text, reason=exc.strerror or exc)
+            _("{path}: cannot create the folder ({reason})").format(path=text, reason=human(os_reason(exc)))
         ) from None
     return path
 

@@ -363,174 +363,174 @@ Huella digital SHA-256:
 <context>
     <name>DonePage</name>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="41"/>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="135"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="42"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="136"/>
         <source>All set</source>
         <translation>Todo listo</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="46"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="47"/>
         <source>&lt;b&gt;What next&lt;/b&gt;</source>
         <translation>&lt;b&gt;Qué sigue&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="49"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="50"/>
         <source>What next</source>
         <translation>Qué sigue</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="55"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="56"/>
         <source>Save a &amp;settings sheet…</source>
         <translation>Guardar una &amp;hoja de configuración…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="56"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="57"/>
         <source>A printable page with your settings; no password.</source>
         <translation>Una página para imprimir con su configuración; sin contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="58"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="59"/>
         <source>Save a &amp;report for the help desk…</source>
         <translation>Guardar un &amp;informe para la mesa de ayuda…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="59"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="60"/>
         <source>The check&apos;s details as a file; no password.</source>
         <translation>Los detalles de la revisión en un archivo; sin contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="86"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="87"/>
         <source>Not tested: the {provider} servers could not be reached from here, so these are the provider&apos;s published settings. Once the computer is online, run the assistant again to check them.</source>
         <translation>Sin probar: no se pudo llegar a los servidores de {provider} desde aquí, así que esta es la configuración que publica el proveedor. Cuando la computadora tenga conexión a internet, vuelva a abrir el asistente para revisarla.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="104"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="105"/>
         <source>Nothing was set up on this computer: the files for {address} are ready for the other computer.</source>
         <translation>No se configuró nada en esta computadora: los archivos para {address} están listos para la otra computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="108"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="109"/>
         <source>The server did not accept the password typed here: check it, or ask your postmaster to reset it.</source>
         <translation>El servidor no aceptó la contraseña que se escribió aquí: revísela o pídale al administrador de correo de su organización que la restablezca.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="111"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="112"/>
         <source>Files saved</source>
         <translation>Archivos guardados</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="112"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="113"/>
         <source>Files saved (not tested)</source>
         <translation>Archivos guardados (sin probar)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="113"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="114"/>
         <source>Nothing was set up on this computer: the files for {address} use settings that could not be tested from here.</source>
         <translation>No se configuró nada en esta computadora: los archivos para {address} usan una configuración que no se pudo probar desde aquí.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="117"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="118"/>
         <source>Set up, not tested</source>
         <translation>Configurado, sin probar</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="118"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="119"/>
         <source>{address} is set up with settings that could not be tested from here.</source>
         <translation>{address} quedó configurado con una configuración que no se pudo probar desde aquí.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="121"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="122"/>
         <source>Set up, but the password was not accepted</source>
         <translation>Configurado, pero no se aceptó la contraseña</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="122"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="123"/>
         <source>{address} is set up, but the server did not accept the password: check it, or ask your postmaster to reset it.</source>
         <translation>{address} quedó configurado, pero el servidor no aceptó la contraseña: revísela o pídale al administrador de correo de su organización que la restablezca.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="126"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="127"/>
         <source>Set up: accept the certificate once</source>
         <translation>Configurado: acepte el certificado una vez</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="127"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="128"/>
         <source>{address} is set up, but {programs} will ask you to accept the server&apos;s certificate, because the {provider} certificate was not installed.</source>
         <translation>{address} quedó configurado, pero {programs} le pedirá que acepte el certificado del servidor, porque no se instaló el certificado de {provider}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="135"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="136"/>
         <source>Your email {address} is set up and tested.</source>
         <translation>Su correo {address} quedó configurado y probado.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="137"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="138"/>
         <source>Set up</source>
         <translation>Configurado</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="138"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="139"/>
         <source>{address} is set up and the servers were tested; the password was not (none was typed), so your mail program will ask for it.</source>
         <translation>{address} quedó configurado y se probaron los servidores; la contraseña no (no se escribió ninguna), así que su programa de correo se la pedirá.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="141"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="142"/>
         <source>Set up, sign-in not tested</source>
         <translation>Configurado, sin probar el inicio de sesión</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="142"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="143"/>
         <source>{address} is set up and the servers answer, but signing in could not be completed during the check.</source>
         <translation>{address} quedó configurado y los servidores responden, pero no se pudo completar el inicio de sesión durante la revisión.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="151"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="152"/>
         <source>Your password is kept in {where}.</source>
         <translation>Su contraseña se guarda en {where}.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="185"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="186"/>
         <source>{program} could not be started. Start it yourself from your computer&apos;s menu.</source>
         <translation>No se pudo abrir {program}. Ábralo usted desde el menú de su computadora.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="190"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="191"/>
         <source>This computer could not open it. Open it yourself: the path is shown above (select it to copy it).</source>
         <translation>Esta computadora no pudo abrirlo. Ábralo usted: la ubicación aparece arriba (selecciónela para copiarla).</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="223"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="224"/>
         <source>Save a settings sheet</source>
         <translation>Guardar una hoja de configuración</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="223"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="224"/>
         <source>Web page (*.html);;PDF (*.pdf)</source>
         <translation>Página web (*.html);;PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="233"/>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="237"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="234"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="238"/>
         <source>The settings sheet could not be saved: {error}</source>
         <translation>No se pudo guardar la hoja de configuración: {error}</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="240"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="241"/>
         <source>Saved: {path}. It does not contain your password.</source>
         <translation>Guardada: {path}. No contiene su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="243"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="244"/>
         <source>Saved: {path}. Open it in a browser to print it; it does not contain your password.</source>
         <translation>Guardada: {path}. Ábrala en un navegador para imprimirla; no contiene su contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="251"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="252"/>
         <source>Save a report for the help desk</source>
         <translation>Guardar un informe para la mesa de ayuda</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/pages/done.py" line="251"/>
+        <location filename="../../setup_assistant/gui/pages/done.py" line="252"/>
         <source>Report (*.html)</source>
         <translation>Informe (*.html)</translation>
     </message>
@@ -1420,17 +1420,17 @@ Huella digital SHA-256:
 <context>
     <name>ReportSaver</name>
     <message>
-        <location filename="../../setup_assistant/gui/report_saver.py" line="30"/>
+        <location filename="../../setup_assistant/gui/report_saver.py" line="32"/>
         <source>Saving the report (this also checks your domain&apos;s DNS)…</source>
         <translation>Guardando el informe (también revisa el DNS de su dominio)…</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/report_saver.py" line="44"/>
+        <location filename="../../setup_assistant/gui/report_saver.py" line="46"/>
         <source>Saved: {html} (and the same data in {json}). It contains no password.</source>
         <translation>Guardado: {html} (y los mismos datos en {json}). No contiene ninguna contraseña.</translation>
     </message>
     <message>
-        <location filename="../../setup_assistant/gui/report_saver.py" line="53"/>
+        <location filename="../../setup_assistant/gui/report_saver.py" line="55"/>
         <source>The report could not be saved: {error}</source>
         <translation>No se pudo guardar el informe: {error}</translation>
     </message>

@@ -28,6 +28,7 @@ from setup_assistant.cli import (
     output_folder,
 )
 from setup_assistant.core.i18n import _, human, ngettext
+from setup_assistant.core.os_errors import os_reason
 
 
 def register(subparsers: Any) -> None:
@@ -145,7 +146,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except OSError as exc:
         line.clear()
         raise UsageError(
-            _("{folder}: cannot write there ({reason})").format(folder=out_dir, reason=exc.strerror or exc)
+            _("{folder}: cannot write there ({reason})").format(folder=out_dir, reason=human(os_reason(exc)))
         ) from None
     line.clear()
     probe_ok = outcome.probe is None or (outcome.probe.secure_setup_exists and not outcome.probe.cancelled)

@@ -139,7 +139,7 @@ def cmd_profiles(args: argparse.Namespace) -> int:
         try:
             signer = load_signer(Path(args.sign_cert), Path(args.sign_key))
         except SigningError as exc:
-            raise UsageError(_("cannot sign the Apple Mail profile: {exc}").format(exc=exc)) from None
+            raise UsageError(_("cannot sign the Apple Mail profile: {exc}").format(exc=human(exc))) from None
     options: dict[str, Any] = {
         "display_name": args.name,
         "protocol": protocol,

@@ -28,6 +28,7 @@ from setup_assistant.cli import (
 )
 from setup_assistant.commands.dns import _resolver, parse_nameserver
 from setup_assistant.core.i18n import _, human
+from setup_assistant.core.os_errors import os_reason
 
 
 def register(subparsers: Any) -> None:
@@ -81,7 +82,7 @@ def _output(text: str) -> Path:
     except OSError as exc:
         raise UsageError(
             _("{parent}: cannot create the folder ({reason})").format(
-                parent=html_path.parent, reason=exc.strerror or exc
+                parent=html_path.parent, reason=human(os_reason(exc))
             )
         ) from None
     if not os.access(html_path.parent, os.W_OK):
@@ -142,7 +143,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         html_path, json_path = write_report(report, out, redact=args.redact)
     except OSError as exc:
         raise UsageError(
-            _("{out}: cannot write the report ({reason})").format(out=out, reason=exc.strerror or exc)
+            _("{out}: cannot write the report ({reason})").format(out=out, reason=human(os_reason(exc)))
         ) from None
     print(human(report.verdict))
     if args.redact:

@@ -26,6 +26,7 @@ from setup_assistant.cli import (
     parse_address_or_usage,
 )
 from setup_assistant.core.i18n import _, human
+from setup_assistant.core.os_errors import os_reason
 
 
 def register(subparsers: Any) -> None:
@@ -68,7 +69,7 @@ def _output(text: str) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(
-            _("{parent}: cannot create the folder ({reason})").format(parent=path.parent, reason=exc.strerror or exc)
+            _("{parent}: cannot create the folder ({reason})").format(parent=path.parent, reason=human(os_reason(exc)))
         ) from None
     return path
 
@@ -145,7 +146,7 @@ def cmd_sheet(args: argparse.Namespace) -> int:
         return EXIT_PROBLEM
     except OSError as exc:
         raise UsageError(
-            _("{out}: cannot write the sheet ({reason})").format(out=out, reason=exc.strerror or exc)
+            _("{out}: cannot write the sheet ({reason})").format(out=out, reason=human(os_reason(exc)))
         ) from None
     history.record_written(address.address, "settings-sheet", path)
     print(_("Wrote {path}").format(path=path))

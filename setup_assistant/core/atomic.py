@@ -15,6 +15,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from setup_assistant.core.i18n import Message
+
 _POSIX = os.name == "posix"
 
 
@@ -82,14 +84,20 @@ def ownership_problem(path: Path, owner: Ownership) -> str | None:
     if not _POSIX or os.geteuid() == 0:
         return None
     if owner.uid != os.geteuid():
-        return (
-            f"{path} belongs to {owner.describe()}, and this assistant runs as {_user_name(os.geteuid())}, which "
-            f"cannot write a file owned by someone else; nothing was written (run it as {_user_name(owner.uid)})"
+        return Message(
+            "{path} belongs to {owner}, and this assistant runs as {user}, which cannot write a file owned by someone "
+            "else; nothing was written (run it as {owner_user})",
+            path=path,
+            owner=owner.describe(),
+            user=_user_name(os.geteuid()),
+            owner_user=_user_name(owner.uid),
         )
     if owner.gid != os.getegid() and owner.gid not in os.getgroups():
-        return (
-            f"{path} belongs to the group {_group_name(owner.gid)}, which this assistant's user is not in, so the "
-            "file could not keep its group; nothing was written"
+        return Message(
+            "{path} belongs to the group {group}, which this assistant's user is not in, so the file could not keep "
+            "its group; nothing was written",
+            path=path,
+            group=_group_name(owner.gid),
         )
     return None
 
@@ -113,7 +121,11 @@ def apply_ownership(fd: int, path: Path, owner: Ownership) -> None:
     except PermissionError:
         raise OwnershipError(
             errno.EPERM,
-            f"{path} could not be given back to {owner.describe()} (not permitted); nothing was written",
+            Message(
+                "{path} could not be given back to {owner} (not permitted); nothing was written",
+                path=path,
+                owner=owner.describe(),
+            ),
             str(path),
         ) from None
 

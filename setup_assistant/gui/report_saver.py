@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel, QPushButton
 
+from setup_assistant.core.i18n import human
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.gui.saving import save_report
 
 if TYPE_CHECKING:
@@ -49,6 +51,6 @@ class ReportSaver(QObject):
 
     def _error(self, exc: Exception) -> None:
         self.button.setEnabled(True)
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        reason = human(os_reason(exc))
         self.label.setText(self.tr("The report could not be saved: {error}").format(error=reason))
         self.failed.emit(reason)

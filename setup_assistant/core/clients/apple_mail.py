@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from setup_assistant.core.account import AccountSettings
-from setup_assistant.core.i18n import _
+from setup_assistant.core.i18n import Message, _
 from setup_assistant.core.model import MailProtocol
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.profile_files import check_profile_text, safe_file_stem, write_atomic
 
 if TYPE_CHECKING:  # cryptography's signing machinery is loaded only by the code that signs or loads a signer
@@ -56,25 +57,29 @@ def load_signer(certificate_file: Path, key_file: Path) -> ProfileSigner:
         cert_data = certificate_file.read_bytes()
         key_data = key_file.read_bytes()
     except OSError as exc:
-        raise SigningError(f"cannot read {exc.filename}: {exc.strerror or exc}") from None
+        raise SigningError(Message("cannot read {file}: {reason}", file=exc.filename, reason=os_reason(exc))) from None
     try:
         certificates = x509.load_pem_x509_certificates(cert_data)
     except ValueError:
-        raise SigningError(f"{certificate_file} is not a PEM certificate") from None
+        raise SigningError(Message("{file} is not a PEM certificate", file=certificate_file)) from None
     try:
         key = serialization.load_pem_private_key(key_data, password=None)
     except TypeError:
-        raise SigningError(f"{key_file} is encrypted; give the key without a passphrase") from None
+        raise SigningError(Message("{file} is encrypted; give the key without a passphrase", file=key_file)) from None
     except ValueError:
-        raise SigningError(f"{key_file} is not a PEM private key") from None
+        raise SigningError(Message("{file} is not a PEM private key", file=key_file)) from None
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
-        raise SigningError(f"{key_file}: only RSA and EC keys can sign profiles")
+        raise SigningError(Message("{file}: only RSA and EC keys can sign profiles", file=key_file))
     signer_cert, *chain = certificates
     public = serialization.PublicFormat.SubjectPublicKeyInfo
     if signer_cert.public_key().public_bytes(serialization.Encoding.DER, public) != key.public_key().public_bytes(
         serialization.Encoding.DER, public
     ):
-        raise SigningError(f"{key_file} is not the key of the certificate in {certificate_file}")
+        raise SigningError(
+            Message(
+                "{key} is not the key of the certificate in {certificate}", key=key_file, certificate=certificate_file
+            )
+        )
     return ProfileSigner(signer_cert, key, tuple(chain))
 
 

@@ -31,6 +31,7 @@ from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird import logins as thunderbird_logins
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
 from setup_assistant.core.i18n import Message, PluralMessage, reason
+from setup_assistant.core.os_errors import os_failure
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
 APP_FOLDER = history.APP_NAME
@@ -199,7 +200,7 @@ class _PartialFailure(Exception):
 def _message(exc: BaseException) -> str:
     """An error's sentence: the Message it was raised with (translated where shown), else its English text."""
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+        return os_failure(exc)
     return reason(exc) or type(exc).__name__
 
 

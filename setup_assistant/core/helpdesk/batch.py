@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import csv
 import enum
-import errno
 import hashlib
 import io
 import re
@@ -39,8 +38,9 @@ from setup_assistant.core.account import AccountSettings, NoSecureEndpoint, sett
 from setup_assistant.core.address import AddressError, EmailAddress, parse_address
 from setup_assistant.core.clients.profiles import ALL_CLIENTS, Client, write_profiles
 from setup_assistant.core.helpdesk.settings_sheet import SHEET_FILE, write_settings_sheet
-from setup_assistant.core.i18n import N_, Message, PluralMessage, _, human
+from setup_assistant.core.i18n import Message, PluralMessage, _, human
 from setup_assistant.core.model import MailProtocol
+from setup_assistant.core.os_errors import os_failure, os_reason
 from setup_assistant.core.probing.account_check import AccountCheck
 from setup_assistant.core.probing.probe import DEFAULT_TIMEOUT, ProbeResult, probe_provider
 from setup_assistant.core.profile_files import ProfileInputError, check_profile_text, safe_file_stem, write_atomic
@@ -195,7 +195,7 @@ def _read_bounded(path: Path | None, stream: BinaryIO | None, where: str) -> byt
         raise BatchFileError(Message("{where}: no such file", where=where)) from None
     except OSError as exc:
         raise BatchFileError(
-            Message("{where}: cannot be read ({reason})", where=where, reason=exc.strerror or exc)
+            Message("{where}: cannot be read ({reason})", where=where, reason=os_reason(exc))
         ) from None
 
 
@@ -531,28 +531,9 @@ def _error_text(error: object) -> Message:
     return error if isinstance(error, Message) else Message("{text}", text=error)
 
 
-# The system's own words for the usual write failures ("Is a directory") are English jargon; these say it plainly,
-# in the person's language. Any other error keeps the system's text.
-_OS_REASONS = {
-    errno.EACCES: N_("permission denied"),
-    errno.EPERM: N_("permission denied"),
-    errno.ENOSPC: N_("the disk is full"),
-    errno.EROFS: N_("the disk is read-only"),
-    errno.EEXIST: N_("something with that name is already there"),
-    errno.ENOTDIR: N_("a file is in the way where a folder should be"),
-    errno.EISDIR: N_("a folder is in the way where a file should be"),
-    errno.ENAMETOOLONG: N_("the name is too long for the disk"),
-}
-
-
 def _reason(exc: BaseException) -> Message:
     if isinstance(exc, OSError) and exc.strerror:
-        known = _OS_REASONS.get(exc.errno) if exc.errno is not None else None
-        reason = Message(known) if known else Message("{text}", text=exc.strerror)
-        # A failed rename names the temporary file first and the file being written second: the second is the one
-        # a person knows.
-        file = exc.filename2 or exc.filename
-        return Message("{file}: {reason}", file=file, reason=reason) if file else reason
+        return _error_text(os_failure(exc))  # the usual write failures in plain words (core/os_errors.py)
     return _exception_text(exc)
 
 

@@ -39,6 +39,7 @@ from dns.rdtypes.IN.SRV import SRV
 from setup_assistant.core.address import EmailAddress
 from setup_assistant.core.i18n import Message, PluralMessage
 from setup_assistant.core.model import MailProtocol, Security
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.provider import Provider, ProviderError
 
 DEFAULT_DNS_TIMEOUT = 5.0
@@ -448,7 +449,7 @@ def _failed_servers(exc: dns.resolver.NoNameservers) -> _Lookup:
     if isinstance(reason, OSError):
         return _Lookup(
             DnsStatus.ERROR,
-            detail=Message("{server} cannot be reached ({reason})", server=where, reason=reason.strerror or reason),
+            detail=Message("{server} cannot be reached ({reason})", server=where, reason=os_reason(reason)),
         )
     return _Lookup(
         DnsStatus.ERROR, detail=Message("{server} sent an unusable answer ({reason})", server=where, reason=reason)

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from setup_assistant.core.i18n import Message
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
     COMMAND_TIMEOUT,
@@ -49,7 +50,7 @@ class MacLoginKeychain:
         try:
             return self.runner([self.security, *args], timeout)
         except OSError as exc:
-            return Message("{program} could not be started ({why})", program=self.security, why=exc.strerror or exc)
+            return Message("{program} could not be started ({why})", program=self.security, why=os_reason(exc))
 
     def keychain(self) -> str:
         """The login keychain as macOS names it; the usual path if it cannot be asked."""

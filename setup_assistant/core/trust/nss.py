@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from setup_assistant.core.atomic import OwnershipError
 from setup_assistant.core.i18n import Message
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.profile_files import keeping_owners
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
@@ -102,7 +103,7 @@ class NssDatabase:
             return self.runner([self.certutil, *args], COMMAND_TIMEOUT)
         except OSError as exc:
             raise NssError(
-                Message("{program} could not be started ({why})", program=self.certutil, why=exc.strerror or exc)
+                Message("{program} could not be started ({why})", program=self.certutil, why=os_reason(exc))
             ) from None
 
     def entries(self) -> list[NssEntry]:

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 from setup_assistant.core.i18n import Message
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.provider import PinnedRoot
 from setup_assistant.core.trust.base import (
     COMMAND_TIMEOUT,
@@ -59,7 +60,7 @@ class WindowsUserRootStore:
         try:
             return self.runner([self.certutil, *args], timeout)
         except OSError as exc:
-            return Message("{program} could not be started ({why})", program=self.certutil, why=exc.strerror or exc)
+            return Message("{program} could not be started ({why})", program=self.certutil, why=os_reason(exc))
 
     def status(self, root: PinnedRoot) -> StoreState:
         thumbprint = sha1_hex(root)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget, QWizardPage
 
 from setup_assistant.core.i18n import human
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.gui.guide import next_steps
 from setup_assistant.gui.icons import Status
 from setup_assistant.gui.model import DoneItem, WizardModel
@@ -230,7 +231,7 @@ class DonePage(QWizardPage):
             save_settings_sheet(self.model.settings(), path)
         except OSError as exc:
             self.saved.setText(
-                self.tr("The settings sheet could not be saved: {error}").format(error=exc.strerror or exc)
+                self.tr("The settings sheet could not be saved: {error}").format(error=human(os_reason(exc)))
             )
             return
         except ValueError as exc:  # a name or address that cannot go into a file (the core explains which)

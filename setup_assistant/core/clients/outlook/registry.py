@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from setup_assistant.core.i18n import Message
+from setup_assistant.core.os_errors import os_reason
 
 
 def _hkcu(key: str, name: str | None = None) -> str:
@@ -156,7 +157,7 @@ class WindowsRegistry:
                 return None
             except OSError as exc:
                 raise RegistryError(
-                    Message("cannot read {value}: {why}", value=_hkcu(key, name), why=exc.strerror or exc)
+                    Message("cannot read {value}: {why}", value=_hkcu(key, name), why=os_reason(exc))
                 ) from None
             kinds = {
                 winreg.REG_SZ: RegistryKind.SZ,
@@ -189,7 +190,7 @@ class WindowsRegistry:
                     Message(
                         "cannot write {value}: {why}",
                         value=_hkcu(value.key, value.name),
-                        why=exc.strerror or exc,
+                        why=os_reason(exc),
                     )
                 ) from None
             return
@@ -206,7 +207,7 @@ class WindowsRegistry:
                 return
             except OSError as exc:
                 raise RegistryError(
-                    Message("cannot remove {value}: {why}", value=_hkcu(key, name), why=exc.strerror or exc)
+                    Message("cannot remove {value}: {why}", value=_hkcu(key, name), why=os_reason(exc))
                 ) from None
             return
         raise RegistryError(Message("the Windows registry exists only on Windows"))
@@ -223,9 +224,7 @@ class WindowsRegistry:
             except FileNotFoundError:
                 return []
             except OSError as exc:
-                raise RegistryError(
-                    Message("cannot list {key}: {why}", key=_hkcu(key), why=exc.strerror or exc)
-                ) from None
+                raise RegistryError(Message("cannot list {key}: {why}", key=_hkcu(key), why=os_reason(exc))) from None
             return names
         raise RegistryError(Message("the Windows registry exists only on Windows"))
 

@@ -46,6 +46,7 @@ from setup_assistant.core.clients.thunderbird.writer import (
 )
 from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
+from setup_assistant.core.os_errors import os_reason
 
 FILTER_FILE = "msgFilterRules.dat"
 _IDENTITY_FOLDERS = ("fcc_folder", "draft_folder", "archive_folder", "stationery_folder")
@@ -136,7 +137,7 @@ def repair_profile(profile_dir: Path, settings: AccountSettings) -> ThunderbirdR
                 Message(
                     "Could not write {file} ({why}); the old settings are unchanged.",
                     file=exc.filename or prefs_path,
-                    why=exc.strerror or exc,
+                    why=os_reason(exc),
                 )
             ) from None
         after = _diagnosed(_load(profile_dir, prefs_path.read_bytes()), profile_dir, settings)

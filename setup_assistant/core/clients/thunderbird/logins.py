@@ -37,6 +37,7 @@ from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSynta
 from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning, _write_backup, hold_profile
 from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.profile_files import write_atomic
 
 LOGINS_FILE = "logins.json"
@@ -186,9 +187,7 @@ def _run_worker(request: dict[str, Any], timeout: float) -> dict[str, Any]:
             Message("Thunderbird's security library did not answer within {seconds} seconds", seconds=round(timeout))
         ) from None
     except OSError as exc:
-        raise _WorkerError(
-            Message("the helper process could not be started ({why})", why=exc.strerror or exc)
-        ) from None
+        raise _WorkerError(Message("the helper process could not be started ({why})", why=os_reason(exc))) from None
     try:
         answer = json.loads(done.stdout.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -232,7 +231,7 @@ def _read_store(path: Path) -> tuple[dict[str, Any], bytes | None]:
     except FileNotFoundError:
         return _empty_store(), None
     except OSError as exc:
-        raise _Unreadable(Message("{file} cannot be read ({why})", file=path, why=exc.strerror or exc)) from None
+        raise _Unreadable(Message("{file} cannot be read ({why})", file=path, why=os_reason(exc))) from None
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -443,7 +442,7 @@ def save_password(
             return result(
                 Saved.FAILED,
                 _ask_once(
-                    Message("{file} could not be written ({why}); it is unchanged", file=path, why=exc.strerror or exc)
+                    Message("{file} could not be written ({why}); it is unchanged", file=path, why=os_reason(exc))
                 ),
             )
     return result(

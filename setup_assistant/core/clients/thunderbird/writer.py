@@ -34,6 +34,7 @@ from setup_assistant.core.file_lock import LockBusy, exclusive
 from setup_assistant.core.history import data_dir
 from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.profile_files import write_atomic, write_in_profile
 from setup_assistant.core.provider import Provider
 
@@ -383,7 +384,7 @@ def _assistant_lock(profile_dir: Path, lock_path: Path) -> Iterator[None]:
             Message(
                 "The profile {profile} could not be locked ({why}); nothing was changed.",
                 profile=profile_dir,
-                why=exc.strerror or exc,
+                why=os_reason(exc),
             )
         ) from None
     with held:
@@ -671,7 +672,7 @@ def _read_prefs(path: Path) -> bytes | None:
         return None
     except OSError as exc:
         raise ProfileWriteError(
-            Message("Cannot read {file} ({why}); nothing was changed.", file=path, why=exc.strerror or exc)
+            Message("Cannot read {file} ({why}); nothing was changed.", file=path, why=os_reason(exc))
         ) from None
 
 
@@ -719,7 +720,7 @@ def _save_prefs(prefs_path: Path, original: bytes | None, prefs: PrefsFile) -> P
             Message(
                 "Could not write {file} ({why}); the old settings are unchanged.",
                 file=prefs_path,
-                why=exc.strerror or exc,
+                why=os_reason(exc),
             )
         ) from None
     return backup

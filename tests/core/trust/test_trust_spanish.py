@@ -77,32 +77,32 @@ def test_status_install_and_remove_read_spanish(
     assert code == 1
     assert SERVER_ES in text
     assert (
-        f"la usan Thunderbird: todavía no hay una base de datos de certificados en {tb} (la instalación la crea)"
+        f"usada por Thunderbird: todavía no hay una base de datos de certificados en {tb} (la instalación la crea)"
         in text
     )
-    assert "Falta la raíz del proveedor en: el perfil de Thunderbird q1w2e3.default-release, Su base de datos" in text
+    assert "Falta la raíz del proveedor en: el perfil de Thunderbird q1w2e3.default-release, su base de datos" in text
 
     code, text = spanish(capsys, monkeypatch, "install", *args)
     assert code == 0
-    assert f"la usan Thunderbird: se agregó a {tb} como '{NICK}' (de confianza para servidores)" in text
+    assert f"usada por Thunderbird: se agregó a {tb} como '{NICK}' (de confianza para servidores)" in text
     assert f"se agregó a {nssdb} como '{NICK}' (de confianza para servidores)" in text
     row = next(line for line in text.splitlines() if line.strip().startswith("el perfil de Thunderbird q1w2e3"))
     assert row.split()[-3:] == ["sí", "sí", "instalada"]
-    assert "Instalada en: el perfil de Thunderbird q1w2e3.default-release, Su base de datos" in text
+    assert "Instalada en: el perfil de Thunderbird q1w2e3.default-release, su base de datos" in text
 
     code, text = spanish(capsys, monkeypatch, "install", *args)
     assert code == 0
-    assert f"la usan Thunderbird: está como '{NICK}' (de confianza para servidores)" in text
+    assert f"usada por Thunderbird: está como '{NICK}' (de confianza para servidores)" in text
     assert "ya estaba" in text
 
     code, text = spanish(capsys, monkeypatch, "remove", *args)
     assert code == 0
-    assert f"la usan Thunderbird: se quitó '{NICK}' de {tb}" in text
+    assert f"usada por Thunderbird: se quitó '{NICK}' de {tb}" in text
     assert "Se quitó de: el perfil de Thunderbird q1w2e3.default-release" in text
 
     code, text = spanish(capsys, monkeypatch, "remove", *args)
     assert code == 0
-    assert f"la usan Thunderbird: la raíz de este asistente no está en {tb}" in text
+    assert f"usada por Thunderbird: la raíz de este asistente no está en {tb}" in text
     assert "no estaba" in text
 
 

@@ -176,7 +176,7 @@ def load_provider_or_usage(path: str | None) -> Any:
     try:
         return load_provider(path)
     except ProviderError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
 
 
 def parse_address_or_usage(text: str) -> Any:

@@ -78,7 +78,7 @@
 <context>
     <name>App</name>
     <message>
-        <location filename="../../setup_assistant/gui/app.py" line="63"/>
+        <location filename="../../setup_assistant/gui/app.py" line="64"/>
         <source>Setup Assistant</source>
         <translation>Asistente de configuración</translation>
     </message>

@@ -139,7 +139,7 @@ def cmd_dns(args: argparse.Namespace) -> int:
     try:
         report = check_dns(address, provider, resolver=_resolver(args.nameserver), timeout=args.timeout, cancel=cancel)
     except ProviderError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     except KeyboardInterrupt:
         cancel.set()
         print(_("Cancelled."), file=sys.stderr)

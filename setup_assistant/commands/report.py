@@ -73,7 +73,7 @@ def _output(text: str) -> Path:
     try:
         html_path, json_path = report_paths(path)
     except ValueError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     for target in (html_path, json_path):
         if target.is_dir():
             raise UsageError(_("{target}: is a folder; give a file name like report.html").format(target=target))
@@ -100,7 +100,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     try:
         provider_mail_hosts(provider)
     except ProviderError as exc:
-        raise UsageError(str(exc)) from None
+        raise UsageError(human(exc)) from None
     out = _output(args.out)
     password = read_password(args)
     resolver = _resolver(args.nameserver)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import errno
 
-from setup_assistant.core.i18n import N_, Message
+from setup_assistant.core.i18n import N_, Message, reason
 
 _PLAIN: dict[int, str] = {
     errno.ENOENT: N_("no such file or folder"),
@@ -33,7 +33,7 @@ if hasattr(errno, "EDQUOT"):
 
 def os_reason(exc: BaseException) -> str:
     """The reason an OSError gives, as a Message when it is a usual one (or was raised with one), else the
-    system's own text; any other exception's text."""
+    system's own text; any other exception's sentence (the Message it was raised with, else its text)."""
     if isinstance(exc, OSError):
         if isinstance(exc.strerror, Message):  # raised with a sentence of ours (atomic.OwnershipError)
             return exc.strerror
@@ -42,7 +42,7 @@ def os_reason(exc: BaseException) -> str:
             return Message(known)
         if exc.strerror:
             return str(exc.strerror)
-    return str(exc) or type(exc).__name__
+    return reason(exc) or type(exc).__name__
 
 
 def os_failure(exc: BaseException) -> str:

@@ -28,7 +28,9 @@ from urllib.parse import urlsplit
 
 from setup_assistant.core import i18n
 from setup_assistant.core.address import invisible_character
+from setup_assistant.core.i18n import N_, Message
 from setup_assistant.core.model import Endpoint, MailProtocol, Security
+from setup_assistant.core.os_errors import os_reason
 from setup_assistant.core.resources import default_provider_file
 
 if TYPE_CHECKING:  # cryptography's X.509 parser is loaded when the certificate is first looked into
@@ -40,7 +42,11 @@ TRANSLATABLE: tuple[str, ...] = ("password_reset",)
 
 
 class ProviderError(ValueError):
-    """The provider file cannot be used; the message names the file and the key."""
+    """The provider file cannot be used; the message names the file and the key.
+
+    Raised with a Message: str() is the English sentence (logs, the report's data), `i18n.human(exc)` the same
+    sentence in the person's language. File paths, keys, values and the TOML parser's own words are values in it,
+    never translated."""
 
 
 @dataclass(frozen=True)
@@ -133,27 +139,40 @@ class Provider:
         return self.servers[protocol].endpoint(self.prefer)
 
 
+# One whole sentence per kind of value, so that each language can say it its own way.
+_MUST_BE: dict[type, str] = {
+    str: N_("{source}: key '{key}' must be a string"),
+    int: N_("{source}: key '{key}' must be a whole number"),
+    dict: N_("{source}: key '{key}' must be a table"),
+}
+
+
+def _must_be(kind: type, key: str, source: Path) -> ProviderError:
+    return ProviderError(Message(_MUST_BE[kind], source=source, key=key))
+
+
 def _require(table: dict[str, Any], key: str, kind: type, where: str, source: Path) -> Any:
     if key not in table:
-        raise ProviderError(f"{source}: missing key '{where}{key}'")
+        raise ProviderError(Message("{source}: missing key '{key}'", source=source, key=where + key))
     value = table[key]
-    if kind is int and isinstance(value, bool):
-        raise ProviderError(f"{source}: key '{where}{key}' must be a whole number")
-    if not isinstance(value, kind):
-        raise ProviderError(f"{source}: key '{where}{key}' must be a {_kind_name(kind)}")
+    if (kind is int and isinstance(value, bool)) or not isinstance(value, kind):
+        raise _must_be(kind, f"{where}{key}", source)
     if isinstance(value, str) and not value.strip():
-        raise ProviderError(f"{source}: key '{where}{key}' is empty")
+        raise ProviderError(Message("{source}: key '{key}' is empty", source=source, key=where + key))
     return value
-
-
-def _kind_name(kind: type) -> str:
-    return {str: "string", int: "whole number", dict: "table"}.get(kind, kind.__name__)
 
 
 def _port(table: dict[str, Any], key: str, where: str, source: Path) -> int:
     value: int = _require(table, key, int, where, source)
     if not 1 <= value <= 65535:
-        raise ProviderError(f"{source}: key '{where}{key}' must be a port from 1 to 65535, not {value}")
+        raise ProviderError(
+            Message(
+                "{source}: key '{key}' must be a port from 1 to 65535, not {value}",
+                source=source,
+                key=where + key,
+                value=value,
+            )
+        )
     return value
 
 
@@ -162,18 +181,33 @@ def _load_root(trust: dict[str, Any], source: Path) -> PinnedRoot:
     pinned: str = _require(trust, "root_sha256", str, "trust.", source)
     pinned = pinned.replace(":", "").strip().lower()
     if len(pinned) != 64 or any(c not in "0123456789abcdef" for c in pinned):
-        raise ProviderError(f"{source}: key 'trust.root_sha256' must be 64 hex digits (a SHA-256)")
+        raise ProviderError(
+            Message("{source}: key 'trust.root_sha256' must be 64 hex digits (a SHA-256)", source=source)
+        )
     path = Path(rel) if Path(rel).is_absolute() else (source.parent / rel)
     try:
         if not path.is_file():
-            raise ProviderError(f"{source}: key 'trust.root_certificate': {path} is not a file")
+            raise ProviderError(
+                Message("{source}: key 'trust.root_certificate': {path} is not a file", source=source, path=path)
+            )
         with open(path, "rb") as fh:
             raw = fh.read(_MAX_PROVIDER_BYTES + 1)
         if len(raw) > _MAX_PROVIDER_BYTES:
-            raise ProviderError(f"{source}: key 'trust.root_certificate': {path} is too large to be a certificate")
+            raise ProviderError(
+                Message(
+                    "{source}: key 'trust.root_certificate': {path} is too large to be a certificate",
+                    source=source,
+                    path=path,
+                )
+            )
     except OSError as exc:
         raise ProviderError(
-            f"{source}: key 'trust.root_certificate': cannot read {path} ({exc.strerror or exc})"
+            Message(
+                "{source}: key 'trust.root_certificate': cannot read {path} ({reason})",
+                source=source,
+                path=path,
+                reason=os_reason(exc),
+            )
         ) from None
     certificate = None
     der = _plain_certificate_der(raw)
@@ -189,8 +223,14 @@ def _load_root(trust: dict[str, Any], source: Path) -> PinnedRoot:
         if certificate is None and _parse_certificate(raw) is None:  # refused either way; give the first reason
             raise _not_a_certificate(source, path)
         raise ProviderError(
-            f"{source}: key 'trust.root_sha256': {path} does not match its pin "
-            f"(file has SHA-256 {actual}, pinned {pinned}); refusing to use it"
+            Message(
+                "{source}: key 'trust.root_sha256': {path} does not match its pin "
+                "(file has SHA-256 {actual}, pinned {pinned}); refusing to use it",
+                source=source,
+                path=path,
+                actual=actual,
+                pinned=pinned,
+            )
         )
     return PinnedRoot(path=path.resolve(), sha256=actual, pem=_pem(der), der=der, certificate=certificate)
 
@@ -304,7 +344,13 @@ def _parse_certificate(raw: bytes) -> x509.Certificate | None:
 
 
 def _not_a_certificate(source: Path, path: Path) -> ProviderError:
-    return ProviderError(f"{source}: key 'trust.root_certificate': {path} is not a certificate (PEM or DER)")
+    return ProviderError(
+        Message(
+            "{source}: key 'trust.root_certificate': {path} is not a certificate (PEM or DER)",
+            source=source,
+            path=path,
+        )
+    )
 
 
 def _pem(der: bytes) -> bytes:
@@ -328,19 +374,52 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _code_point(code: int) -> str:
+    return "U+" + format(code, "04X")
+
+
 def _text(value: str, key: str, source: Path, max_length: int = _MAX_TEXT) -> str:
     """Text that goes into prefs.js, XML, plists, .reg files and pages: one line of visible characters."""
     if len(value) > max_length:
-        raise ProviderError(f"{source}: key '{key}' is too long ({len(value)} characters; at most {max_length})")
+        raise ProviderError(
+            Message(
+                "{source}: key '{key}' is too long ({length} characters; at most {most})",
+                source=source,
+                key=key,
+                length=len(value),
+                most=max_length,
+            )
+        )
     for char in value:
         code = ord(char)
         if unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp"):
-            raise ProviderError(f"{source}: key '{key}' contains a line break or control character (U+{code:04X})")
+            raise ProviderError(
+                Message(
+                    "{source}: key '{key}' contains a line break or control character ({code})",
+                    source=source,
+                    key=key,
+                    code=_code_point(code),
+                )
+            )
         if code in (0xFFFE, 0xFFFF) or 0xFDD0 <= code <= 0xFDEF:
-            raise ProviderError(f"{source}: key '{key}' contains a character that is not text (U+{code:04X})")
+            raise ProviderError(
+                Message(
+                    "{source}: key '{key}' contains a character that is not text ({code})",
+                    source=source,
+                    key=key,
+                    code=_code_point(code),
+                )
+            )
     invisible = invisible_character(value)
     if invisible is not None:
-        raise ProviderError(f"{source}: key '{key}' contains an invisible character ({invisible})")
+        raise ProviderError(
+            Message(
+                "{source}: key '{key}' contains an invisible character ({character})",
+                source=source,
+                key=key,
+                character=invisible,
+            )
+        )
     return value
 
 
@@ -359,10 +438,16 @@ def _host(host: str, key: str, source: Path) -> str:
         try:
             ascii_host = idna.encode(ascii_host, uts46=True).decode("ascii")
         except (idna.IDNAError, UnicodeError):
-            raise ProviderError(f"{source}: key '{key}' is not a host name: {host!r}") from None
+            raise _not_a_host(host, key, source) from None
     if not ascii_host or len(ascii_host) > 253 or not all(_HOST_LABEL.fullmatch(p) for p in ascii_host.split(".")):
-        raise ProviderError(f"{source}: key '{key}' is not a host name: {host!r}")
+        raise _not_a_host(host, key, source)
     return host
+
+
+def _not_a_host(host: str, key: str, source: Path) -> ProviderError:
+    return ProviderError(
+        Message("{source}: key '{key}' is not a host name: {host}", source=source, key=key, host=repr(host))
+    )
 
 
 def _web_address(template: str, key: str, source: Path) -> str:
@@ -371,45 +456,73 @@ def _web_address(template: str, key: str, source: Path) -> str:
     sample = template.replace("{domain}", _SAMPLE_DOMAIN)
     if any(c.isspace() for c in sample) or "{" in sample or "}" in sample:
         raise ProviderError(
-            f"{source}: key '{key}' must be a web address like \"http://mail.{{domain}}\", not {template!r}"
+            Message(
+                "{source}: key '{key}' must be a web address like {example}, not {value}",
+                source=source,
+                key=key,
+                example='"http://mail.{domain}"',
+                value=repr(template),
+            )
         )
     try:
         parts = urlsplit(sample)
         hostname = parts.hostname
     except ValueError:
-        raise ProviderError(f"{source}: key '{key}' is not a web address: {template!r}") from None
+        raise ProviderError(
+            Message("{source}: key '{key}' is not a web address: {value}", source=source, key=key, value=repr(template))
+        ) from None
     if parts.scheme.lower() not in ("http", "https"):
         raise ProviderError(
-            f"{source}: key '{key}' must start with http:// or https:// (not {parts.scheme or 'nothing'}:), "
-            "so that the link opens webmail in a browser and nothing else"
+            Message(
+                "{source}: key '{key}' must start with http:// or https:// (not {scheme}:), "
+                "so that the link opens webmail in a browser and nothing else",
+                source=source,
+                key=key,
+                scheme=parts.scheme,
+            )
+            if parts.scheme
+            else Message(
+                "{source}: key '{key}' must start with http:// or https://, "
+                "so that the link opens webmail in a browser and nothing else",
+                source=source,
+                key=key,
+            )
         )
     if not hostname or "@" in parts.netloc:
-        raise ProviderError(f"{source}: key '{key}' must name a web server, like \"https://mail.{{domain}}\"")
+        raise ProviderError(
+            Message(
+                "{source}: key '{key}' must name a web server, like {example}",
+                source=source,
+                key=key,
+                example='"https://mail.{domain}"',
+            )
+        )
     _host(hostname, key, source)
     return template
 
 
 def _check_extras(extra: dict[str, Any], source: Path) -> None:
     """The optional keys the app shows or writes: the right type and one line of text each."""
-
-    def where(key: str) -> str:
-        return f"{source}: key 'provider.{key}'"
-
     for key in ("password_reset", "logo"):
         if key in extra:
             if not isinstance(extra[key], str):
-                raise ProviderError(f"{where(key)} must be a string")
+                raise _must_be(str, f"provider.{key}", source)
             _text(extra[key], f"provider.{key}", source)
     if "support" in extra:
         if not isinstance(extra["support"], str):
-            raise ProviderError(f"{where('support')} must be a string")
+            raise _must_be(str, "provider.support", source)
         _web_address(extra["support"], "provider.support", source)
     if "purge_days" in extra:
         days = extra["purge_days"]
         if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= _MAX_PURGE_DAYS:
             raise ProviderError(
-                f"{where('purge_days')} must be a whole number of days from 1 to {_MAX_PURGE_DAYS} "
-                f"(not {_one_line(repr(days))[:40]})"
+                Message(
+                    "{source}: key '{key}' must be a whole number of days from 1 to {most} (not {value})",
+                    source=source,
+                    key="provider.purge_days",
+                    most=_MAX_PURGE_DAYS,
+                    value=_one_line(repr(days))[:40],
+                )
             )
     if "spam_folders" in extra:
         folders = extra["spam_folders"]
@@ -418,17 +531,32 @@ def _check_extras(extra: dict[str, Any], source: Path) -> None:
             or not 0 < len(folders) <= _MAX_SPAM_FOLDERS
             or not all(isinstance(f, str) and f.strip() for f in folders)
         ):
-            raise ProviderError(f'{where("spam_folders")} must be a list of folder names, like ["Spam", "Virus"]')
+            raise ProviderError(
+                Message(
+                    "{source}: key '{key}' must be a list of folder names, like {example}",
+                    source=source,
+                    key="provider.spam_folders",
+                    example='["Spam", "Virus"]',
+                )
+            )
         for folder in folders:
             _text(folder, "provider.spam_folders", source)
     if "group_address" in extra:
         group = extra["group_address"]
         if not isinstance(group, str):
-            raise ProviderError(f"{where('group_address')} must be a string")
+            raise _must_be(str, "provider.group_address", source)
         _text(group, "provider.group_address", source)
         local, _, domain = group.partition("@")
         if not local or any(c.isspace() or c in '@<>,;"' for c in local + domain) or not domain:
-            raise ProviderError(f'{where("group_address")} must be an address like "all@{{domain}}", not {group!r}')
+            raise ProviderError(
+                Message(
+                    "{source}: key '{key}' must be an address like {example}, not {value}",
+                    source=source,
+                    key="provider.group_address",
+                    example='"all@{domain}"',
+                    value=repr(group),
+                )
+            )
         _host(domain.replace("{domain}", _SAMPLE_DOMAIN), "provider.group_address", source)
 
 
@@ -437,28 +565,56 @@ def _translations(value: Any, extra: dict[str, Any], source: Path) -> dict[str, 
     itself), holding only TRANSLATABLE keys that [provider] also has, each one line of text."""
     where = "provider.translations"
     if not isinstance(value, dict):
-        raise ProviderError(f"{source}: key '{where}' must be a table, like [provider.translations.es]")
+        raise ProviderError(
+            Message(
+                "{source}: key '{key}' must be a table, like {example}",
+                source=source,
+                key=where,
+                example="[provider.translations.es]",
+            )
+        )
     others = [code for code in i18n.SUPPORTED if code != i18n.DEFAULT]
     found: dict[str, dict[str, str]] = {}
     for language, table in value.items():
         if language not in others:
             raise ProviderError(
-                f"{source}: key '{where}.{language}' is not a language this app speaks besides English "
-                f"({', '.join(others)}); the English text is the [provider] key itself"
+                Message(
+                    "{source}: key '{key}' is not a language this app speaks besides English "
+                    "({languages}); the English text is the [provider] key itself",
+                    source=source,
+                    key=where + "." + language,
+                    languages=", ".join(others),
+                )
             )
         if not isinstance(table, dict):
-            raise ProviderError(f"{source}: key '{where}.{language}' must be a table of texts")
+            raise ProviderError(
+                Message("{source}: key '{key}' must be a table of texts", source=source, key=where + "." + language)
+            )
         texts: dict[str, str] = {}
         for key, text in table.items():
             name = f"{where}.{language}.{key}"
             if key not in TRANSLATABLE:
-                raise ProviderError(f"{source}: key '{name}' cannot be translated (only {', '.join(TRANSLATABLE)} can)")
+                raise ProviderError(
+                    Message(
+                        "{source}: key '{key}' cannot be translated (only {translatable} can)",
+                        source=source,
+                        key=name,
+                        translatable=", ".join(TRANSLATABLE),
+                    )
+                )
             if key not in extra:
-                raise ProviderError(f"{source}: key '{name}' translates 'provider.{key}', which the file does not set")
+                raise ProviderError(
+                    Message(
+                        "{source}: key '{key}' translates '{english}', which the file does not set",
+                        source=source,
+                        key=name,
+                        english="provider." + key,
+                    )
+                )
             if not isinstance(text, str):
-                raise ProviderError(f"{source}: key '{name}' must be a string")
+                raise _must_be(str, name, source)
             if not text.strip():
-                raise ProviderError(f"{source}: key '{name}' is empty")
+                raise ProviderError(Message("{source}: key '{key}' is empty", source=source, key=name))
             texts[key] = _text(text, name, source)
         found[language] = texts
     return found
@@ -469,41 +625,58 @@ def load_provider(path: str | Path | None = None) -> Provider:
     source = Path(path) if path is not None else default_provider_file()
     try:
         if source.exists() and not source.is_file():
-            raise ProviderError(f"{source}: not a regular file")
+            raise ProviderError(Message("{source}: not a regular file", source=source))
         with open(source, "rb") as fh:
             raw = fh.read(_MAX_PROVIDER_BYTES + 1)
         if len(raw) > _MAX_PROVIDER_BYTES:
-            raise ProviderError(f"{source}: too large to be a provider file")
+            raise ProviderError(Message("{source}: too large to be a provider file", source=source))
         data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
-        raise ProviderError(f"{source}: no such provider file") from None
+        raise ProviderError(Message("{source}: no such provider file", source=source)) from None
     except OSError as exc:
-        raise ProviderError(f"{source}: cannot read the provider file ({exc.strerror or exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ProviderError(f"{source}: not valid TOML ({_one_line(str(exc))})") from None
+        raise ProviderError(
+            Message("{source}: cannot read the provider file ({reason})", source=source, reason=os_reason(exc))
+        ) from None
+    except tomllib.TOMLDecodeError as exc:  # the parser's own words stay as they are: a value, not translated
+        raise ProviderError(
+            Message("{source}: not valid TOML ({detail})", source=source, detail=_one_line(str(exc)))
+        ) from None
     except RecursionError:  # tomllib parses nested arrays and inline tables recursively
-        raise ProviderError(f"{source}: not valid TOML (arrays or tables nested too deeply)") from None
+        raise ProviderError(
+            Message("{source}: not valid TOML (arrays or tables nested too deeply)", source=source)
+        ) from None
     except UnicodeDecodeError:
-        raise ProviderError(f"{source}: not valid TOML (not UTF-8 text)") from None
+        raise ProviderError(Message("{source}: not valid TOML (not UTF-8 text)", source=source)) from None
 
     info: dict[str, Any] = _require(data, "provider", dict, "", source)
     servers_table: dict[str, Any] = _require(data, "servers", dict, "", source)
     pid: str = _require(info, "id", str, "provider.", source)
     if not _ID.fullmatch(pid):
         raise ProviderError(
-            f"{source}: key 'provider.id' must be 1 to 64 letters, digits, '.', '_' or '-' (not {pid!r})"
+            Message(
+                "{source}: key 'provider.id' must be 1 to 64 letters, digits, '.', '_' or '-' (not {value})",
+                source=source,
+                value=repr(pid),
+            )
         )
     name = _text(_require(info, "name", str, "provider.", source), "provider.name", source)
     organization = info.get("organization", name)
     if not isinstance(organization, str):
-        raise ProviderError(f"{source}: key 'provider.organization' must be a string")
+        raise _must_be(str, "provider.organization", source)
     _text(organization, "provider.organization", source)
     webmail = _web_address(_require(info, "webmail", str, "provider.", source), "provider.webmail", source)
     prefer_raw = info.get("prefer", "starttls")
     try:
         prefer = Security(prefer_raw)
     except ValueError:
-        raise ProviderError(f'{source}: key \'provider.prefer\' must be "starttls" or "ssl"') from None
+        raise ProviderError(
+            Message(
+                "{source}: key 'provider.prefer' must be {starttls} or {ssl}",
+                source=source,
+                starttls='"starttls"',
+                ssl='"ssl"',
+            )
+        ) from None
 
     servers: dict[MailProtocol, ServerSettings] = {}
     for protocol in MailProtocol:
@@ -521,7 +694,7 @@ def load_provider(path: str | Path | None = None) -> Provider:
     if "trust" in data:
         trust = data["trust"]
         if not isinstance(trust, dict):
-            raise ProviderError(f"{source}: key 'trust' must be a table")
+            raise _must_be(dict, "trust", source)
         root = _load_root(trust, source)
 
     extra = {

@@ -9,6 +9,7 @@ from types import TracebackType
 from PySide6.QtCore import QCoreApplication, QSettings
 from PySide6.QtWidgets import QApplication
 
+from setup_assistant.core.i18n import human
 from setup_assistant.core.provider import ProviderError, load_provider
 from setup_assistant.gui.icons import app_icon
 from setup_assistant.gui.model import WizardModel
@@ -60,7 +61,7 @@ def run_wizard(provider_path: str | None, language: str | None = None) -> int:
         from PySide6.QtCore import Qt
         from PySide6.QtWidgets import QMessageBox
 
-        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "Setup Assistant"), str(exc))
+        box = QMessageBox(QMessageBox.Icon.Critical, QCoreApplication.translate("App", "Setup Assistant"), human(exc))
         box.setTextFormat(Qt.TextFormat.PlainText)  # the file's own words: never read as markup or a link
         box.exec()
         return EXIT_USAGE

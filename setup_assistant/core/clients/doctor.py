@@ -23,6 +23,7 @@ from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird.writer import ProfileWriteError, find_profiles
 from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import MailProtocol
+from setup_assistant.core.os_errors import os_failure
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ def examine(
         try:
             accounts += thunderbird_fixer.diagnose_profile(profile, settings)
         except (ProfileWriteError, OSError) as exc:
-            errors.append(Message("Thunderbird profile {profile}: {error}", profile=profile, error=reason(exc)))
+            errors.append(Message("Thunderbird profile {profile}: {error}", profile=profile, error=os_failure(exc)))
     reg = _outlook_registry(registry, platform)
     if reg is not None:
         try:
@@ -132,7 +133,7 @@ def repair(
                 continue
             result = thunderbird_fixer.repair_profile(profile, settings)
         except (ProfileWriteError, OSError) as exc:
-            errors.append(Message("Thunderbird: {error}", error=reason(exc)))
+            errors.append(Message("Thunderbird: {error}", error=os_failure(exc)))
             continue
         changes += result.changes
         backups += result.backups
@@ -145,7 +146,7 @@ def repair(
             if outcome.restore_file is not None:
                 backups.append(outcome.restore_file)
         except (outlook_registry.RegistryError, OSError) as exc:
-            errors.append(Message("Outlook: {error}", error=reason(exc)))
+            errors.append(Message("Outlook: {error}", error=os_failure(exc)))
     after = examine(
         settings, thunderbird_profiles=thunderbird_profiles, registry=registry, platform=platform, home=home
     )

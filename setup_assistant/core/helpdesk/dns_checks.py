@@ -151,14 +151,28 @@ def provider_mail_hosts(provider: Provider) -> ProviderMailHosts:
 
 def _host_list(provider: Provider, key: str) -> list[str]:
     value = provider.extra.get(key, [])
-    where = f"{provider.source}: key 'provider.{key}'"
+    name = f"provider.{key}"
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise ProviderError(f'{where} must be a list of host names, like ["mx.example.net"]')
+        raise ProviderError(
+            Message(
+                "{source}: key '{key}' must be a list of host names, like {example}",
+                source=provider.source,
+                key=name,
+                example='["mx.example.net"]',
+            )
+        )
     hosts = []
     for raw in value:
         host = _ascii_host(raw.strip().lstrip("*").lstrip("."))
         if host is None:
-            raise ProviderError(f"{where}: {raw!r} is not a host name")
+            raise ProviderError(
+                Message(
+                    "{source}: key '{key}': {value} is not a host name",
+                    source=provider.source,
+                    key=name,
+                    value=repr(raw),
+                )
+            )
         hosts.append(host)
     return hosts
 

@@ -29,7 +29,7 @@ from setup_assistant.core.atomic import write_text_atomic
 from setup_assistant.core.build_info import build_info
 from setup_assistant.core.helpdesk.dns_checks import DEFAULT_DNS_TIMEOUT, check_dns
 from setup_assistant.core.html_page import Cell, HtmlPage
-from setup_assistant.core.i18n import _
+from setup_assistant.core.i18n import Message, _
 from setup_assistant.core.probing.account_check import AccountCheck, check_account
 from setup_assistant.core.probing.probe import DEFAULT_GRACE, DEFAULT_TIMEOUT, ProgressCallback
 from setup_assistant.core.profile_files import safe_file_stem
@@ -276,7 +276,9 @@ def _copy(data: dict[str, Any]) -> dict[str, Any]:
 def report_paths(out: Path) -> tuple[Path, Path]:
     """report.html -> (report.html, report.json): the JSON always sits beside the HTML."""
     if out.suffix.lower() == ".json":
-        raise ValueError(f"{out}: name the HTML file (like report.html); the JSON is written beside it")
+        raise ValueError(
+            Message("{out}: name the HTML file (like report.html); the JSON is written beside it", out=out)
+        )
     return out, out.with_suffix(".json")
 
 

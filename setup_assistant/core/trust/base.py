@@ -113,6 +113,8 @@ class CommandResult:
 
     @property
     def output(self) -> str:
+        if isinstance(self.stderr, Message) and not self.stdout.strip():
+            return self.stderr  # our own sentence (a command that did not finish): kept whole, translated where shown
         return f"{self.stdout}\n{self.stderr}".strip()
 
 
@@ -138,7 +140,9 @@ def run_command(argv: Sequence[str], timeout: float) -> CommandResult:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return CommandResult(-1, "", f"{argv[0]} did not finish within {timeout:g} s")  # like a tool's own output
+        # Like a tool's own output, but a sentence of ours: in the person's language where it is shown.
+        late = Message("{program} did not finish within {seconds} s", program=argv[0], seconds=format(timeout, "g"))
+        return CommandResult(-1, "", late)
     return CommandResult(done.returncode, done.stdout or "", done.stderr or "")
 
 
@@ -157,6 +161,9 @@ def error_text(exc: BaseException) -> str:
 
 
 def first_line(text: str) -> str:
+    """The first line that says something; a sentence of ours (a Message, one line) as it is, still translatable."""
+    if isinstance(text, Message) and "\n" not in text:
+        return text
     for line in text.splitlines():
         if line.strip():
             return line.strip()

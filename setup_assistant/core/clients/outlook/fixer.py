@@ -42,6 +42,7 @@ from setup_assistant.core.clients.outlook.registry import (
     RegistryValue,
     apply_registry,
 )
+from setup_assistant.core.i18n import Message
 from setup_assistant.core.model import MailProtocol, Security
 
 
@@ -141,7 +142,7 @@ def _restore_path(folder: Path) -> Path:
         path = folder / f"outlook-repair-restore-{stamp}{suffix}.reg"
         if not path.exists():
             return path
-    raise FileExistsError(f"too many restore files this second in {folder}")
+    raise FileExistsError(Message("too many restore files this second in {folder}", folder=folder))
 
 
 def repair_registry(
@@ -175,7 +176,7 @@ def repair_registry(
     if all(old == new for old, new in zip(previous, values, strict=True)):
         return OutlookRepair(tuple(before), (), None)
     if is_running():
-        raise OutlookRunning("Outlook is open; close Outlook, then try again (nothing was changed).")
+        raise OutlookRunning(Message("Outlook is open; close Outlook, then try again (nothing was changed)."))
     restore = _restore_path(Path(restore_folder))
     restore.parent.mkdir(parents=True, exist_ok=True)
     data = RegistryChange(tuple(values), tuple(previous)).restore_reg()

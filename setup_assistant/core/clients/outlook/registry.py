@@ -67,21 +67,21 @@ def _reg_file(entries: Iterable[tuple[str, str, RegistryValue | None]]) -> bytes
 
 def _reg_string(text: str) -> str:
     if any(c in text for c in "\r\n\x00"):
-        raise ValueError("a registry string in a .reg file cannot contain a line break")
+        raise ValueError(Message("a registry string in a .reg file cannot contain a line break"))
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _reg_data(value: RegistryValue) -> str:
     if value.kind is RegistryKind.DWORD:
         if not isinstance(value.data, int) or not 0 <= value.data <= 0xFFFFFFFF:
-            raise ValueError(f"{value.name}: a REG_DWORD must be a number from 0 to 4294967295")
+            raise ValueError(Message("{name}: a REG_DWORD must be a number from 0 to 4294967295", name=value.name))
         return f"dword:{value.data:08x}"
     if value.kind is RegistryKind.BINARY:
         if not isinstance(value.data, bytes):
-            raise ValueError(f"{value.name}: a REG_BINARY value must be bytes")
+            raise ValueError(Message("{name}: a REG_BINARY value must be bytes", name=value.name))
         return "hex:" + ",".join(f"{b:02x}" for b in value.data)
     if not isinstance(value.data, str):
-        raise ValueError(f"{value.name}: a {value.kind.value} value must be text")
+        raise ValueError(Message("{name}: a {kind} value must be text", name=value.name, kind=value.kind.value))
     if value.kind is RegistryKind.EXPAND_SZ:
         raw = (value.data + "\x00").encode("utf-16-le")
         return "hex(2):" + ",".join(f"{b:02x}" for b in raw)

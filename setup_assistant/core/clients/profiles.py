@@ -374,10 +374,11 @@ def _install_outlook(settings: AccountSettings, written: outlook.OutlookFiles, e
     values = outlook.registry_values(settings, xml_path)
     registry = env.registry if env.registry is not None else outlook_registry.WindowsRegistry()
     repaired = _repair_outlook(settings, registry, local, env)
-    change = outlook_registry.apply_registry(values, registry)
     restore = local / RESTORE_REG_FILE
-    if change.changed and not restore.exists():  # keep the state from before the first change, not a later one
-        write_atomic(restore, change.restore_reg())
+    planned = outlook_registry.planned_change(values, registry)
+    if planned.changed and not restore.exists():  # keep the state from before the first change, not a later one
+        write_atomic(restore, planned.restore_reg())  # first: a state that cannot be restored changes nothing
+    change = outlook_registry.apply_registry(values, registry)
     template = (
         "Outlook's registry set: it reads {file} for {domain} (undo: {restore})"
         if change.changed

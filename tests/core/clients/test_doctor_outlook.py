@@ -268,3 +268,28 @@ def test_profiles_install_repairs_the_outlook_account_only_with_consent(tmp_path
     assert agreed.ok and outcome.installed is not None and outcome.installed.startswith("Repaired the Outlook accounts")
     value = registry.read(IMAP_KEY, "IMAP Use SPA")
     assert value is not None and value.data == 0
+
+
+def test_a_value_that_cannot_be_restored_changes_nothing_and_says_why(tmp_path: Path) -> None:
+    """Outlook's current value holds a line break (another tool wrote it): no .reg file can put it back, so the
+    install must not change the registry at all, and says so in plain words (before: changed, then crashed)."""
+    from setup_assistant.core import i18n
+    from setup_assistant.core.clients import Client
+    from setup_assistant.core.clients.outlook.writer import AUTODISCOVER_KEY
+    from setup_assistant.core.clients.profiles import write_profiles
+
+    registry = MemoryRegistry([RegistryValue(AUTODISCOVER_KEY, "example.org", RegistryKind.SZ, "C:\\old\nvalue.xml")])
+    before = snapshot(registry)
+    common = {"install": True, "platform": "win32", "registry": registry, "app_data": tmp_path / "app", "record": False}
+    outcome = write_profiles(settings(), tmp_path / "out", [Client.OUTLOOK], **common)
+    (client,) = outcome.clients
+    assert not outcome.ok and client.error is not None
+    assert "cannot be saved in a restore file" in client.error and "nothing was changed" in client.error
+    assert snapshot(registry) == before
+    assert not list((tmp_path / "app").rglob("*.reg"))  # no restore file for a state it cannot restore
+    saved = i18n._language
+    try:
+        i18n.set_language("es")
+        assert "no se cambió nada" in i18n.human(client.error)
+    finally:
+        i18n._language = saved

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from setup_assistant.core.i18n import Message
+from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.os_errors import os_reason
 
 
@@ -241,8 +241,24 @@ class RegistryChange:
         return any(old != new for new, old in zip(self.values, self.previous, strict=True))
 
     def restore_reg(self) -> bytes:
-        """A .reg file that puts every value back as it was before."""
-        return undo_reg(self.values, self.previous)
+        """A .reg file that puts every value back as it was before.
+
+        Raises RegistryError when a value as it is now cannot be written into a .reg file (regedit has no way to
+        say a line break): the caller asks for this before changing anything, so then nothing is changed."""
+        try:
+            return undo_reg(self.values, self.previous)
+        except ValueError as exc:
+            raise RegistryError(
+                Message(
+                    "a value Outlook has now cannot be saved in a restore file ({why}), so nothing was changed",
+                    why=reason(exc),
+                )
+            ) from None
+
+
+def planned_change(values: Sequence[RegistryValue], registry: Registry) -> RegistryChange:
+    """What apply_registry would change, read before changing anything (for a restore file written first)."""
+    return RegistryChange(tuple(values), tuple(registry.read(v.key, v.name) for v in values))
 
 
 def apply_registry(values: Sequence[RegistryValue], registry: Registry) -> RegistryChange:

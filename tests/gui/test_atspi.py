@@ -34,6 +34,7 @@ pytestmark = [pytest.mark.servers, pytest.mark.timeout(180)]
 USER = "jane.doe@example.org"
 ROOT = Path(__file__).resolve().parents[2]
 ANNOUNCEMENT = "Announcement"
+CHECK_SECONDS = 90.0  # the whole check against the local servers, on a slow or busy machine
 
 
 class Screen:
@@ -52,24 +53,33 @@ class Screen:
         if self.child.stdout.readline().strip() != b"shown":
             raise RuntimeError(f"the wizard did not start: {self.child.stderr.read().decode()[-2000:]}")  # type: ignore[union-attr]
         self.reader = Reader(session.a11y_address)
-        # Like Orca: ask the registry for announcements, so Qt's bridge sends them.
-        self.reader.call(
-            "org.a11y.atspi.Registry",
-            "/org/a11y/atspi/registry",
-            "org.a11y.atspi.Registry",
-            "RegisterEvent",
-            "s",
-            "object:announcement",
-        )
+        try:
+            from jeepney import MatchRule, message_bus
 
-        from jeepney import MatchRule, message_bus
+            rule = MatchRule(type="signal", interface="org.a11y.atspi.Event.Object", member=ANNOUNCEMENT)
+            self.reader.connection.send_and_get_reply(message_bus.AddMatch(rule))
+            self._filter = self.reader.connection.filter(rule, bufsize=100)
+            self._announcements = self._filter.__enter__()  # filled while the reader talks to the bus
+            # Like Orca: ask the registry for announcements, so Qt's bridge sends them; but only once the wizard is
+            # registered. Qt's bridge starts by asking the registry which events are wanted (GetRegisteredEvents),
+            # then subscribes to EventListenerRegistered, then registers the application (Embed), all on one
+            # connection, in that order. A request that lands between the first two reaches the bridge neither
+            # way, and it then never sends an announcement (under load: no page announced, about one run in
+            # seven). Once the wizard is on the registry its subscription is in place, so the request reaches it.
+            self.now()
+            self.reader.call(
+                "org.a11y.atspi.Registry",
+                "/org/a11y/atspi/registry",
+                "org.a11y.atspi.Registry",
+                "RegisterEvent",
+                "s",
+                "object:announcement",
+            )
+        except BaseException:
+            self.reader.close()
+            raise
 
-        rule = MatchRule(type="signal", interface="org.a11y.atspi.Event.Object", member=ANNOUNCEMENT)
-        self.reader.connection.send_and_get_reply(message_bus.AddMatch(rule))
-        self._filter = self.reader.connection.filter(rule, bufsize=100)
-        self._announcements = self._filter.__enter__()  # filled while the reader talks to the bus
-
-    def heard(self, until: Callable[[str], bool], timeout: float = 10.0) -> list[tuple[int, str]]:
+    def heard(self, until: Callable[[str], bool], timeout: float = 30.0) -> list[tuple[int, str]]:
         """The announcements (politeness, text) since the last call, waiting until one satisfies `until`."""
         heard: list[tuple[int, str]] = []
         deadline = time.monotonic() + timeout
@@ -170,7 +180,7 @@ def test_a_screen_reader_hears_the_first_three_pages(screen: Screen, mail_server
     assert tree.find("graphic").name.endswith("logo")
 
     screen.reader.set_text(address, "jane.doe@")  # a half-typed address: the hint is in words, not only an icon
-    tree = screen.wait_for(lambda t: t.find("text", "Email address").description != address.description, 5)
+    tree = screen.wait_for(lambda t: t.find("text", "Email address").description != address.description)
     hint = tree.find("text", "Email address").description
     assert "@" in hint or "domain" in hint.lower(), hint
     screen.reader.set_text(tree.find("text", "Email address"), USER)
@@ -201,8 +211,12 @@ def test_a_screen_reader_hears_the_first_three_pages(screen: Screen, mail_server
 
     # Page 3: the check, announced when it is over.
     screen.reader.press(tree.find("push button", "Next"))
+    # The check is over when its verdict is announced: the wizard announces it last, in the same turn of its event
+    # loop that fills the rows, the summary and Next and moves the focus, so a tree read after it is the finished
+    # page. A tree read while the check ends is torn (its reading is many calls, the wizard answers between its own
+    # work): rows still "waiting" and a disabled Next beside a "Check again" that came from the finished check.
+    checked = screen.heard(lambda text: text.startswith("OK: "), timeout=CHECK_SECONDS)
     tree = screen.wait_for(_has_button("Check again"))
-    checked = screen.heard(lambda text: text.startswith("OK: "))
     dump += ["# page 3", *tree.spoken()]
     assert not _unnamed(tree), _unnamed(tree)
     assert _controls(tree) == {

@@ -28,6 +28,23 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _english_whatever_the_machine_speaks(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test starts in English, whatever the locale of the machine running the suite (a Spanish-speaking
+    developer's run is the same as CI's; the CLI subprocesses inherit it too), and a test that changes the language
+    does not leak it into the next. A test about the system's language sets its own LANG and calls
+    set_language(None) or the CLI without --lang."""
+    from setup_assistant.core import i18n
+
+    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    saved = i18n._language
+    i18n.set_language("en")
+    yield
+    i18n._language = saved
+
+
+@pytest.fixture(autouse=True)
 def _private_app_data(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """No test writes into the real user's app folder (the CLI subprocesses inherit this too)."""
     folder = tmp_path_factory.mktemp("app-data")

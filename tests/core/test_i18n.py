@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +20,6 @@ if str(INSTALLER) not in sys.path:
     sys.path.insert(0, str(INSTALLER))
 
 import i18n as tool  # noqa: E402  (installer/i18n.py, the extract/compile command)
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards() -> Iterator[None]:
-    saved = i18n._language
-    yield
-    i18n._language = saved
 
 
 @pytest.mark.parametrize(

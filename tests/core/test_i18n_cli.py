@@ -3,12 +3,10 @@ by default."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -16,32 +14,11 @@ import pytest
 
 from setup_assistant import cli
 from setup_assistant.core import i18n
+from tests.cli_runner import run_cli as run
 from tests.core.clients.test_doctor import broken_profile
 from tests.servers.provider_file import provider_toml
 
 ADDRESS = "jane.doe@example.org"
-
-
-@pytest.fixture(autouse=True)
-def _language_restored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("SETUP_ASSISTANT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SETUP_ASSISTANT_LOG_DIR", str(tmp_path / "logs"))
-    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    saved = i18n._language
-    yield
-    i18n._language = saved
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(""))
-    try:
-        code = cli.main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _refusing_provider(tmp_path: Path) -> Path:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -22,13 +21,6 @@ from setup_assistant.core.trust.nss import NssDatabase, NssError
 from tests.core.clients.profile_support import settings
 from tests.core.clients.test_doctor_outlook import outlook_profile
 from tests.english_leaks import english_lines
-
-
-@pytest.fixture(autouse=True)
-def _language_put_back() -> Iterator[None]:
-    saved = i18n._language
-    yield
-    i18n._language = saved
 
 
 def _never_finishes(folder: Path) -> Path:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,6 @@ from setup_assistant import cli
 from setup_assistant.core import atomic, i18n
 from setup_assistant.core.os_errors import os_failure, os_reason
 from tests.english_leaks import english_lines
-
-
-@pytest.fixture(autouse=True)
-def _language_restored() -> Iterator[None]:
-    saved = i18n._language
-    yield
-    i18n._language = saved
 
 
 def _raised(action) -> OSError:  # type: ignore[no-untyped-def]

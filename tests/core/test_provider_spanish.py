@@ -6,7 +6,7 @@ word for word what it always was. File paths, keys, values and the TOML reader's
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,13 +21,6 @@ BASE = provider_toml({}, host="127.0.0.1", name="Test Mail")
 POP3 = '[servers.pop3]\nhost = "127.0.0.1"\nstarttls_port = 1\nssl_port = 1'
 SMTP = '[servers.smtp]\nhost = "127.0.0.1"\nstarttls_port = 1\nssl_port = 1'
 IMAP_HOST = '[servers.imap]\nhost = "127.0.0.1"\n'
-
-
-@pytest.fixture(autouse=True)
-def _language_put_back() -> Iterator[None]:
-    saved = i18n._language
-    yield
-    i18n._language = saved
 
 
 def _provider(extra: str = "", **replace: str) -> Callable[[Path], Path]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,13 +33,6 @@ OUTLOOK_FOUND = {
     "Manual setup or additional server types": "Configuración manual o tipos de servidores adicionales",
     "Change…": "Cambiar…",
 }
-
-
-@pytest.fixture(autouse=True)
-def _english_afterwards() -> Iterator[None]:
-    saved = i18n._language
-    yield
-    i18n._language = saved
 
 
 @dataclass(frozen=True)

@@ -12,24 +12,14 @@ from typing import Any
 
 import pytest
 
-from setup_assistant import cli
 from setup_assistant.commands import doctor as doctor_command
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile
+from tests.cli_runner import run_cli as run
 from tests.core.clients.profile_support import HOST, all_bytes
 from tests.core.clients.test_doctor import broken_profile
 from tests.core.clients.test_doctor_outlook import IMAP_KEY, outlook_profile
 
 ADDRESS = "jane.doe@example.org"
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdin: Any = None) -> Any:
-    monkeypatch.setattr("sys.stdin", stdin if stdin is not None else io.StringIO(""))
-    try:
-        code = cli.main(args)
-    except SystemExit as exc:
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 class _Terminal(io.StringIO):

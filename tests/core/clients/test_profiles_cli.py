@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import plistlib
 import xml.etree.ElementTree as ET
@@ -11,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from setup_assistant import cli
 from setup_assistant.core.clients import profiles
 from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.outlook.registry import MemoryRegistry, RegistryKind, RegistryValue
 from setup_assistant.core.clients.outlook.writer import AUTODISCOVER_KEY
 from setup_assistant.core.clients.profiles import Client, write_profiles
 from setup_assistant.core.model import MailProtocol, Security
+from tests.cli_runner import run_cli as run
 from tests.core.clients.profile_support import all_bytes, parse_reg, settings
 from tests.servers.dovecot import free_port
 
@@ -168,16 +167,6 @@ def test_the_warning_names_the_files_even_when_the_password_is_escaped_in_them(t
 
 
 # --- The CLI against the real test servers ----------------------------------------------------------------
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> Any:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    try:
-        code = cli.main(args)
-    except SystemExit as exc:  # argparse's own errors exit(2) as they would from the console script
-        code = exc.code
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 @pytest.mark.servers

@@ -17,7 +17,6 @@ from typing import Any
 import dns.resolver
 import pytest
 
-from setup_assistant import cli
 from setup_assistant.core import i18n
 from setup_assistant.core.address import parse_address
 from setup_assistant.core.helpdesk import batch
@@ -25,6 +24,7 @@ from setup_assistant.core.helpdesk.dns_checks import check_dns
 from setup_assistant.core.helpdesk.settings_sheet import settings_sheet
 from setup_assistant.core.i18n import human
 from setup_assistant.core.provider import ProviderError, load_provider
+from tests.cli_runner import run_cli as run
 from tests.core.clients.profile_support import settings
 from tests.core.helpdesk.test_settings_sheet import Sheet
 from tests.english_leaks import english_lines
@@ -57,27 +57,6 @@ dave@example.org,Dave,imap,extra
 x@example.org
 bob@example.org,"=HYPERLINK(""http://evil"")",pop3
 """
-
-
-@pytest.fixture(autouse=True)
-def _language_restored(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    monkeypatch.setenv("SETUP_ASSISTANT_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("SETUP_ASSISTANT_LOG_DIR", str(tmp_path / "logs"))
-    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    saved = i18n._language
-    yield
-    i18n._language = saved
-
-
-def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    try:
-        code = cli.main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def summary(out: Path) -> list[list[str]]:

@@ -7,7 +7,6 @@ tests/servers/hostile.py and the real Dovecot with a wrong password.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import socket
@@ -24,6 +23,7 @@ from setup_assistant.core.i18n import Message, PluralMessage, human
 from setup_assistant.core.model import Endpoint, EndpointStatus, LoginStatus, MailProtocol, Security
 from setup_assistant.core.probing.connection import ConnectWatch
 from setup_assistant.core.probing.probe import _secret_forms, probe_endpoint, scrub
+from tests.cli_runner import run_cli as run
 from tests.core.probing.test_probe_hostile import Certs
 from tests.english_leaks import english_lines
 from tests.servers import hostile
@@ -32,16 +32,6 @@ from tests.servers.provider_file import provider_toml
 
 USER = "jane.doe@example.org"
 PORT_KEYS = ("imap", "imaps", "pop3", "pop3s", "submission", "submissions")
-
-
-@pytest.fixture(autouse=True)
-def _language_restored(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for key in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
-        monkeypatch.delenv(key, raising=False)
-    monkeypatch.setenv("LANG", "en_US.UTF-8")
-    saved = i18n._language
-    yield
-    i18n._language = saved
 
 
 @pytest.fixture(scope="module")
@@ -66,16 +56,6 @@ def serve() -> Iterator[Callable[..., HostileServer]]:
     yield start
     for server in servers:
         server.close()
-
-
-def run(args: list[str], capsys: Any, monkeypatch: Any, stdin: str = "") -> tuple[int, str, str]:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    try:
-        code = cli.main(args)
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
 
 
 def _without_timings(text: str) -> str:

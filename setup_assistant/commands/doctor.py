@@ -151,7 +151,7 @@ def _text(examination: Any, address: str) -> str:
     if examination.apple_mail:
         lines.append(_("Apple Mail's accounts cannot be read without extra permissions; compare these in Mail:"))
         for setting, value, where in examination.apple_mail:
-            lines.append(f"  {setting}: {value}  ({where})")
+            lines.append(f"  {human(setting)}: {human(value)}  ({human(where)})")
     return "\n".join(lines)
 
 

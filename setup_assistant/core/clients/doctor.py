@@ -21,7 +21,7 @@ from setup_assistant.core.clients.outlook import fixer as outlook_fixer
 from setup_assistant.core.clients.outlook import registry as outlook_registry
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird.writer import ProfileWriteError, find_profiles
-from setup_assistant.core.i18n import Message, reason
+from setup_assistant.core.i18n import N_, Message, reason
 from setup_assistant.core.model import MailProtocol
 from setup_assistant.core.os_errors import os_failure
 
@@ -154,47 +154,61 @@ def repair(
 
 
 def apple_mail_comparison(settings: AccountSettings) -> list[tuple[str, str, str]]:
-    """What Apple Mail's account should say, and where Mail (Settings › Accounts) shows each value."""
+    """What Apple Mail's account should say, and where Mail (Settings › Accounts) shows each value.
+
+    Each text is a Message: English as data (`--json`), Mail's labels in the person's language where shown."""
     incoming = settings.ordered(settings.protocol, ssl_first=True)
     outgoing = settings.ordered(MailProtocol.SMTP, ssl_first=True)
-    server_tab = "Mail › Settings › Accounts › (the account) › Server Settings"
-    manual = " (untick “Automatically manage connection settings” to see it)"
-    rows = [
-        ("Email address", settings.address.address, "Mail › Settings › Accounts › (the account) › Account Information")
+    tab = Message("Mail › Settings › Accounts › (the account) › Server Settings")
+    manual = Message("untick “Automatically manage connection settings” to see it")
+    password = Message("Password")
+
+    def where(box: str, field: str, *, hidden: bool = False) -> Message:
+        # Mail hides the port and the authentication while it manages the connection settings itself.
+        place = Message(field, box=Message(box, tab=tab))
+        return Message("{place} ({manual})", place=place, manual=manual) if hidden else place
+
+    def tls_port(port: int) -> Message:
+        return Message("{port} with “Use TLS/SSL” ticked", port=port)
+
+    rows: list[tuple[str, str, str]] = [
+        (
+            Message("Email address"),
+            settings.address.address,
+            Message("Mail › Settings › Accounts › (the account) › Account Information"),
+        )
     ]
+    incoming_box = N_("{tab} › Incoming Mail Server")
+    outgoing_box = N_("{tab} › Outgoing Mail Server (SMTP)")
     if incoming:
         e = incoming[0]
         rows += [
-            ("Incoming user name", settings.username, f"{server_tab} › Incoming Mail Server › User Name"),
-            ("Incoming host name", e.host, f"{server_tab} › Incoming Mail Server › Host Name"),
+            (Message("Incoming user name"), settings.username, where(incoming_box, N_("{box} › User Name"))),
+            (Message("Incoming host name"), e.host, where(incoming_box, N_("{box} › Host Name"))),
+            (Message("Incoming port"), tls_port(e.port), where(incoming_box, N_("{box} › Port"), hidden=True)),
             (
-                "Incoming port",
-                f"{e.port} with “Use TLS/SSL” ticked",
-                f"{server_tab} › Incoming Mail Server › Port{manual}",
+                Message("Incoming authentication"),
+                password,
+                where(incoming_box, N_("{box} › Authentication"), hidden=True),
             ),
-            ("Incoming authentication", "Password", f"{server_tab} › Incoming Mail Server › Authentication{manual}"),
         ]
     if outgoing:
         e = outgoing[0]
         rows += [
-            ("Outgoing user name", settings.username, f"{server_tab} › Outgoing Mail Server (SMTP) › User Name"),
-            ("Outgoing host name", e.host, f"{server_tab} › Outgoing Mail Server (SMTP) › Host Name"),
+            (Message("Outgoing user name"), settings.username, where(outgoing_box, N_("{box} › User Name"))),
+            (Message("Outgoing host name"), e.host, where(outgoing_box, N_("{box} › Host Name"))),
+            (Message("Outgoing port"), tls_port(e.port), where(outgoing_box, N_("{box} › Port"), hidden=True)),
             (
-                "Outgoing port",
-                f"{e.port} with “Use TLS/SSL” ticked",
-                f"{server_tab} › Outgoing Mail Server (SMTP) › Port{manual}",
-            ),
-            (
-                "Outgoing authentication",
-                "Password",
-                f"{server_tab} › Outgoing Mail Server (SMTP) › Authentication{manual}",
+                Message("Outgoing authentication"),
+                password,
+                where(outgoing_box, N_("{box} › Authentication"), hidden=True),
             ),
         ]
     rows.append(
         (
-            "POP accounts only: Remove copy from server after retrieving a message",
-            "unticked (mail stays on the server for webmail and your other devices)",
-            "Mail › Settings › Accounts › (the account), on its Account Information or Advanced tab",
+            Message("POP accounts only: Remove copy from server after retrieving a message"),
+            Message("unticked (mail stays on the server for webmail and your other devices)"),
+            Message("Mail › Settings › Accounts › (the account), on its Account Information or Advanced tab"),
         )
     )
     return rows

@@ -163,6 +163,22 @@ def test_apple_mail_values_to_compare_on_a_mac(tmp_path: Path) -> None:
     assert "apple_mail_compare" in examination.to_json()
 
 
+def test_the_apple_mail_checklist_reads_in_spanish_and_its_json_stays_english() -> None:
+    from setup_assistant.core import i18n
+    from setup_assistant.core.clients import doctor
+    from tests.core.clients.profile_support import settings
+    from tests.english_leaks import english_lines
+
+    english = doctor.examine(settings(), thunderbird_profiles=[], platform="darwin")
+    i18n.set_language("es")
+    spanish = doctor.examine(settings(), thunderbird_profiles=[], platform="darwin")
+    assert json.dumps(english.to_json()) == json.dumps(spanish.to_json())
+    text = doctor_command._text(spanish, ADDRESS)
+    assert english_lines(text) == [], text
+    assert "  Puerto de salida: 465, con «Usar TLS/SSL» [Use TLS/SSL] marcado  (Mail › Configuración › Cuentas" in text
+    assert "Servidor de correo saliente (SMTP) [Outgoing Mail Server (SMTP)] › Puerto [Port]" in text
+
+
 def test_doctor_never_says_right_when_no_server_answered(tmp_path: Path, capsys: Any, monkeypatch: Any) -> None:
     from setup_assistant.core.clients import Client
     from setup_assistant.core.clients.profiles import write_profiles

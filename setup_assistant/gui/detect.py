@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from setup_assistant.core.clients import Client
+from setup_assistant.core.clients.windows_apps import registered_paths
 
 if TYPE_CHECKING:
     from setup_assistant.core.clients.thunderbird import writer as thunderbird
@@ -27,22 +28,9 @@ class Detected:
 
 
 def _app_path(exe: str) -> str | None:
-    """The registered path of a Windows program (App Paths), in either registry view."""
-    try:
-        import winreg
-    except ImportError:
-        return None
-    key = rf"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\{exe}"
-    for hive in (winreg.HKEY_CURRENT_USER, winreg.HKEY_LOCAL_MACHINE):  # type: ignore[attr-defined,unused-ignore]
-        for view in (winreg.KEY_WOW64_64KEY, winreg.KEY_WOW64_32KEY):  # type: ignore[attr-defined,unused-ignore]
-            try:
-                with winreg.OpenKey(hive, key, 0, winreg.KEY_READ | view) as handle:  # type: ignore[attr-defined,unused-ignore]
-                    value, _kind = winreg.QueryValueEx(handle, "")  # type: ignore[attr-defined,unused-ignore]
-            except OSError:
-                continue
-            if isinstance(value, str) and value.strip():
-                return value.strip().strip('"')
-    return None
+    """The registered path of a Windows program (App Paths), the user's own registration first."""
+    paths = registered_paths(exe)
+    return paths[0] if paths else None
 
 
 def _thunderbird_command(platform: str) -> tuple[str, ...]:

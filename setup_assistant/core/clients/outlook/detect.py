@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from setup_assistant.core.clients.windows_apps import APP_PATHS
 from setup_assistant.core.i18n import Message
 
 HKLM, HKCU = "HKLM", "HKCU"
 C2R_CONFIGURATION = r"SOFTWARE\Microsoft\Office\ClickToRun\Configuration"
-APP_PATHS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths"
 APPX_PACKAGES = (
     r"Software\Classes\Local Settings\Software\Microsoft\Windows\CurrentVersion\AppModel\Repository\Packages"
 )

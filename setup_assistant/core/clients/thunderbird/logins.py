@@ -35,6 +35,7 @@ from setup_assistant.core.account import AccountSettings
 from setup_assistant.core.clients.thunderbird.nss_worker import WORKER_FLAG
 from setup_assistant.core.clients.thunderbird.prefs import PrefsFile, PrefsSyntaxError
 from setup_assistant.core.clients.thunderbird.writer import ThunderbirdRunning, _write_backup, hold_profile
+from setup_assistant.core.clients.windows_apps import registered_paths
 from setup_assistant.core.i18n import Message, reason
 from setup_assistant.core.model import Endpoint, MailProtocol
 from setup_assistant.core.os_errors import os_reason
@@ -96,22 +97,7 @@ def login_origin(endpoint: Endpoint) -> str:
 
 
 def _windows_thunderbird_folders() -> list[Path]:
-    folders: list[Path] = []
-    try:
-        import winreg
-    except ImportError:
-        winreg = None  # type: ignore[assignment]
-    if winreg is not None:
-        key = r"SOFTWARE\Microsoft\Windows\CurrentVersion\App Paths\thunderbird.exe"
-        for hive in (winreg.HKEY_CURRENT_USER, winreg.HKEY_LOCAL_MACHINE):  # type: ignore[attr-defined,unused-ignore]
-            for view in (winreg.KEY_WOW64_64KEY, winreg.KEY_WOW64_32KEY):  # type: ignore[attr-defined,unused-ignore]
-                try:
-                    with winreg.OpenKey(hive, key, 0, winreg.KEY_READ | view) as handle:  # type: ignore[attr-defined,unused-ignore]
-                        value, _kind = winreg.QueryValueEx(handle, "")  # type: ignore[attr-defined,unused-ignore]
-                except OSError:
-                    continue
-                if isinstance(value, str) and value.strip():
-                    folders.append(Path(value.strip().strip('"')).parent)
+    folders = [Path(path).parent for path in registered_paths("thunderbird.exe")]
     for variable in ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432", "LOCALAPPDATA"):
         base = os.environ.get(variable)
         if base:

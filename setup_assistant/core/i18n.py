@@ -257,6 +257,34 @@ class PluralMessage(Message):
         )
 
 
+class Listing(Message):
+    """Parts one after another ("code signing, time stamping"; "reason one; reason two"): English as data, each
+    part in the person's language when shown. The separators are punctuation, the same in every language."""
+
+    parts: tuple[str, ...]
+    separator: str
+
+    def __new__(cls, parts: Sequence[str], separator: str = ", ") -> Self:
+        made = super().__new__(cls, separator.join(str(p) for p in parts))
+        made.parts = tuple(parts)
+        made.separator = separator
+        return made
+
+    def human(self) -> str:
+        return self.separator.join(_value(p, human=True) for p in self.parts)
+
+
+def listing(parts: Sequence[str], separator: str = ", ", *, and_last: bool = False) -> str:
+    """Parts as one text (a part alone as itself, none as ""); with `and_last`, "a, b and c" in each language."""
+    if len(parts) <= 1:
+        return parts[0] if parts else ""
+    if and_last:
+        parts = [*parts[:-2], Message("{first} and {second}", first=parts[-2], second=parts[-1])]
+        if len(parts) == 1:
+            return parts[0]
+    return Listing(parts, separator)
+
+
 def _value(value: object, *, human: bool) -> str:
     if isinstance(value, Message):
         return value.human() if human else str(value)

@@ -222,3 +222,13 @@ def test_a_plural_message_counts_in_english_data_and_in_the_shown_language() -> 
     assert json.dumps([two]) == '["2 intermediate certificates"]'
     i18n.set_language("en")
     assert two.human() == "2 intermediate certificates"
+
+
+def test_a_listing_joins_english_data_and_translates_each_part_when_shown() -> None:
+    names = [i18n.Message("code signing"), i18n.Message("time stamping"), "1.2.3.4"]
+    assert i18n.listing(names) == "code signing, time stamping, 1.2.3.4"
+    assert i18n.listing(names, "; ", and_last=True) == "code signing; time stamping and 1.2.3.4"
+    assert i18n.listing(names[:1]) is names[0] and i18n.listing([]) == ""
+    i18n.set_language("es")
+    assert i18n.human(i18n.listing(names, and_last=True)) == "firma de programas, sellos de tiempo y 1.2.3.4"
+    assert json.dumps([i18n.listing(names)]) == '["code signing, time stamping, 1.2.3.4"]'

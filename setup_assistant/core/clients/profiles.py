@@ -30,7 +30,7 @@ from setup_assistant.core.clients.outlook import writer as outlook
 from setup_assistant.core.clients.thunderbird import fixer as thunderbird_fixer
 from setup_assistant.core.clients.thunderbird import logins as thunderbird_logins
 from setup_assistant.core.clients.thunderbird import writer as thunderbird
-from setup_assistant.core.i18n import Message, PluralMessage, reason
+from setup_assistant.core.i18n import Message, PluralMessage, listing, reason
 from setup_assistant.core.os_errors import os_failure
 from setup_assistant.core.profile_files import check_profile_text, write_atomic
 
@@ -282,7 +282,7 @@ def _repair_thunderbird(settings: AccountSettings, profile: Path, env: _Installi
         )
     _agreed(changes, env, "Thunderbird", address)
     result = thunderbird_fixer.repair_profile(profile, settings)
-    done = _joined([c.describe() for c in result.changes], "{first}; {second}")
+    done = listing([c.describe() for c in result.changes], "; ")
     repaired = Message(
         "Repaired {address} in the Thunderbird profile {profile} ({accounts}), in place: {changes}.",
         address=address,
@@ -291,16 +291,6 @@ def _repair_thunderbird(settings: AccountSettings, profile: Path, env: _Installi
         changes=done,
     )
     return _after_repair(settings, profile, list(result.accounts), repaired)
-
-
-def _joined(parts: Sequence[str], template: str) -> str:
-    """Parts joined by a two-field Message template ("{first}; {second}"); each part translated where shown."""
-    if not parts:
-        return ""
-    joined: str = parts[0]
-    for part in parts[1:]:
-        joined = Message(template, first=joined, second=part)
-    return joined
 
 
 def _after_repair(settings: AccountSettings, profile: Path, accounts: Sequence[Any], repaired: str) -> str:

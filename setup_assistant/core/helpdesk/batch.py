@@ -38,7 +38,7 @@ from setup_assistant.core.account import AccountSettings, NoSecureEndpoint, sett
 from setup_assistant.core.address import AddressError, EmailAddress, parse_address
 from setup_assistant.core.clients.profiles import ALL_CLIENTS, Client, write_profiles
 from setup_assistant.core.helpdesk.settings_sheet import SHEET_FILE, write_settings_sheet
-from setup_assistant.core.i18n import Message, PluralMessage, _, human
+from setup_assistant.core.i18n import Listing, Message, PluralMessage, _, human
 from setup_assistant.core.model import MailProtocol
 from setup_assistant.core.os_errors import os_failure, os_reason
 from setup_assistant.core.probing.account_check import AccountCheck
@@ -311,9 +311,7 @@ def _header(line: str, delimiter: str) -> tuple[str, ...]:
 
 def _joined(parts: Sequence[Message]) -> Message:
     """Reasons one after another, separated by semicolons, each translated when shown."""
-    if len(parts) == 1:
-        return parts[0]
-    return Message("{first}; {rest}", first=parts[0], rest=_joined(parts[1:]))
+    return parts[0] if len(parts) == 1 else Listing(parts, "; ")
 
 
 def _parse_line(

@@ -19,7 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Self
 
 import certifi
 from cryptography import x509
@@ -36,7 +35,7 @@ from cryptography.x509.verification import (
     VerificationError,
 )
 
-from setup_assistant.core.i18n import Message, PluralMessage, human
+from setup_assistant.core.i18n import Listing, Message, PluralMessage
 from setup_assistant.core.model import CertificateFacts, EndpointStatus, TrustedBy
 from setup_assistant.core.provider import PinnedRoot
 
@@ -134,21 +133,6 @@ _SERVER_EKUS = (ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.ANY_EXTENDE
 
 class _NotForThis(ValueError):
     """Raised by a policy validator: the certificate is not meant for this use (the message says why)."""
-
-
-class Listing(Message):
-    """Names joined by commas ("code signing, 1.2.3.4"): English as data, each name in the person's language
-    when shown."""
-
-    parts: tuple[str, ...]
-
-    def __new__(cls, parts: Sequence[str]) -> Self:
-        made = super().__new__(cls, ", ".join(parts))
-        made.parts = tuple(parts)
-        return made
-
-    def human(self) -> str:
-        return ", ".join(human(p) for p in self.parts)
 
 
 def _purpose_names(eku: x509.ExtendedKeyUsage) -> str:

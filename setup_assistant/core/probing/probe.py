@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from setup_assistant.core import i18n
-from setup_assistant.core.i18n import Message, PluralMessage
+from setup_assistant.core.i18n import Listing, Message, PluralMessage
 from setup_assistant.core.model import DEFAULT_GRACE as DEFAULT_GRACE  # defaults of every probe, re-exported
 from setup_assistant.core.model import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from setup_assistant.core.model import (
@@ -31,7 +31,7 @@ from setup_assistant.core.model import (
     Recommendation,
     Security,
 )
-from setup_assistant.core.probing.certificates import Listing, peer_chain, tls_client_context, verify_chain
+from setup_assistant.core.probing.certificates import peer_chain, tls_client_context, verify_chain
 from setup_assistant.core.probing.connection import (
     Cancelled,
     ConnectWatch,
@@ -409,7 +409,9 @@ def _scrubbed_message(message: Message, forms: list[str]) -> Message | None:
     if kind is Listing:
         assert isinstance(message, Listing)
         parts = [clean(p) for p in message.parts]
-        return None if any(p is None for p in parts) else Listing([p if isinstance(p, str) else str(p) for p in parts])
+        if any(p is None for p in parts):
+            return None
+        return Listing([p if isinstance(p, str) else str(p) for p in parts], message.separator)
     params = {key: clean(value) for key, value in message.params.items()}
     if any(value is None for value in params.values()):
         return None
@@ -435,7 +437,7 @@ def _renderings(message: Message) -> list[str]:
 
 def _rendered(value: object, catalog: gettext.NullTranslations) -> str:
     if isinstance(value, Listing):
-        return ", ".join(_rendered(p, catalog) for p in value.parts)
+        return value.separator.join(_rendered(p, catalog) for p in value.parts)
     if isinstance(value, PluralMessage):
         text = catalog.ngettext(value.template, value.plural, value.quantity)
     elif isinstance(value, Message):

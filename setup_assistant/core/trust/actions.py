@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from setup_assistant.core import history
-from setup_assistant.core.i18n import N_, Message
+from setup_assistant.core.i18n import N_, Message, listing
 from setup_assistant.core.probing.probe import DEFAULT_TIMEOUT, probe_provider
 from setup_assistant.core.provider import PinnedRoot, Provider
 from setup_assistant.core.trust.base import ActionResult, Outcome, StoreState, error_text, verify_pin
@@ -142,7 +142,7 @@ class TrustReport:
 
 
 def _labels(reports: list[PlaceReport]) -> str:
-    return _joined([r.place.label for r in reports])
+    return listing([r.place.label for r in reports])
 
 
 def _summary_status(places: tuple[PlaceReport, ...], server: ServerTrust | None) -> str:
@@ -311,31 +311,20 @@ def offline_warning(root: PinnedRoot, places: list[Place]) -> str:
         PlaceKind.USER_NSS: Message("Chromium, Chrome and the other programs that read ~/.pki/nssdb"),
         PlaceKind.THUNDERBIRD_PROFILE: Message("Thunderbird, for mail and for the web pages it opens"),
     }
-    where: Message | None = None
-    for p in places:
-        programs = reach.get(p.kind) or _joined(list(p.programs))
-        one = Message("{place} ({programs})", place=p.label, programs=programs)
-        where = one if where is None else Message("{first}; {second}", first=where, second=one)
+    where = listing(
+        [
+            Message("{place} ({programs})", place=p.label, programs=reach.get(p.kind) or listing(p.programs))
+            for p in places
+        ],
+        "; ",
+    )
     return Message(
         "Installed without checking the server (--offline): {subject} (SHA-256 {fingerprint}) is now trusted to "
         "vouch for any web site or server, not only for mail, in: {places}. `trust remove` takes it out again.",
         subject=root.subject,
         fingerprint=root.fingerprint,
-        places=where or "",
+        places=where,
     )
-
-
-def _joined(parts: list[str], *, last_with_and: bool = False) -> str:
-    """Parts joined with commas (the last with "and" if asked), a Message whose parts are translated where shown."""
-    if not parts:
-        return ""
-    joined: str = parts[0]
-    for index, part in enumerate(parts[1:], 2):
-        if last_with_and and index == len(parts):
-            joined = Message("{first} and {second}", first=joined, second=part)
-        else:
-            joined = Message("{first}, {second}", first=joined, second=part)
-    return joined
 
 
 def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline: bool = False) -> TrustReport:
@@ -405,7 +394,7 @@ def install_root(provider: Provider, plan: Plan, server: ServerTrust, *, offline
 def _why_not_needed(place: Place) -> str:
     return Message(
         "the server is already trusted by {anchors}",
-        anchors=_joined([a.label for a in place.anchors], last_with_and=True),
+        anchors=listing([a.label for a in place.anchors], and_last=True),
     )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from setup_assistant.core.i18n import Message, PluralMessage
+from setup_assistant.core.i18n import Message, PluralMessage, listing
 from setup_assistant.core.model import TrustedBy, status_words
 from setup_assistant.core.probing.probe import ProbeResult
 
@@ -118,11 +118,7 @@ def server_trust(probe: ProbeResult) -> ServerTrust:
 
 def _words(statuses: list[str]) -> str:
     """The status codes, comma-separated: the codes as data, the person's words where shown."""
-    words = [status_words(s) for s in statuses]
-    joined = words[0]
-    for word in words[1:]:
-        joined = Message("{first}, {second}", first=joined, second=word)
-    return joined
+    return listing([status_words(s) for s in statuses])
 
 
 def unchecked(reason: str) -> ServerTrust:

@@ -32,6 +32,7 @@ from setup_assistant.gui.model import WizardModel
 from setup_assistant.gui.secrets import PasswordStore
 from setup_assistant.gui.services import Services
 from setup_assistant.gui.wizard import MailWizard
+from tests.thunderbird_home import thunderbird_profile
 
 SIZE = (760, 640)
 USER = "jane.doe@example.org"
@@ -52,18 +53,6 @@ def npomail_like_provider(test_provider_toml: str) -> str:
     """The test servers' provider file with NPOMail's name and guide facts, for realistic screenshots."""
     body = test_provider_toml.split("[servers.imap]", 1)[1]
     return PROVIDER_HEADER + "\n[servers.imap]" + body
-
-
-def thunderbird_home(home: Path) -> Path:
-    root = home / ".thunderbird"
-    profile = root / "k3x9q2ab.default-release"
-    profile.mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=k3x9q2ab.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
-    return profile
 
 
 def wait_for(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -94,7 +83,7 @@ class Shooter:
     def wizard(self, name: str, **model_fields: object) -> MailWizard:
         home = self.work / name / "home"
         home.mkdir(parents=True)
-        thunderbird_home(home)
+        thunderbird_profile(home, "k3x9q2ab.default-release")
         services = Services(
             settings=QSettings(str(self.work / name / "settings.ini"), QSettings.Format.IniFormat),
             passwords=PasswordStore("NPOMail mail"),  # this computer's real keyring (or its absence)

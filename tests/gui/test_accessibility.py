@@ -9,7 +9,6 @@ wrong-password path are done with key presses only: Tab, Space, Enter and typing
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from setup_assistant.gui.explain import Outcome
 from setup_assistant.gui.flow import PageId
 from tests.gui.conftest import CHECK_TIMEOUT_MS
+from tests.thunderbird_home import thunderbird_profile as _profile
 
 pytestmark = pytest.mark.servers
 
@@ -84,16 +84,6 @@ def _problems(window: QWidget, what: str) -> list[str]:
         if isinstance(widget, QLabel) and re.search(r"color\s*[:=]", widget.text(), re.IGNORECASE):
             problems.append(f"{what}: label text sets a colour: {widget.text()[:80]!r}")
     return problems
-
-
-def _profile(home: Path) -> None:
-    root = home / ".thunderbird"
-    (root / "abcd1234.default-release").mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
 
 
 def test_every_focusable_control_on_every_page_has_a_name(make_wizard, mail_servers, services, tmp_path) -> None:

@@ -11,22 +11,11 @@ from PySide6.QtCore import QPoint, Qt
 
 from setup_assistant.core.clients import Client
 from setup_assistant.gui.flow import PageId
+from tests.thunderbird_home import thunderbird_profile as _make_profile
 
 pytestmark = pytest.mark.servers
 
 USER = "jane.doe@example.org"
-
-
-def _make_profile(home: Path) -> Path:
-    root = home / ".thunderbird"
-    profile = root / "abcd1234.default-release"
-    profile.mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
-    return profile
 
 
 def _to_programs_then_start_thunderbird(driver, services, mail_servers) -> Path:

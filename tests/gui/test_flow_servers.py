@@ -19,6 +19,7 @@ from setup_assistant.core.model import EndpointStatus, MailProtocol
 from setup_assistant.gui.explain import Outcome
 from setup_assistant.gui.flow import PageId
 from setup_assistant.gui.icons import Status
+from tests.thunderbird_home import thunderbird_profile
 
 pytestmark = pytest.mark.servers
 
@@ -247,14 +248,7 @@ def test_thunderbird_profile_certificate_and_a_running_thunderbird(make_wizard, 
 
     home = services.home
     assert home is not None
-    root = home / ".thunderbird"
-    profile = root / "abcd1234.default-release"
-    profile.mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
+    profile = thunderbird_profile(home)
     driver = make_wizard(mail_servers.provider_path)
     driver.run_check(USER, _password(mail_servers))
     driver.next(PageId.RESULT)

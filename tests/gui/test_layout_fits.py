@@ -11,20 +11,11 @@ from PySide6.QtWidgets import QApplication
 
 from setup_assistant.gui.flow import PageId
 from tests.gui.fit import cut_off_texts
+from tests.thunderbird_home import thunderbird_profile as _profile
 
 pytestmark = pytest.mark.servers
 
 USER = "jane.doe@example.org"
-
-
-def _profile(home: Path) -> None:
-    root = home / ".thunderbird"
-    (root / "abcd1234.default-release").mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
 
 
 class Walk:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPoint, Qt
 from setup_assistant.core.clients import Client
 from setup_assistant.gui.explain import Outcome
 from setup_assistant.gui.flow import PageId
+from tests.thunderbird_home import thunderbird_profile as _thunderbird_profile
 
 pytestmark = pytest.mark.servers
 
@@ -27,18 +28,6 @@ def _closed_provider(mail_servers, tmp_path: Path) -> tuple[Path, list[int]]:
             s.bind(("127.0.0.1", 0))
             closed.append(s.getsockname()[1])
     return mail_servers.provider_file(tmp_path, **dict(zip(NAMES, closed, strict=True))), closed
-
-
-def _thunderbird_profile(home: Path) -> Path:
-    root = home / ".thunderbird"
-    profile = root / "abcd1234.default-release"
-    profile.mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
-    return profile
 
 
 def _texts(layout) -> list[str]:

@@ -18,22 +18,11 @@ from setup_assistant.core.clients.thunderbird.logins import LOGINS_FILE, find_ns
 from setup_assistant.gui.flow import PageId
 from tests.conftest import skip_or_fail
 from tests.servers import real_thunderbird
+from tests.thunderbird_home import thunderbird_profile
 
 pytestmark = pytest.mark.servers
 
 USER = "jane.doe@example.org"
-
-
-def thunderbird_profile(home: Path) -> Path:
-    root = home / ".thunderbird"
-    profile = root / "abcd1234.default-release"
-    profile.mkdir(parents=True)
-    (root / "profiles.ini").write_text(
-        "[Profile0]\nName=default-release\nIsRelative=1\nPath=abcd1234.default-release\nDefault=1\n\n"
-        "[General]\nStartWithLastProfile=1\nVersion=2\n",
-        encoding="utf-8",
-    )
-    return profile
 
 
 def set_up_thunderbird(driver, password: str, *, remember: bool) -> None:
